@@ -1,0 +1,85 @@
+using TorchSharp;
+using WganGp.Core.Training;
+using static TorchSharp.torch;
+
+namespace WganGp.Core.Methods;
+
+/// <summary>
+/// A GAN training method as a value: critic loss, generator loss, Lipschitz constraint, the optimiser it was published
+/// with (used for both networks), and critic steps per generator step. The trainer only loops; the method owns its
+/// steps (as in mimicry), and a variant that needs a different step can derive and override one.
+/// </summary>
+public record Method(
+    string Name,
+    CriticLoss CriticLoss,
+    GeneratorLoss GeneratorLoss,
+    ILipschitzConstraint Constraint,
+    OptimizerSpec Optimizer,
+    int CriticIterations)
+{
+    public Method WithName(string name) => this with { Name = name };
+    public Method WithOptimizer(OptimizerSpec optimizer) => this with { Optimizer = optimizer };
+    public Method WithConstraint(ILipschitzConstraint constraint) => this with { Constraint = constraint };
+    public Method WithCriticIterations(int n) => this with { CriticIterations = n };
+
+    /// <summary>One critic update on a fresh real batch and fresh z; the fake batch is produced without gradient, so
+    /// nothing reaches the generator. The same fake batch feeds D(x̃) and the interpolates (as the paper's code).</summary>
+    public virtual CriticStepStats CriticStep(StepContext ctx, bool measureGradientNorm)
+    {
+        var real = ctx.NextRealBatch();
+        Tensor fake;
+        using (no_grad()) fake = ctx.Generator.call(ctx.NextLatent());
+
+        var dReal = ctx.Critic.call(real);
+        var dFake = ctx.Critic.call(fake);
+        var loss = CriticLoss.Compute(dReal, dFake);
+        var penalty = Constraint.Penalty(ctx.Critic, real, fake);
+        var total = penalty is null ? loss : loss + penalty.Value;
+
+        ctx.CriticOptimizer.zero_grad();
+        total.backward();
+        ctx.CriticOptimizer.step();
+        Constraint.AfterCriticStep(ctx.Critic);
+
+        double gradNorm = penalty is not null ? penalty.MeanGradientNorm.item<float>()
+            : measureGradientNorm ? MeasureGradientNorm(ctx.Critic, real, fake) : double.NaN;
+        return new CriticStepStats(
+            total.item<float>(),
+            (dReal.mean() - dFake.mean()).item<float>(),
+            penalty is null ? 0.0 : penalty.Value.item<float>(),
+            gradNorm);
+    }
+
+    /// <summary>One generator update on fresh z. The critic's parameters are frozen for it so no work is spent on their
+    /// gradients.</summary>
+    public virtual double GeneratorStep(StepContext ctx)
+    {
+        foreach (var p in ctx.Critic.parameters()) p.requires_grad = false;
+        try
+        {
+            var loss = GeneratorLoss.Compute(ctx.Critic.call(ctx.Generator.call(ctx.NextLatent())));
+            ctx.GeneratorOptimizer!.zero_grad();
+            loss.backward();
+            ctx.GeneratorOptimizer.step();
+            return loss.item<float>();
+        }
+        finally
+        {
+            foreach (var p in ctx.Critic.parameters()) p.requires_grad = true;
+        }
+    }
+
+    /// <summary>Mean input-gradient norm at the paper's interpolates, for methods without a penalty (for the log only).</summary>
+    static double MeasureGradientNorm(nn.Module<Tensor, Tensor> critic, Tensor real, Tensor fake) =>
+        GradientPenalty.InputGradientNorms(critic, GradientPenalty.Interpolate(real, fake), createGraph: false).mean().item<float>();
+
+    public virtual IReadOnlyDictionary<string, object> Describe() => new Dictionary<string, object>
+    {
+        ["name"] = Name,
+        ["critic_loss"] = CriticLoss.Name,
+        ["generator_loss"] = GeneratorLoss.Name,
+        ["constraint"] = Constraint.Describe(),
+        ["optimizer"] = Optimizer.Describe(),
+        ["critic_iterations"] = CriticIterations,
+    };
+}

@@ -1,0 +1,69 @@
+using System.Globalization;
+using System.Text.Json;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace WganGp.Core.Training;
+
+/// <summary>
+/// The files of one run directory:
+/// settings.json (resolved settings), log.csv (one row per logged generator iteration), samples.csv (final samples, one
+/// flattened sample per row), scores.json (name → value) and status.json (finished / diverged / failed). JSON files are
+/// written to a temporary file and renamed, so a reader never sees a torn file.
+/// </summary>
+public sealed class RunFiles(string directory)
+{
+    public const string Settings = "settings.json", Log = "log.csv", Samples = "samples.csv",
+        Scores = "scores.json", Status = "status.json";
+
+    public static readonly string LogHeader = "iteration,critic_loss,wasserstein,penalty,generator_loss,grad_norm,seconds";
+
+    static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+
+    public string Directory { get; } = directory;
+
+    public string PathOf(string file) => System.IO.Path.Combine(Directory, file);
+
+    public void WriteJson(string file, object value) => WriteAtomically(file, JsonSerializer.Serialize(value, Json));
+
+    public void WriteStatus(string status, int iteration, double seconds, string? message = null) =>
+        WriteJson(Status, new Dictionary<string, object?>
+        {
+            ["status"] = status, ["iteration"] = iteration, ["seconds"] = Math.Round(seconds, 3), ["message"] = message,
+        });
+
+    public StreamWriter OpenLog()
+    {
+        System.IO.Directory.CreateDirectory(Directory);
+        var writer = new StreamWriter(PathOf(Log), append: false);
+        writer.WriteLine(LogHeader);
+        return writer;
+    }
+
+    public static string LogRow(IterationStats s) => string.Join(",",
+        s.Iteration.ToString(CultureInfo.InvariantCulture), F(s.CriticLoss), F(s.Wasserstein), F(s.Penalty),
+        F(s.GeneratorLoss), F(s.GradientNorm), s.Seconds.ToString("F3", CultureInfo.InvariantCulture));
+
+    /// <summary>Samples as CSV: one row per sample, its values flattened (x,y for the toy sets).</summary>
+    public void WriteSamples(Tensor samples)
+    {
+        var flat = samples.reshape(samples.shape[0], -1).to(float32).cpu();
+        long n = flat.shape[0], d = flat.shape[1];
+        var values = flat.data<float>().ToArray();
+        var lines = new List<string>((int)n + 1) { string.Join(",", Enumerable.Range(0, (int)d).Select(i => $"v{i}")) };
+        for (long i = 0; i < n; i++)
+            lines.Add(string.Join(",", Enumerable.Range(0, (int)d).Select(j => F(values[i * d + j]))));
+        WriteAtomically(Samples, string.Join("\n", lines) + "\n");
+    }
+
+    void WriteAtomically(string file, string text)
+    {
+        System.IO.Directory.CreateDirectory(Directory);
+        var path = PathOf(file);
+        var tmp = path + ".tmp";
+        File.WriteAllText(tmp, text);
+        File.Move(tmp, path, overwrite: true);
+    }
+
+    static string F(double v) => double.IsNaN(v) ? "" : v.ToString("G7", CultureInfo.InvariantCulture);
+}

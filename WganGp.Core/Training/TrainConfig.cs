@@ -1,0 +1,46 @@
+using TorchSharp;
+using WganGp.Core.Data;
+using WganGp.Core.Methods;
+using WganGp.Core.Metrics;
+using static TorchSharp.torch;
+
+namespace WganGp.Core.Training;
+
+/// <summary>Everything one training run needs. Networks are factories so they are built after seeding, on the run's device.</summary>
+/// <param name="Iterations">Generator iterations, the paper's unit of budget (each holds the method's critic steps).</param>
+public sealed record TrainConfig(
+    Func<nn.Module<Tensor, Tensor>> Generator,
+    Func<nn.Module<Tensor, Tensor>> Critic,
+    int LatentDim,
+    IBatchSource Data,
+    Method Method,
+    int Iterations,
+    int BatchSize,
+    long Seed)
+{
+    public Device Device { get; init; } = CPU;
+
+    /// <summary>Where settings.json, log.csv, samples and scores go; null for an in-memory run (tests, probes).</summary>
+    public string? RunDirectory { get; init; }
+
+    /// <summary>Write a log row every this many generator iterations (also the last one).</summary>
+    public int LogEvery { get; init; } = 1;
+
+    /// <summary>Generated samples kept at the end (written to the run directory and scored); 0 for none.</summary>
+    public int SampleCount { get; init; }
+
+    public IReadOnlyList<IScorer> Scorers { get; init; } = Array.Empty<IScorer>();
+
+    /// <summary>Caller's description of the run (grid cell, names), written into settings.json as "cell".</summary>
+    public IReadOnlyDictionary<string, object> Description { get; init; } = new Dictionary<string, object>();
+
+    public void Validate()
+    {
+        if (Iterations < 1) throw new ArgumentException($"Iterations must be at least 1, got {Iterations}");
+        if (BatchSize < 1) throw new ArgumentException($"BatchSize must be at least 1, got {BatchSize}");
+        if (LatentDim < 1) throw new ArgumentException($"LatentDim must be at least 1, got {LatentDim}");
+        if (LogEvery < 1) throw new ArgumentException($"LogEvery must be at least 1, got {LogEvery}");
+        if (Method.CriticIterations < 1)
+            throw new ArgumentException($"method '{Method.Name}': CriticIterations must be at least 1, got {Method.CriticIterations}");
+    }
+}

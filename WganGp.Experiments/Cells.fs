@@ -1,0 +1,80 @@
+/// Grid expansion: a grid becomes cells, each with a stable id derived from its settings.
+module WganGp.Experiments.Cells
+
+open System
+open System.Security.Cryptography
+open System.Text
+open System.Text.Json
+open WganGp.Experiments.Dsl
+
+/// How much to train: the script's default budget scaled, or the paper's budget.
+type Budget =
+    | Scaled of float
+    | PaperBudget
+
+let iterations budget defaultIterations paperIterations =
+    match budget with
+    | PaperBudget -> paperIterations
+    | Scaled factor -> max 1 (int (Math.Round(float defaultIterations * factor)))
+
+/// Every setting that changes what a cell computes, as canonical JSON (the method's full description included).
+let settingsJson (cell: Cell) =
+    JsonSerializer.Serialize(
+        dict [ "experiment", box cell.Experiment
+               "grid", box cell.Grid
+               "dataset", box (Names.dataset cell.Dataset)
+               "architecture", box (Names.architecture cell.Architecture)
+               "method", box (cell.Method.Describe())
+               "seed", box cell.Seed
+               "iterations", box cell.Iterations
+               "batch_size", box cell.BatchSize
+               "sample_count", box cell.SampleCount ])
+
+/// `<dataset>-<architecture>-<method>-s<seed>-<hash>`: readable, and different whenever any setting differs (the
+/// hash covers the optimiser, λ, iterations, ...), equal for equal settings across runs and machines.
+let id (cell: Cell) =
+    let hash = SHA256.HashData(Encoding.UTF8.GetBytes(settingsJson cell))
+    let short = Convert.ToHexString(hash).Substring(0, 8).ToLowerInvariant()
+    $"{Names.dataset cell.Dataset}-{Names.architecture cell.Architecture}-{cell.Method.Name}-s{cell.Seed}-{short}"
+
+/// Problems with a grid that should stop a script before anything runs.
+let validate (grid: Grid) =
+    [ if grid.Datasets.IsEmpty then $"grid '{grid.Name}': Datasets is empty"
+      if grid.Architectures.IsEmpty then $"grid '{grid.Name}': Architectures is empty"
+      if grid.Methods.IsEmpty then $"grid '{grid.Name}': Methods is empty"
+      if grid.Seeds.IsEmpty then $"grid '{grid.Name}': Seeds is empty"
+      if grid.Iterations < 1 then $"grid '{grid.Name}': Iterations must be at least 1, got {grid.Iterations}"
+      if grid.BatchSize < 1 then $"grid '{grid.Name}': BatchSize must be at least 1, got {grid.BatchSize}"
+      if grid.SampleCount < 2 then $"grid '{grid.Name}': SampleCount must be at least 2, got {grid.SampleCount}"
+      let names = grid.Methods |> List.map (fun m -> m.Name)
+      for dup in names |> List.countBy (fun n -> n) |> List.filter (fun (_, n) -> n > 1) |> List.map fst do
+          $"grid '{grid.Name}': two methods are named '{dup}'; give variants distinct names (Method.WithName)" ]
+
+/// The Cartesian product datasets × architectures × methods × optimisers × seeds, then the overrides in order.
+let expand (experiment: string) (budget: Budget) (grid: Grid) : Cell list =
+    let optimizers = if grid.Optimizers.IsEmpty then [ None ] else grid.Optimizers |> List.map Some
+    [ for dataset in grid.Datasets do
+          for architecture in grid.Architectures do
+              for method in grid.Methods do
+                  for optimizer in optimizers do
+                      for seed in grid.Seeds do
+                          let method =
+                              match optimizer with
+                              | None -> method
+                              | Some o -> method.WithOptimizer(o).WithName($"{method.Name}-{o.ToString().Split('(').[0].ToLowerInvariant()}")
+                          let cell =
+                              { Experiment = experiment; Grid = grid.Name; Dataset = dataset; Architecture = architecture
+                                Method = method; Seed = seed
+                                Iterations = iterations budget grid.Iterations grid.PaperIterations
+                                BatchSize = grid.BatchSize; SampleCount = grid.SampleCount }
+                          grid.Overrides |> List.fold (fun c o -> if o.Where c then o.Change c else c) cell ]
+
+/// All cells of an experiment; fails with every validation message when a grid is malformed or ids collide.
+let ofExperiment (budget: Budget) (experiment: Experiment) : Result<Cell list, string list> =
+    match experiment.Grids |> List.collect validate with
+    | [] ->
+        let cells = experiment.Grids |> List.collect (expand experiment.Name budget)
+        let duplicates = cells |> List.countBy id |> List.filter (fun (_, n) -> n > 1) |> List.map fst
+        if duplicates.IsEmpty then Ok cells
+        else Error [ for d in duplicates -> $"cell {d} appears more than once (identical settings in two grids?)" ]
+    | errors -> Error errors

@@ -1,0 +1,107 @@
+/// The experiment language: what to run, never how. Scripts in experiments/*.fsx build an `Experiment` value from
+/// these types; the runner expands it into cells. Methods and optimisers are the core's values (WganGp.Core.Methods),
+/// so a variant defined in C# or in the script itself is used exactly like a built-in one.
+module WganGp.Experiments.Dsl
+
+open WganGp.Core.Data
+open WganGp.Core.Methods
+
+/// Where the real data comes from.
+type Dataset =
+    /// A 2-D toy distribution of gan_toy.py.
+    | Toy of ToyKind
+
+/// A generator/critic pair.
+type Architecture =
+    /// gan_toy.py's ReLU MLPs: `layers` Linear layers of `width` units (2-512-512-512-{2,1} is width 512, 4 layers).
+    | ToyMlp of width: int * layers: int
+
+/// One training run, fully resolved. Its id is derived from every field (see Cells.id).
+type Cell =
+    { Experiment: string
+      Grid: string
+      Dataset: Dataset
+      Architecture: Architecture
+      /// The method with the optimiser it will actually use.
+      Method: Method
+      Seed: int
+      /// Generator iterations.
+      Iterations: int
+      BatchSize: int
+      /// Generated samples kept and scored at the end.
+      SampleCount: int }
+
+/// A per-cell change applied after the Cartesian product, e.g. a different batch size for one method.
+type Override = { Where: Cell -> bool; Change: Cell -> Cell }
+
+/// A Cartesian product of datasets × architectures × methods × optimisers × seeds.
+type Grid =
+    { Name: string
+      Datasets: Dataset list
+      Architectures: Architecture list
+      Methods: Method list
+      /// Optimisers to cross with the methods; empty means each method keeps the optimiser it was published with.
+      Optimizers: OptimizerSpec list
+      Seeds: int list
+      /// Default budget in generator iterations (small enough for a laptop); `--scale` multiplies it.
+      Iterations: int
+      /// The paper's budget, used with `--paper`.
+      PaperIterations: int
+      BatchSize: int
+      SampleCount: int
+      Overrides: Override list }
+
+/// Figure 1a: critics trained with the generator fixed at real data + N(0, I) noise, their value surfaces plotted.
+type CriticSurfaces =
+    { Datasets: ToyKind list
+      Methods: Method list
+      Architecture: Architecture
+      /// Generator iterations of the (parameter-free) fixed generator; each holds the method's critic steps.
+      Iterations: int
+      PaperIterations: int
+      BatchSize: int
+      Seed: int }
+
+/// Figure 1b and 1c: deep MLP GANs trained on one toy set with weight clipping at several c and with the gradient
+/// penalty; the gradient norm of the critic loss at each layer (1b) and the critic's weights (1c) at the end.
+type DeepCriticGradients =
+    { Dataset: ToyKind
+      Architecture: Architecture
+      Clipping: Method
+      ClipValues: float list
+      Penalty: Method
+      Iterations: int
+      PaperIterations: int
+      BatchSize: int
+      Seed: int }
+
+type Figure =
+    | Figure1a of CriticSurfaces
+    | Figure1bc of DeepCriticGradients
+
+type Experiment = { Name: string; Grids: Grid list; Figures: Figure list }
+
+/// Constructors with sensible defaults, to be completed with `{ ... with ... }` in scripts.
+module Grid =
+    let named name =
+        { Name = name; Datasets = []; Architectures = []; Methods = []; Optimizers = []; Seeds = [ 0 ]
+          Iterations = 1000; PaperIterations = 100_000; BatchSize = 256; SampleCount = 2000; Overrides = [] }
+
+module Experiment =
+    let named name = { Name = name; Grids = []; Figures = [] }
+
+/// Per-cell overrides.
+module Override =
+    let forMethod (name: string) change = { Where = (fun c -> c.Method.Name = name); Change = change }
+    let forDataset dataset change = { Where = (fun c -> c.Dataset = dataset); Change = change }
+    let forAll change = { Where = (fun _ -> true); Change = change }
+
+/// Names used in cell ids, tables and paths.
+module Names =
+    let dataset =
+        function
+        | Toy kind -> ToyDataset.NameOf kind
+
+    let architecture =
+        function
+        | ToyMlp (width, layers) -> $"mlp{width}x{layers}"

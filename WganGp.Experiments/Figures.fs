@@ -1,0 +1,105 @@
+/// Figure 1 of the paper: what the critic learns with weight clipping and with the gradient penalty.
+module WganGp.Experiments.Figures
+
+open System
+open System.IO
+open System.Text.Json
+open TorchSharp
+open WganGp.Core.Data
+open WganGp.Core.Methods
+open WganGp.Core.Metrics
+open WganGp.Core.Nets
+open WganGp.Core.Training
+open WganGp.Experiments.Dsl
+
+type private Module = torch.nn.Module<torch.Tensor, torch.Tensor>
+
+/// gan_toy.py plots the critic over [−3, 3]² on a 128 × 128 grid.
+let private extent, private resolution = 3.0, 128
+
+let private mlps architecture =
+    match architecture with
+    | ToyMlp (width, layers) ->
+        Func<Module>(fun () -> new Mlp(2, width, 2, layers)), Func<Module>(fun () -> new Mlp(2, width, 1, layers))
+
+let private toArray2 (t: torch.Tensor) =
+    let v = t.cpu().``to``(torch.float32).data<float32>().ToArray()
+    Array.init (v.Length / 2) (fun i -> float v.[2 * i], float v.[2 * i + 1])
+
+/// Skips a figure whose outputs exist and were made from the same settings; otherwise makes it and records them.
+let private cached (dir: string) (name: string) (settings: obj) (outputs: string list) (make: unit -> unit) =
+    let stamp = Path.Combine(dir, $"{name}.json")
+    let json = JsonSerializer.Serialize(settings, JsonSerializerOptions(WriteIndented = true))
+    let upToDate =
+        File.Exists stamp && File.ReadAllText stamp = json && outputs |> List.forall (fun f -> File.Exists(Path.Combine(dir, f)))
+    if upToDate then printfn $"  {name}: up to date ({stamp})"
+    else
+        make ()
+        File.WriteAllText(stamp, json)
+
+let private describe (m: Method) = m.Describe()
+
+/// Figure 1a: one critic per (method, dataset), trained with the generator fixed at real data + N(0, I) noise; rows are
+/// methods (the paper: clipping on top, penalty below), columns datasets.
+let criticSurfaces (dir: string) (iterations: int) (spec: CriticSurfaces) =
+    let settings =
+        dict [ "figure", box "1a"; "datasets", box [ for d in spec.Datasets -> ToyDataset.NameOf d ]
+               "methods", box [ for m in spec.Methods -> describe m ]
+               "architecture", box (Names.architecture spec.Architecture)
+               "iterations", box iterations; "batch_size", box spec.BatchSize; "seed", box spec.Seed ]
+    cached dir "figure1a" settings [ "figure1a.png" ] (fun () ->
+        let generatorUnused, critic = mlps spec.Architecture
+        ignore generatorUnused
+        let panels =
+            [ for method in spec.Methods do
+                  for kind in spec.Datasets do
+                      use data = ToyDataset.Create(kind, int64 spec.Seed + 1L)
+                      use fixedData = ToyDataset.Create(kind, int64 spec.Seed + 2L)
+                      let config =
+                          TrainConfig(Func<Module>(fun () -> new NoiseAroundData(fixedData)), critic, 2, data, method,
+                                      iterations, spec.BatchSize, int64 spec.Seed)
+                      use result = Trainer.Run config
+                      use points = data.NextBatch 512
+                      printfn $"  figure 1a: {method.Name} on {ToyDataset.NameOf kind}: {iterations} iterations, {result.Seconds:F1} s"
+                      { Plots.Title = $"{method.Name}, {ToyDataset.NameOf kind}"
+                        Plots.Extent = extent
+                        Plots.Values = CriticProbe.Surface(result.Critic, extent, resolution)
+                        Plots.Points = toArray2 points } ]
+        Plots.criticSurfaces (Path.Combine(dir, "figure1a.png")) spec.Datasets.Length panels)
+
+/// Figures 1b and 1c: deep MLP GANs on one toy set, weight clipping at each c and the gradient penalty; at the end, the
+/// norm of the critic loss's gradient at every layer (1b, also written as figure1b.csv) and the weight histograms of
+/// the critic (1c: clipping with the c closest to 0.01, and the penalty).
+let deepCriticGradients (dir: string) (iterations: int) (spec: DeepCriticGradients) =
+    let settings =
+        dict [ "figure", box "1bc"; "dataset", box (ToyDataset.NameOf spec.Dataset)
+               "architecture", box (Names.architecture spec.Architecture)
+               "clipping", box (describe spec.Clipping); "clip_values", box spec.ClipValues
+               "penalty", box (describe spec.Penalty)
+               "iterations", box iterations; "batch_size", box spec.BatchSize; "seed", box spec.Seed ]
+    cached dir "figure1bc" settings [ "figure1b.png"; "figure1c.png"; "figure1b.csv" ] (fun () ->
+        let generator, critic = mlps spec.Architecture
+        let methods =
+            [ for c in spec.ClipValues do
+                  yield c, spec.Clipping.WithConstraint(WeightClipping c).WithName($"weight clipping (c = {c})")
+              yield nan, spec.Penalty.WithName("gradient penalty") ]
+        let runs =
+            [ for c, method in methods do
+                  use data = ToyDataset.Create(spec.Dataset, int64 spec.Seed + 1L)
+                  let config = TrainConfig(generator, critic, 2, data, method, iterations, spec.BatchSize, int64 spec.Seed)
+                  use result = Trainer.Run config
+                  use real = data.NextBatch spec.BatchSize
+                  use fake = Trainer.Sample(result.Generator, spec.BatchSize, spec.BatchSize, 2, torch.CPU)
+                  let norms = CriticProbe.LayerGradientNorms(result.Critic :?> Mlp, real, fake)
+                  printfn $"  figure 1b: {method.Name}: {iterations} iterations, {result.Seconds:F1} s, status {result.Status}"
+                  c, method.Name, norms, CriticProbe.Weights result.Critic ]
+        Plots.layerGradientNorms (Path.Combine(dir, "figure1b.png")) $"Deep critic ({Names.architecture spec.Architecture}) on {ToyDataset.NameOf spec.Dataset}"
+            [ for _, name, norms, _ in runs -> name, norms ]
+        let header = "method," + String.Join(",", [ for l in 1 .. (runs.Head |> fun (_, _, n, _) -> n.Length) -> $"layer{l}" ])
+        let rows = [ for _, name, norms, _ in runs -> name + "," + String.Join(",", norms |> Array.map (fun v -> v.ToString("G6", Globalization.CultureInfo.InvariantCulture))) ]
+        File.WriteAllLines(Path.Combine(dir, "figure1b.csv"), header :: rows)
+        let clipped = runs |> List.filter (fun (c, _, _, _) -> not (Double.IsNaN c)) |> List.minBy (fun (c, _, _, _) -> abs (log10 c + 2.0))
+        let penalty = runs |> List.find (fun (c, _, _, _) -> Double.IsNaN c)
+        Plots.weightHistograms (Path.Combine(dir, "figure1c.png"))
+            [ let c, name, _, w = clipped in name, Array.map float w, 2.0 * c
+              let _, name, _, w = penalty in name, Array.map float w, 0.5 ])

@@ -1,0 +1,50 @@
+/// Reads run directories (written by the core's RunFiles) back into table rows.
+module WganGp.Experiments.RunDirectory
+
+open System.IO
+open System.Text.Json
+open WganGp.Core.Training
+open WganGp.Experiments.Tables
+
+/// The status a run directory records: "finished", "diverged", "failed", or "running" when it has none yet
+/// (in progress, or killed before it could write one).
+let status (dir: string) =
+    let path = Path.Combine(dir, RunFiles.Status)
+    if File.Exists path then
+        use doc = JsonDocument.Parse(File.ReadAllText path)
+        doc.RootElement.GetProperty("status").GetString() |> Option.ofObj |> Option.defaultValue "running"
+    else "running"
+
+/// Finished and diverged runs are results; a failed or interrupted one is run again.
+let isDone dir = Directory.Exists dir && (match status dir with "finished" | "diverged" -> true | _ -> false)
+
+let private readScores (dir: string) =
+    let path = Path.Combine(dir, RunFiles.Scores)
+    if File.Exists path then
+        use doc = JsonDocument.Parse(File.ReadAllText path)
+        doc.RootElement.EnumerateObject() |> Seq.map (fun p -> p.Name, p.Value.GetDouble()) |> Map.ofSeq
+    else Map.empty
+
+/// The row of one run directory, or None when it is not a run directory (no settings.json).
+let tryRead (keyColumns: string list) (dir: string) : RunRow option =
+    let settings = Path.Combine(dir, RunFiles.Settings)
+    if not (File.Exists settings) then None
+    else
+        use doc = JsonDocument.Parse(File.ReadAllText settings)
+        let cell = doc.RootElement.GetProperty "cell"
+        let text (name: string) =
+            match cell.TryGetProperty name with
+            | true, v when v.ValueKind = JsonValueKind.String -> v.GetString() |> Option.ofObj |> Option.defaultValue "-"
+            | true, v -> v.GetRawText()
+            | _ -> "-"
+        Some
+            { Id = Path.GetFileName dir |> nonNull
+              Keys = keyColumns |> List.map (fun k -> k, text k) |> Map.ofList
+              Seed = (match cell.TryGetProperty "seed" with | true, v when v.ValueKind = JsonValueKind.Number -> v.GetInt32() | _ -> 0)
+              Status = status dir
+              Scores = readScores dir }
+
+/// Every run directory directly under `root`, in name order.
+let readAll (keyColumns: string list) (root: string) : RunRow list =
+    if not (Directory.Exists root) then []
+    else Directory.GetDirectories root |> Array.sort |> Array.choose (tryRead keyColumns) |> List.ofArray

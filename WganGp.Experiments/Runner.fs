@@ -1,0 +1,131 @@
+/// Runs the cells and figures of an experiment into results/<experiment>/ and tabulates them. This is the only place
+/// with I/O side effects beyond the core's run directories.
+module WganGp.Experiments.Runner
+
+open System
+open System.Collections.Generic
+open System.IO
+open TorchSharp
+open WganGp.Core.Data
+open WganGp.Core.Metrics
+open WganGp.Core.Nets
+open WganGp.Core.Training
+open WganGp.Experiments.Dsl
+
+type private Module = torch.nn.Module<torch.Tensor, torch.Tensor>
+
+type Options =
+    { /// results/<experiment>/ goes under this folder.
+      ResultsRoot: string
+      Budget: Cells.Budget
+      /// Run only the cells whose id contains one of these strings (all when empty).
+      Select: string list
+      Device: string
+      Figures: bool
+      /// The command line, written beside the results.
+      Command: string }
+
+/// Columns that group the summary table: one row per dataset × architecture × method, mean ± std over seeds.
+let keyColumns = [ "dataset"; "architecture"; "method" ]
+
+/// The real scores of toy runs are compared against this fixed reference sample.
+let private referenceSeed = 20_170_331L
+
+let experimentDir (options: Options) (experiment: Experiment) = Path.Combine(options.ResultsRoot, experiment.Name)
+
+let selected (options: Options) (cell: Cell) =
+    options.Select.IsEmpty || options.Select |> List.exists (fun s -> (Cells.id cell).Contains(s, StringComparison.Ordinal))
+
+/// The core configuration of a cell. Data and scorers are built from the cell's seed, so a cell is reproducible alone.
+let toConfig (cell: Cell) (runDirectory: string option) (device: torch.Device) : TrainConfig * IDisposable =
+    match cell.Dataset, cell.Architecture with
+    | Toy kind, ToyMlp (width, layers) ->
+        let data = ToyDataset.Create(kind, int64 cell.Seed * 7919L + 1L)
+        let description =
+            readOnlyDict
+                [ "id", Cells.id cell :> obj; "experiment", cell.Experiment :> obj; "grid", cell.Grid :> obj
+                  "dataset", Names.dataset cell.Dataset :> obj; "architecture", Names.architecture cell.Architecture :> obj
+                  "method", cell.Method.Name :> obj; "seed", cell.Seed :> obj ]
+        let config =
+            TrainConfig(
+                Func<Module>(fun () -> new Mlp(2, width, 2, layers)), Func<Module>(fun () -> new Mlp(2, width, 1, layers)),
+                2, data, cell.Method, cell.Iterations, cell.BatchSize, int64 cell.Seed,
+                Device = device, RunDirectory = Option.toObj runDirectory, SampleCount = cell.SampleCount,
+                Scorers = [| ToyScorer(kind, referenceSeed) :> IScorer |], Description = description)
+        config, (data :> IDisposable)
+
+let private progress (cell: Cell) (index: int) (total: int) =
+    let every = max 1 (cell.Iterations / 10)
+    fun (s: IterationStats) ->
+        if s.Iteration % every = 0 || s.Iteration = cell.Iterations - 1 then
+            let rate = float (s.Iteration + 1) / max s.Seconds 1e-9
+            let eta = float (cell.Iterations - s.Iteration - 1) / rate
+            printfn $"  [{index}/{total}] it {s.Iteration + 1}/{cell.Iterations}  D {s.CriticLoss:F4}  W {s.Wasserstein:F4}  gp {s.Penalty:F4}  G {s.GeneratorLoss:F4}  |grad| {s.GradientNorm:F3}  {rate:F1} it/s  ETA {eta:F0} s"
+
+/// Trains one cell into its run directory; an exception is recorded as a failed run and does not stop the grid.
+let runCell (options: Options) (dir: string) (cell: Cell) (index: int) (total: int) =
+    let runDir = Path.Combine(dir, Cells.id cell)
+    if RunDirectory.isDone runDir then printfn $"[{index}/{total}] {Cells.id cell}: done ({RunDirectory.status runDir}), skipped"
+    else
+        printfn $"[{index}/{total}] {Cells.id cell}: {cell.Iterations} generator iterations, batch {cell.BatchSize}, {cell.Method.Optimizer}"
+        try
+            let config, data = toConfig cell (Some runDir) (torch.Device options.Device)
+            use _ = data
+            use result = Trainer.Run(config, Action<IterationStats>(progress cell index total))
+            let scores = result.Scores |> Seq.map (fun kv -> $"{kv.Key} {kv.Value:G4}") |> String.concat ", "
+            printfn $"  {result.Status} after {result.Iterations} iterations in {result.Seconds:F1} s; {scores}"
+        with e ->
+            eprintfn $"  FAILED: {e.Message}"
+            RunFiles(runDir).WriteStatus("failed", 0, 0.0, e.ToString())
+
+/// Re-aggregates every run directory of an experiment folder into summary.csv and summary.md.
+let table (dir: string) (command: string) =
+    let rows = RunDirectory.readAll keyColumns dir
+    if rows.IsEmpty then Error $"{dir}: no run directories (folders with settings.json) found"
+    else
+        let frame = Tables.summarize keyColumns rows
+        Tables.writeCsv (Path.Combine(dir, "summary.csv")) frame
+        let markdown = Tables.toMarkdown 3 frame
+        let today = DateTime.UtcNow.ToString "yyyy-MM-dd"
+        let name = Path.GetFileName(Path.GetFullPath(dir).TrimEnd('/'))
+        let header =
+            [ $"# Summary of {name}"
+              ""
+              $"Produced by `{command}` on {today} from {rows.Length} run directories;"
+              "mean ± sample std over seeds (finished runs only). Each run's budget and settings are in its settings.json."
+              "" ]
+        File.WriteAllText(Path.Combine(dir, "summary.md"), String.Join("\n", header) + "\n" + markdown)
+        Ok markdown
+
+/// Runs the selected cells that are not done yet, then the figures, then the table.
+let run (options: Options) (experiment: Experiment) =
+    match Cells.ofExperiment options.Budget experiment with
+    | Error errors -> Error errors
+    | Ok cells ->
+        let dir = experimentDir options experiment
+        Directory.CreateDirectory dir |> ignore
+        let chosen = cells |> List.filter (selected options)
+        printfn $"{experiment.Name}: {chosen.Length} of {cells.Length} cells selected, results in {dir}"
+        chosen |> List.iteri (fun i cell -> runCell options dir cell (i + 1) chosen.Length)
+        if options.Figures then
+            for figure in experiment.Figures do
+                match figure with
+                | Figure1a spec ->
+                    Figures.criticSurfaces dir (Cells.iterations options.Budget spec.Iterations spec.PaperIterations) spec
+                | Figure1bc spec ->
+                    Figures.deepCriticGradients dir (Cells.iterations options.Budget spec.Iterations spec.PaperIterations) spec
+        match table dir options.Command with
+        | Ok markdown -> printfn $"\n{markdown}"; Ok()
+        | Error e when chosen.IsEmpty -> printfn $"{e}"; Ok()
+        | Error e -> Error [ e ]
+
+/// One line per cell: id, settings and whether it is done.
+let plan (options: Options) (experiment: Experiment) =
+    Cells.ofExperiment options.Budget experiment
+    |> Result.map (fun cells ->
+        let dir = experimentDir options experiment
+        [ for cell in cells do
+              if selected options cell then
+                  let status = RunDirectory.status (Path.Combine(dir, Cells.id cell))
+                  let status = if Directory.Exists(Path.Combine(dir, Cells.id cell)) then status else "pending"
+                  sprintf "%s  %-9s %7d it  batch %d  %s: %O" (Cells.id cell) status cell.Iterations cell.BatchSize cell.Method.Name cell.Method.Optimizer ])

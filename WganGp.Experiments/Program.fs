@@ -103,4 +103,4 @@ let main argv =
         |> Result.bind (Runner.plan opts)
         |> Result.map (List.iter (printfn "%s"))
         |> report
-    | Table t -> Runner.table (t.GetResult Dir) (command ()) |> Result.map (printfn "%s") |> Result.mapError List.singleton |> report
+    | Table t -> Runner.table (t.GetResult Dir) (command ()) [] |> Result.map (printfn "%s") |> Result.mapError List.singleton |> report

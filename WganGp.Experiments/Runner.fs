@@ -78,9 +78,11 @@ let runCell (options: Options) (dir: string) (cell: Cell) (index: int) (total: i
             eprintfn $"  FAILED: {e.Message}"
             RunFiles(runDir).WriteStatus("failed", 0, 0.0, e.ToString())
 
-/// Re-aggregates every run directory of an experiment folder into summary.csv and summary.md.
-let table (dir: string) (command: string) =
-    let rows = RunDirectory.readAll keyColumns dir
+/// Re-aggregates every run directory of an experiment folder into summary.csv and summary.md. Rows follow `order`
+/// (cell ids in grid order, when known), then the remaining directories by name.
+let table (dir: string) (command: string) (order: string list) =
+    let rank id = order |> List.tryFindIndex ((=) id) |> Option.defaultValue Int32.MaxValue
+    let rows = RunDirectory.readAll keyColumns dir |> List.sortBy (fun r -> rank r.Id)
     if rows.IsEmpty then Error $"{dir}: no run directories (folders with settings.json) found"
     else
         let frame = Tables.summarize keyColumns rows
@@ -114,7 +116,7 @@ let run (options: Options) (experiment: Experiment) =
                     Figures.criticSurfaces dir (Cells.iterations options.Budget spec.Iterations spec.PaperIterations) spec
                 | Figure1bc spec ->
                     Figures.deepCriticGradients dir (Cells.iterations options.Budget spec.Iterations spec.PaperIterations) spec
-        match table dir options.Command with
+        match table dir options.Command (cells |> List.map Cells.id) with
         | Ok markdown -> printfn $"\n{markdown}"; Ok()
         | Error e when chosen.IsEmpty -> printfn $"{e}"; Ok()
         | Error e -> Error [ e ]

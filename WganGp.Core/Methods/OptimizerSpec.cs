@@ -38,16 +38,28 @@ public sealed record AdamSpec(double LearningRate, double Beta1, double Beta2, d
     public override string ToString() => $"Adam({LearningRate:G3}, β=({Beta1}, {Beta2}))" + (LinearDecay ? " linear decay" : "");
 }
 
-/// <summary>RMSProp with TF1's defaults: decay 0.9, epsilon 1e-10, no momentum (PyTorch's are 0.99 and 1e-8).</summary>
+/// <summary>RMSProp as TensorFlow 1's RMSPropOptimizer: decay 0.9, epsilon 1e-10, no momentum, and the mean-square
+/// accumulator starting at 1 (PyTorch: alpha 0.99, eps 1e-8, accumulator at 0; set InitialMeanSquare = 0 for that).
+/// The accumulator's start matters: TF1's first steps are about lr·g, PyTorch's about lr·g/|g|·√10.
+/// One difference remains: TF1 adds ε inside the square root, PyTorch outside; with ε = 1e-10 and the accumulator
+/// starting at 1 the two agree unless gradients stay near zero for hundreds of steps.</summary>
 public sealed record RmsPropSpec(double LearningRate, double Decay = 0.9, double Epsilon = 1e-10) : OptimizerSpec(LearningRate)
 {
-    public override optim.Optimizer Create(IEnumerable<Parameter> parameters) =>
-        optim.RMSProp(parameters, LearningRate, alpha: Decay, eps: Epsilon, weight_decay: WeightDecay);
+    public double InitialMeanSquare { get; init; } = 1.0;
+
+    public override optim.Optimizer Create(IEnumerable<Parameter> parameters)
+    {
+        var optimizer = optim.RMSProp(parameters, LearningRate, alpha: Decay, eps: Epsilon, weight_decay: WeightDecay);
+        using (no_grad())
+            foreach (var state in optimizer.state_dict().State.OfType<RMSProp.State>())
+                state.square_avg.fill_(InitialMeanSquare);
+        return optimizer;
+    }
 
     public override IReadOnlyDictionary<string, object> Describe() => new Dictionary<string, object>
     {
         ["type"] = "rmsprop", ["lr"] = LearningRate, ["decay"] = Decay, ["eps"] = Epsilon,
-        ["weight_decay"] = WeightDecay, ["linear_decay"] = LinearDecay,
+        ["initial_mean_square"] = InitialMeanSquare, ["weight_decay"] = WeightDecay, ["linear_decay"] = LinearDecay,
     };
 
     public override string ToString() => $"RMSProp({LearningRate:G3})" + (LinearDecay ? " linear decay" : "");

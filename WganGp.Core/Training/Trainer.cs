@@ -60,6 +60,7 @@ public static class Trainer
             {
                 using var scope = NewDisposeScope();
                 last = method.CriticStep(ctx, measureGradientNorm: logged && k == method.CriticIterations - 1);
+                if (!double.IsFinite(last.Loss)) break;   // reported below as divergence at this iteration
             }
 
             done = it + 1;

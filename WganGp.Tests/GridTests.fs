@@ -1,0 +1,145 @@
+module WganGp.Tests.GridTests
+
+open System.IO
+open Expecto
+open WganGp.Core.Data
+open WganGp.Core.Methods
+open WganGp.Core.Training
+open WganGp.Experiments
+open WganGp.Experiments.Dsl
+open WganGp.Tests.Support
+
+let private grid =
+    { Grid.named "g" with
+        Datasets = [ Toy ToyKind.EightGaussians; Toy ToyKind.SwissRoll ]
+        Architectures = [ ToyMlp(16, 3) ]
+        Methods = [ Paper.Toy.wganGp; Paper.Toy.wganClipping ]
+        Seeds = [ 0; 1; 2 ]
+        Iterations = 100 }
+
+let private cells budget g = Cells.expand "exp" budget g
+
+let private options dir : Runner.Options =
+    { ResultsRoot = dir; Budget = Cells.Scaled 1.0; Select = []; Device = "cpu"; Figures = false; Command = "test" }
+
+/// Writes a run directory as the trainer would, with given scores and status.
+let private fakeRun (root: string) id dataset methodName seed status (scores: (string * float) list) =
+    let files = RunFiles(Path.Combine(root, id))
+    files.WriteJson(RunFiles.Settings, dict [ "cell", box (dict [ "dataset", box dataset; "architecture", box "mlp16x3"; "method", box methodName; "seed", box seed ]) ])
+    files.WriteJson(RunFiles.Scores, dict scores)
+    files.WriteStatus(status, 10, 1.0)
+
+let tests =
+    testList "grid, cells and tables" [
+        test "the Cartesian product: datasets × architectures × methods × seeds, each method with its own optimiser" {
+            let cs = cells (Cells.Scaled 1.0) grid
+            Expect.equal cs.Length 12 "2 × 1 × 2 × 3"
+            Expect.equal (cs |> List.map Cells.id |> List.distinct |> List.length) 12 "distinct ids"
+            let gp = cs |> List.find (fun c -> c.Method.Name = "wgan-gp")
+            Expect.equal (gp.Method.Optimizer :?> AdamSpec).Beta1 0.5 "gan_toy.py's Adam for WGAN-GP"
+            let clip = cs |> List.find (fun c -> c.Method.Name = "wgan-clip")
+            Expect.isTrue (clip.Method.Optimizer :? RmsPropSpec) "RMSProp for clipping"
+        }
+
+        test "optimisers cross with methods (WGAN-GP with RMSProp, as Figure 3) and overrides change single cells" {
+            let g =
+                { grid with
+                    Methods = [ Paper.wganGp ]
+                    Optimizers = [ Paper.adam 1e-4 0.5 0.9; Paper.rmsprop 5e-5 ]
+                    Overrides = [ Override.forDataset (Toy ToyKind.SwissRoll) (fun c -> { c with BatchSize = 64 }) ] }
+            let cs = cells (Cells.Scaled 1.0) g
+            Expect.equal cs.Length 12 "2 datasets × 2 optimisers × 3 seeds"
+            Expect.equal (cs |> List.map (fun c -> c.Method.Name) |> List.distinct |> List.sort) [ "wgan-gp-adam"; "wgan-gp-rmsprop" ] "named by optimiser"
+            for c in cs do
+                Expect.equal c.BatchSize (if c.Dataset = Toy ToyKind.SwissRoll then 64 else 256) "override applied where it matches"
+        }
+
+        test "cell ids are stable across runs and machines, and change with any setting" {
+            let cell = cells (Cells.Scaled 1.0) grid |> List.head
+            Expect.equal (Cells.id cell) "8gaussians-mlp16x3-wgan-gp-s0-e10d71f8" "the same settings give the same id"
+            let scaled = cells (Cells.Scaled 0.5) grid |> List.head
+            Expect.notEqual (Cells.id scaled) (Cells.id cell) "iterations are part of the id"
+            Expect.equal scaled.Iterations 50 "scaled budget"
+            let lambda10 = { cell with Method = Paper.Toy.wganGp.WithConstraint(GradientPenalty 10.0) }
+            Expect.notEqual (Cells.id lambda10) (Cells.id cell) "λ is part of the id even under the same name"
+            Expect.equal ((cells Cells.PaperBudget grid).Head.Iterations) 100_000 "the paper's budget"
+        }
+
+        test "a malformed grid is refused before anything runs, naming the grid and field" {
+            let bad = { Experiment.named "x" with Grids = [ { grid with Seeds = []; Methods = [ Paper.wganGp; Paper.wganGp ] } ] }
+            match Cells.ofExperiment (Cells.Scaled 1.0) bad with
+            | Ok _ -> failtest "accepted"
+            | Error errors ->
+                Expect.contains errors "grid 'g': Seeds is empty" "empty seeds"
+                Expect.isTrue (errors |> List.exists (fun e -> e.Contains "two methods are named 'wgan-gp'")) "duplicate names"
+        }
+
+        test "experiments/toy.fsx loads as a typed experiment: 12 grid cells and the Figure 1 panels" {
+            match Program.loadExperiment (Path.Combine(repoRoot, "experiments", "toy.fsx")) with
+            | Error e -> failtestf "%A" e
+            | Ok experiment ->
+                Expect.equal experiment.Name "toy" "name"
+                match Cells.ofExperiment (Cells.Scaled 1.0) experiment with
+                | Ok cs -> Expect.equal cs.Length 12 "3 datasets × 2 methods × 2 seeds"
+                | Error e -> failtestf "%A" e
+                Expect.equal experiment.Figures.Length 2 "figure 1a and figure 1b/c"
+        }
+
+        test "experiments/variants.fsx: a method defined in the script and per-cell overrides" {
+            match Program.loadExperiment (Path.Combine(repoRoot, "experiments", "variants.fsx")) with
+            | Error e -> failtestf "%A" e
+            | Ok experiment ->
+                let cs = Cells.ofExperiment (Cells.Scaled 1.0) experiment |> Result.defaultWith (failtestf "%A")
+                Expect.equal cs.Length 12 "4 methods × 3 seeds"
+                let hinge = cs |> List.find (fun c -> c.Method.Name = "wgan-gp-hinge")
+                use real = TorchSharp.torch.tensor([| 2.0f; 0.0f |])
+                use fake = TorchSharp.torch.tensor([| -2.0f; 0.0f |])
+                Expect.equal (hinge.Method.CriticLoss.Compute.Invoke(real, fake).item<float32>()) 1.0f "hinge: mean relu(1 − D(x)) + mean relu(1 + D(x̃))"
+                for c in cs do Expect.equal c.BatchSize (if c.Method.Name = "one-sided" then 128 else 256) "override"
+        }
+
+        test "a mistake in a grid script is reported with its file and line" {
+            inTempDir (fun dir ->
+                let path = Path.Combine(dir, "broken.fsx")
+                File.WriteAllLines(path, [| "open WganGp.Experiments.Dsl"; "let experiment ="; "    { Experiment.named \"b\" with Grids = 3 }" |])
+                match Program.loadExperiment path with
+                | Ok _ -> failtest "accepted"
+                | Error errors -> Expect.stringContains (String.concat "\n" errors) "broken.fsx(3," "file and line")
+        }
+
+        test "Deedle aggregation of synthetic run directories: mean ± std over seeds, diverged runs counted apart" {
+            inTempDir (fun dir ->
+                fakeRun dir "a0" "8gaussians" "wgan-gp" 0 "finished" [ "modes", 8.0; "energy", 0.1 ]
+                fakeRun dir "a1" "8gaussians" "wgan-gp" 1 "finished" [ "modes", 6.0; "energy", 0.3 ]
+                fakeRun dir "b0" "8gaussians" "wgan-clip" 0 "finished" [ "modes", 3.0; "energy", 0.5 ]
+                fakeRun dir "b1" "8gaussians" "wgan-clip" 1 "diverged" []
+                Directory.CreateDirectory(Path.Combine(dir, "not-a-run")) |> ignore
+                match Runner.table dir "wgangp table" [] with
+                | Error e -> failtest e
+                | Ok markdown ->
+                    Expect.stringContains markdown "| 8gaussians | mlp16x3 | wgan-gp | 2 | 2 | 0 | 0 | 0.200 ± 0.141 |" "gp row"
+                    Expect.stringContains markdown "| wgan-clip | 2 | 1 | 1 | 0 | 0.500 ± 0.000 |" "clip row: 1 finished, 1 diverged"
+                    let csv = File.ReadAllLines(Path.Combine(dir, "summary.csv"))
+                    Expect.equal csv.Length 3 "header + two groups"
+                    Expect.stringContains (File.ReadAllText(Path.Combine(dir, "summary.md"))) "Produced by `wgangp table`" "command written beside the table")
+        }
+
+        test "runner: cells run into results/<experiment>/<id>/, a rerun skips finished cells, a failing cell does not stop the grid" {
+            inTempDir (fun dir ->
+                let failing = Paper.Toy.wganGp.WithName("broken").WithCriticIterations(0)
+                let experiment =
+                    { Experiment.named "mini" with
+                        Grids = [ { grid with Datasets = [ Toy ToyKind.EightGaussians ]; Methods = [ failing; Paper.Toy.wganGp ]; Seeds = [ 0 ]; Iterations = 3; BatchSize = 16; SampleCount = 40 } ] }
+                match Runner.run (options dir) experiment with
+                | Error e -> failtestf "%A" e
+                | Ok () ->
+                    let cs = Cells.ofExperiment (Cells.Scaled 1.0) experiment |> Result.defaultValue []
+                    let status c = RunDirectory.status (Path.Combine(dir, "mini", Cells.id c))
+                    Expect.equal (cs |> List.map status) [ "failed"; "finished" ] "the failure is recorded, the next cell ran"
+                    let log = Path.Combine(dir, "mini", Cells.id cs.[1], RunFiles.Log)
+                    let stamp = File.GetLastWriteTimeUtc log
+                    Runner.run (options dir) experiment |> ignore
+                    Expect.equal (File.GetLastWriteTimeUtc log) stamp "finished cell not retrained"
+                    Expect.isTrue (File.Exists(Path.Combine(dir, "mini", "summary.md"))) "table written")
+        }
+    ]

@@ -1,0 +1,23 @@
+module WganGp.Tests.Main
+
+open Expecto
+
+let all =
+    testList "WganGp" [
+        TorchTests.tests
+        PenaltyTests.tests
+        MethodTests.tests
+        ToyDataTests.tests
+        GridTests.tests
+        TableTests.tests
+        ScriptLoaderTests.tests
+        PlotTests.tests
+        FigureTests.tests
+        BehaviourTests.tests
+    ]
+
+[<EntryPoint>]
+let main argv =
+    TorchSharp.torch.set_num_threads (max 1 System.Environment.ProcessorCount)
+    // Sequenced: libtorch's global RNG (seeded runs) and its thread pool are shared by every test.
+    runTestsWithCLIArgs [ Sequenced ] argv all

@@ -1,0 +1,52 @@
+/// Helpers shared by the tests.
+module WganGp.Tests.Support
+
+open System
+open System.IO
+open TorchSharp
+
+type Module = torch.nn.Module<torch.Tensor, torch.Tensor>
+
+/// The repository root (the folder holding WganGp.sln), found upwards from the test binary.
+let repoRoot =
+    let rec up (dir: DirectoryInfo | null) =
+        match dir with
+        | null -> failwith "WganGp.sln not found above the test binary"
+        | d when File.Exists(Path.Combine(d.FullName, "WganGp.sln")) -> d.FullName
+        | d -> up d.Parent
+    up (DirectoryInfo AppContext.BaseDirectory)
+
+/// A fresh temporary directory, deleted after `f`.
+let inTempDir (f: string -> unit) =
+    let dir = Path.Combine(Path.GetTempPath(), "wgangp-tests-" + Guid.NewGuid().ToString("N"))
+    Directory.CreateDirectory dir |> ignore
+    try f dir finally Directory.Delete(dir, true)
+
+/// D(x) = Σ x ⊙ W + b over all non-batch dims, with W of the input's per-sample shape: its input gradient is W for
+/// every sample, so ‖∇D‖ = ‖W‖_F exactly.
+type WeightedSum(shape: int64[]) as this =
+    inherit Module("weighted-sum")
+    let w = torch.nn.Parameter(torch.randn(shape, dtype = torch.float64))
+    let b = torch.nn.Parameter(torch.zeros([| 1L |], dtype = torch.float64))
+    do this.RegisterComponents()
+    member _.W = w
+    member _.B = b
+    override _.forward(x: torch.Tensor) =
+        let dims = [| for d in 1 .. int (x.dim()) - 1 -> int64 d |]
+        (x * w).sum(dims) + b
+
+/// A parameter's gradient, failing the test when there is none.
+let gradOf (p: torch.Tensor) =
+    match p.grad with
+    | null -> failwith "no gradient"
+    | g -> g
+
+/// The penalty term of a constraint that must produce one.
+let penaltyOf (c: WganGp.Core.Methods.ILipschitzConstraint) critic real fake =
+    match c.Penalty(critic, real, fake) with
+    | null -> failwith "no penalty term"
+    | t -> t
+
+let close (tolerance: float) (expected: float) (actual: float) message =
+    if not (abs (expected - actual) <= tolerance * max 1.0 (abs expected)) then
+        failwith $"{message}: expected {expected}, got {actual} (tolerance {tolerance})"

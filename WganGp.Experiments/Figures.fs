@@ -48,8 +48,7 @@ let criticSurfaces (dir: string) (iterations: int) (spec: CriticSurfaces) =
                "architecture", box (Names.architecture spec.Architecture)
                "iterations", box iterations; "batch_size", box spec.BatchSize; "seed", box spec.Seed ]
     cached dir "figure1a" settings [ "figure1a.png" ] (fun () ->
-        let generatorUnused, critic = mlps spec.Architecture
-        ignore generatorUnused
+        let _, critic = mlps spec.Architecture
         let panels =
             [ for method in spec.Methods do
                   for kind in spec.Datasets do

@@ -40,6 +40,7 @@ let selected (options: Options) (cell: Cell) =
 let toConfig (cell: Cell) (runDirectory: string option) (device: torch.Device) : TrainConfig * IDisposable =
     match cell.Dataset, cell.Architecture with
     | Toy kind, ToyMlp (width, layers) ->
+        // The data stream gets its own seed, distinct from the torch seed the trainer sets from the cell's seed.
         let data = ToyDataset.Create(kind, int64 cell.Seed * 7919L + 1L)
         let description =
             readOnlyDict

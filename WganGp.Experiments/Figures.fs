@@ -4,6 +4,7 @@ module WganGp.Experiments.Figures
 open System
 open System.IO
 open System.Text.Json
+open System.Text.Json.Nodes
 open TorchSharp
 open WganGp.Core.Data
 open WganGp.Core.Methods
@@ -26,28 +27,37 @@ let private toArray2 (t: torch.Tensor) =
     let v = t.cpu().``to``(torch.float32).data<float32>().ToArray()
     Array.init (v.Length / 2) (fun i -> float v.[2 * i], float v.[2 * i + 1])
 
-/// Skips a figure whose outputs exist and were made from the same settings; otherwise makes it and records them.
-let private cached (dir: string) (name: string) (settings: obj) (outputs: string list) (make: unit -> unit) =
+/// Skips a figure whose outputs exist and were made from the same settings; otherwise makes it and writes
+/// <name>.json beside it: the settings, and the command and date that made it.
+let private cached (dir: string) (command: string) (name: string) (settings: obj) (outputs: string list) (make: unit -> unit) =
     let stamp = Path.Combine(dir, $"{name}.json")
-    let json = JsonSerializer.Serialize(settings, JsonSerializerOptions(WriteIndented = true))
+    let wanted = JsonSerializer.SerializeToNode settings
     let upToDate =
-        File.Exists stamp && File.ReadAllText stamp = json && outputs |> List.forall (fun f -> File.Exists(Path.Combine(dir, f)))
+        File.Exists stamp
+        && outputs |> List.forall (fun f -> File.Exists(Path.Combine(dir, f)))
+        && (match JsonNode.Parse(File.ReadAllText stamp) with
+            | null -> false
+            | recorded -> JsonNode.DeepEquals(recorded.["settings"], wanted))
     if upToDate then printfn $"  {name}: up to date ({stamp})"
     else
         make ()
-        File.WriteAllText(stamp, json)
+        let record = JsonObject()
+        record.["command"] <- JsonValue.Create command
+        record.["made"] <- JsonValue.Create(DateTime.UtcNow.ToString "yyyy-MM-dd")
+        record.["settings"] <- wanted
+        File.WriteAllText(stamp, record.ToJsonString(JsonSerializerOptions(WriteIndented = true)))
 
 let private describe (m: Method) = m.Describe()
 
 /// Figure 1a: one critic per (method, dataset), trained with the generator fixed at real data + N(0, I) noise; rows are
 /// methods (the paper: clipping on top, penalty below), columns datasets.
-let criticSurfaces (dir: string) (iterations: int) (spec: CriticSurfaces) =
+let criticSurfaces (dir: string) (command: string) (iterations: int) (spec: CriticSurfaces) =
     let settings =
         dict [ "figure", box "1a"; "datasets", box [ for d in spec.Datasets -> ToyDataset.NameOf d ]
                "methods", box [ for m in spec.Methods -> describe m ]
                "architecture", box (Names.architecture spec.Architecture)
                "iterations", box iterations; "batch_size", box spec.BatchSize; "seed", box spec.Seed ]
-    cached dir "figure1a" settings [ "figure1a.png" ] (fun () ->
+    cached dir command "figure1a" settings [ "figure1a.png" ] (fun () ->
         let _, critic = mlps spec.Architecture
         let panels =
             [ for method in spec.Methods do
@@ -69,14 +79,14 @@ let criticSurfaces (dir: string) (iterations: int) (spec: CriticSurfaces) =
 /// Figures 1b and 1c: deep MLP GANs on one toy set, weight clipping at each c and the gradient penalty; at the end, the
 /// norm of the critic loss's gradient at every layer (1b, also written as figure1b.csv) and the weight histograms of
 /// the critic (1c: clipping with the c closest to 0.01, and the penalty).
-let deepCriticGradients (dir: string) (iterations: int) (spec: DeepCriticGradients) =
+let deepCriticGradients (dir: string) (command: string) (iterations: int) (spec: DeepCriticGradients) =
     let settings =
         dict [ "figure", box "1bc"; "dataset", box (ToyDataset.NameOf spec.Dataset)
                "architecture", box (Names.architecture spec.Architecture)
                "clipping", box (describe spec.Clipping); "clip_values", box spec.ClipValues
                "penalty", box (describe spec.Penalty)
                "iterations", box iterations; "batch_size", box spec.BatchSize; "seed", box spec.Seed ]
-    cached dir "figure1bc" settings [ "figure1b.png"; "figure1c.png"; "figure1b.csv" ] (fun () ->
+    cached dir command "figure1bc" settings [ "figure1b.png"; "figure1c.png"; "figure1b.csv" ] (fun () ->
         let generator, critic = mlps spec.Architecture
         let methods =
             [ for c in spec.ClipValues do

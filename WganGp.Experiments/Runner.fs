@@ -114,9 +114,9 @@ let run (options: Options) (experiment: Experiment) =
             for figure in experiment.Figures do
                 match figure with
                 | Figure1a spec ->
-                    Figures.criticSurfaces dir (Cells.iterations options.Budget spec.Iterations spec.PaperIterations) spec
+                    Figures.criticSurfaces dir options.Command (Cells.iterations options.Budget spec.Iterations spec.PaperIterations) spec
                 | Figure1bc spec ->
-                    Figures.deepCriticGradients dir (Cells.iterations options.Budget spec.Iterations spec.PaperIterations) spec
+                    Figures.deepCriticGradients dir options.Command (Cells.iterations options.Budget spec.Iterations spec.PaperIterations) spec
         match table dir options.Command (cells |> List.map Cells.id) with
         | Ok markdown -> printfn $"\n{markdown}"; Ok()
         | Error e when chosen.IsEmpty -> printfn $"{e}"; Ok()

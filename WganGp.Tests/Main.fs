@@ -8,6 +8,7 @@ let all =
         PenaltyTests.tests
         MethodTests.tests
         ToyDataTests.tests
+        IdxTests.tests
         GridTests.tests
         TableTests.tests
         ScriptLoaderTests.tests

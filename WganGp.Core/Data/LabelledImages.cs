@@ -1,0 +1,55 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace WganGp.Core.Data;
+
+/// <summary>A labelled image set held as 8-bit pixels [N, C, H, W] (uint8) and labels [N] (int64).</summary>
+public sealed class LabelledImages : IDisposable
+{
+    public LabelledImages(string name, Tensor images, Tensor labels)
+    {
+        if (images.dim() != 4) throw new ArgumentException($"{name}: images must be [N, C, H, W], got [{string.Join(", ", images.shape)}]");
+        if (labels.shape[0] != images.shape[0])
+            throw new ArgumentException($"{name}: {images.shape[0]} images but {labels.shape[0]} labels");
+        Name = name;
+        Images = images;
+        Labels = labels;
+    }
+
+    public string Name { get; }
+    public Tensor Images { get; }
+    public Tensor Labels { get; }
+    public long Count => Images.shape[0];
+
+    /// <summary>Reads an IDX image file ([N, H, W], grayscale) and its IDX label file ([N]), e.g. Fashion-MNIST's
+    /// train-images-idx3-ubyte.gz and train-labels-idx1-ubyte.gz.</summary>
+    public static LabelledImages FromIdx(string imagesPath, string labelsPath)
+    {
+        var images = IdxFile.Read(imagesPath);
+        var labels = IdxFile.Read(labelsPath);
+        if (images.Shape.Length != 3)
+            throw new InvalidDataException($"{imagesPath}: expected images of shape [N, H, W], got [{string.Join(", ", images.Shape)}]");
+        if (labels.Shape.Length != 1)
+            throw new InvalidDataException($"{labelsPath}: expected labels of shape [N], got [{string.Join(", ", labels.Shape)}]");
+        if (labels.Count != images.Count)
+            throw new InvalidDataException($"{labelsPath}: {labels.Count} labels for the {images.Count} images of {imagesPath}");
+        var pixels = tensor(images.Data, dtype: ScalarType.Byte).reshape(images.Count, 1, images.Shape[1], images.Shape[2]);
+        var classes = tensor(labels.Data, dtype: ScalarType.Byte).to(int64);
+        return new LabelledImages(Path.GetFileName(imagesPath), pixels, classes);
+    }
+
+    /// <summary>Images at the given indices as floats scaled for the network.</summary>
+    public Tensor Select(Tensor indices, PixelScaling scaling)
+    {
+        using var scope = NewDisposeScope();
+        var x = Images.index_select(0, indices).to(float32) / 255f;
+        var scaled = scaling == PixelScaling.MinusOneOne ? 2f * (x - 0.5f) : x;
+        return scaled.MoveToOuterDisposeScope();
+    }
+
+    public void Dispose()
+    {
+        Images.Dispose();
+        Labels.Dispose();
+    }
+}

@@ -32,14 +32,6 @@ let private writeSet dir n compress =
 let private ids (batch: torch.Tensor) =
     batch.reshape(batch.shape.[0], -1L).select(1, 0L).mul(torch.tensor(255.0f / 4.0f)).round().``to``(torch.int64).data<int64>().ToArray()
 
-let private throwsWith<'e when 'e :> exn> (text: string) (f: unit -> unit) =
-    let message =
-        try
-            f ()
-            "no exception"
-        with :? 'e as e -> e.Message
-    Expect.stringContains message text $"{typeof<'e>.Name} mentioning '{text}'"
-
 let tests =
     testList "IDX data" [
         test "raw and gzip IDX files decode to the exact pixels and labels, as [N, 1, H, W]" {

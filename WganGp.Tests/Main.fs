@@ -9,6 +9,7 @@ let all =
         MethodTests.tests
         ToyDataTests.tests
         IdxTests.tests
+        CifarTests.tests
         GridTests.tests
         TableTests.tests
         ScriptLoaderTests.tests

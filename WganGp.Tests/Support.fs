@@ -47,6 +47,15 @@ let penaltyOf (c: WganGp.Core.Methods.ILipschitzConstraint) critic real fake =
     | null -> failwith "no penalty term"
     | t -> t
 
+/// Fails unless `f` throws an 'e whose message contains `text`.
+let throwsWith<'e when 'e :> exn> (text: string) (f: unit -> unit) =
+    let message =
+        try
+            f ()
+            "no exception"
+        with :? 'e as e -> e.Message
+    Expecto.Expect.stringContains message text $"{typeof<'e>.Name} mentioning '{text}'"
+
 let close (tolerance: float) (expected: float) (actual: float) message =
     if not (abs (expected - actual) <= tolerance * max 1.0 (abs expected)) then
         failwith $"{message}: expected {expected}, got {actual} (tolerance {tolerance})"

@@ -37,6 +37,14 @@ let id (cell: Cell) =
     let short = Convert.ToHexString(hash).Substring(0, 8).ToLowerInvariant()
     $"{Names.dataset cell.Dataset}-{Names.architecture cell.Architecture}-{cell.Method.Name}-s{cell.Seed}-{short}"
 
+/// Generator and critic factories and the latent size of an architecture (built after the trainer seeds torch).
+let networks (architecture: Architecture) =
+    match architecture with
+    | ToyMlp (width, layers) ->
+        Func<TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>>(fun () -> new WganGp.Core.Nets.Mlp(2, width, 2, layers)),
+        Func<TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>>(fun () -> new WganGp.Core.Nets.Mlp(2, width, 1, layers)),
+        2
+
 /// Problems with a grid that should stop a script before anything runs.
 let validate (grid: Grid) =
     [ if grid.Datasets.IsEmpty then $"grid '{grid.Name}': Datasets is empty"

@@ -18,11 +18,6 @@ type private Module = torch.nn.Module<torch.Tensor, torch.Tensor>
 /// gan_toy.py plots the critic over [−3, 3]² on a 128 × 128 grid.
 let private extent, private resolution = 3.0, 128
 
-let private mlps architecture =
-    match architecture with
-    | ToyMlp (width, layers) ->
-        Func<Module>(fun () -> new Mlp(2, width, 2, layers)), Func<Module>(fun () -> new Mlp(2, width, 1, layers))
-
 let private toArray2 (t: torch.Tensor) =
     let v = t.cpu().``to``(torch.float32).data<float32>().ToArray()
     Array.init (v.Length / 2) (fun i -> float v.[2 * i], float v.[2 * i + 1])
@@ -58,7 +53,7 @@ let criticSurfaces (dir: string) (command: string) (iterations: int) (spec: Crit
                "architecture", box (Names.architecture spec.Architecture)
                "iterations", box iterations; "batch_size", box spec.BatchSize; "seed", box spec.Seed ]
     cached dir command "figure1a" settings [ "figure1a.png" ] (fun () ->
-        let _, critic = mlps spec.Architecture
+        let _, critic, _ = Cells.networks spec.Architecture
         let panels =
             [ for method in spec.Methods do
                   for kind in spec.Datasets do
@@ -87,7 +82,7 @@ let deepCriticGradients (dir: string) (command: string) (iterations: int) (spec:
                "penalty", box (describe spec.Penalty)
                "iterations", box iterations; "batch_size", box spec.BatchSize; "seed", box spec.Seed ]
     cached dir command "figure1bc" settings [ "figure1b.png"; "figure1c.png"; "figure1b.csv" ] (fun () ->
-        let generator, critic = mlps spec.Architecture
+        let generator, critic, latent = Cells.networks spec.Architecture
         let methods =
             [ for c in spec.ClipValues do
                   yield c, spec.Clipping.WithConstraint(WeightClipping c).WithName($"weight clipping (c = {c})")
@@ -95,10 +90,10 @@ let deepCriticGradients (dir: string) (command: string) (iterations: int) (spec:
         let runs =
             [ for c, method in methods do
                   use data = ToyDataset.Create(spec.Dataset, int64 spec.Seed + 1L)
-                  let config = TrainConfig(generator, critic, 2, data, method, iterations, spec.BatchSize, int64 spec.Seed)
+                  let config = TrainConfig(generator, critic, latent, data, method, iterations, spec.BatchSize, int64 spec.Seed)
                   use result = Trainer.Run config
                   use real = data.NextBatch spec.BatchSize
-                  use fake = Trainer.Sample(result.Generator, spec.BatchSize, spec.BatchSize, 2, torch.CPU)
+                  use fake = Trainer.Sample(result.Generator, spec.BatchSize, spec.BatchSize, latent, torch.CPU)
                   let norms = CriticProbe.LayerGradientNorms(result.Critic :?> Mlp, real, fake)
                   printfn $"  figure 1b: {method.Name}: {iterations} iterations, {result.Seconds:F1} s, status {result.Status}"
                   c, method.Name, norms, CriticProbe.Weights result.Critic ]

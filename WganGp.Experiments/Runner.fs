@@ -8,11 +8,8 @@ open System.IO
 open TorchSharp
 open WganGp.Core.Data
 open WganGp.Core.Metrics
-open WganGp.Core.Nets
 open WganGp.Core.Training
 open WganGp.Experiments.Dsl
-
-type private Module = torch.nn.Module<torch.Tensor, torch.Tensor>
 
 type Options =
     { /// results/<experiment>/ goes under this folder.
@@ -39,7 +36,8 @@ let selected (options: Options) (cell: Cell) =
 /// The core configuration of a cell. Data and scorers are built from the cell's seed, so a cell is reproducible alone.
 let toConfig (cell: Cell) (runDirectory: string option) (device: torch.Device) : TrainConfig * IDisposable =
     match cell.Dataset, cell.Architecture with
-    | Toy kind, ToyMlp (width, layers) ->
+    | Toy kind, architecture ->
+        let generator, critic, latent = Cells.networks architecture
         // The data stream gets its own seed, distinct from the torch seed the trainer sets from the cell's seed.
         let data = ToyDataset.Create(kind, int64 cell.Seed * 7919L + 1L)
         let description =
@@ -49,8 +47,7 @@ let toConfig (cell: Cell) (runDirectory: string option) (device: torch.Device) :
                   "method", cell.Method.Name :> obj; "seed", cell.Seed :> obj ]
         let config =
             TrainConfig(
-                Func<Module>(fun () -> new Mlp(2, width, 2, layers)), Func<Module>(fun () -> new Mlp(2, width, 1, layers)),
-                2, data, cell.Method, cell.Iterations, cell.BatchSize, int64 cell.Seed,
+                generator, critic, latent, data, cell.Method, cell.Iterations, cell.BatchSize, int64 cell.Seed,
                 Device = device, RunDirectory = Option.toObj runDirectory, SampleCount = cell.SampleCount,
                 Scorers = [| ToyScorer(kind, referenceSeed) :> IScorer |], Description = description)
         config, (data :> IDisposable)

@@ -23,8 +23,11 @@ public record Method(
     public Method WithCriticIterations(int n) => this with { CriticIterations = n };
 
     /// <summary>One critic update on a fresh real batch and fresh z; the fake batch is produced without gradient, so
-    /// nothing reaches the generator. The same fake batch feeds D(x̃) and the interpolates (as the paper's code).</summary>
-    public virtual CriticStepStats CriticStep(StepContext ctx, bool measureGradientNorm)
+    /// nothing reaches the generator. The same fake batch feeds D(x̃) and the interpolates (as the paper's code).
+    /// Only the loss is read back on every step (to detect divergence); the other scalars, each a device sync, are read
+    /// when <paramref name="record"/> is set (the step that goes into the log), and methods without a penalty measure
+    /// the input-gradient norm only when <paramref name="measureGradientNorm"/> is set.</summary>
+    public virtual CriticStepStats CriticStep(StepContext ctx, bool record, bool measureGradientNorm)
     {
         var real = ctx.NextRealBatch();
         Tensor fake;
@@ -41,10 +44,12 @@ public record Method(
         ctx.CriticOptimizer.step();
         Constraint.AfterCriticStep(ctx.Critic);
 
+        double totalLoss = total.item<float>();
+        if (!record) return new CriticStepStats(totalLoss, double.NaN, double.NaN, double.NaN);
         double gradNorm = penalty is not null ? penalty.MeanGradientNorm.item<float>()
             : measureGradientNorm ? MeasureGradientNorm(ctx.Critic, real, fake) : double.NaN;
         return new CriticStepStats(
-            total.item<float>(),
+            totalLoss,
             (dReal.mean() - dFake.mean()).item<float>(),
             penalty is null ? 0.0 : penalty.Value.item<float>(),
             gradNorm);

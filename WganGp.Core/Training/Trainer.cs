@@ -43,9 +43,9 @@ public static class Trainer
         for (int it = 0; it < config.Iterations; it++)
         {
             cancel.ThrowIfCancellationRequested();
-            SetLearningRate(criticOptimizer, method.Optimizer.LearningRateAt(it, config.Iterations));
-            if (generatorOptimizer is not null)
-                SetLearningRate(generatorOptimizer, method.Optimizer.LearningRateAt(it, config.Iterations));
+            var lr = method.Optimizer.LearningRateAt(it, config.Iterations);
+            SetLearningRate(criticOptimizer, lr);
+            if (generatorOptimizer is not null) SetLearningRate(generatorOptimizer, lr);
 
             bool logged = it % config.LogEvery == 0 || it == config.Iterations - 1;
             double generatorLoss = double.NaN;
@@ -59,7 +59,8 @@ public static class Trainer
             for (int k = 0; k < method.CriticIterations; k++)
             {
                 using var scope = NewDisposeScope();
-                last = method.CriticStep(ctx, measureGradientNorm: logged && k == method.CriticIterations - 1);
+                bool lastStep = k == method.CriticIterations - 1;
+                last = method.CriticStep(ctx, record: lastStep, measureGradientNorm: logged && lastStep);
                 if (!double.IsFinite(last.Loss)) break;   // reported below as divergence at this iteration
             }
 

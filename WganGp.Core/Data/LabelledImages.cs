@@ -39,12 +39,10 @@ public sealed class LabelledImages : IDisposable
     }
 
     /// <summary>Images at the given indices as floats scaled for the network.</summary>
-    public Tensor Select(Tensor indices, PixelScaling scaling)
+    public Tensor Select(Tensor indices, PixelScaling scaling, Generator? noise = null)
     {
-        using var scope = NewDisposeScope();
-        var x = Images.index_select(0, indices).to(float32) / 255f;
-        var scaled = scaling == PixelScaling.MinusOneOne ? 2f * (x - 0.5f) : x;
-        return scaled.MoveToOuterDisposeScope();
+        using var bytes = Images.index_select(0, indices);
+        return Pixels.Scale(bytes, scaling, noise);
     }
 
     public void Dispose()

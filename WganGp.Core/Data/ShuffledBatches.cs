@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace WganGp.Core.Data;
 
 /// <summary>Seeded, resumable batches over an in-memory labelled image set, in <see cref="EpochOrder"/>.</summary>
-public sealed class ShuffledBatches(LabelledImages data, long seed, PixelScaling scaling) : IBatchSource, IDisposable
+public sealed class ShuffledBatches(LabelledImages data, long seed, PixelScaling scaling) : IResumableBatchSource, IDisposable
 {
     readonly EpochOrder order = new(data.Count, seed, data.Name);
 
@@ -15,8 +15,9 @@ public sealed class ShuffledBatches(LabelledImages data, long seed, PixelScaling
 
     public Tensor NextBatch(int batchSize)
     {
+        using var noise = Pixels.NoiseFor(seed, order.Position);
         using var indices = tensor(order.Next(batchSize));
-        return data.Select(indices, scaling);
+        return data.Select(indices, scaling, noise);
     }
 
     public void Dispose() { }

@@ -1,0 +1,9 @@
+namespace WganGp.Core.Data;
+
+/// <summary>A batch source whose position can be saved and restored, so a resumed run sees the batches an
+/// uninterrupted one would.</summary>
+public interface IResumableBatchSource : IBatchSource
+{
+    SamplerPosition Position { get; }
+    void Restore(SamplerPosition position);
+}

@@ -1,0 +1,102 @@
+using System.Collections.Concurrent;
+using System.Runtime.ExceptionServices;
+using static TorchSharp.torch;
+
+namespace WganGp.Core.Data;
+
+/// <summary>
+/// Runs a batch source ahead of the trainer on a background thread, keeping up to <c>depth</c> batches ready, so
+/// reading and decoding overlap the training step. Its <see cref="Position"/> is that of the last batch handed out
+/// (not of the ones waiting), so saving and restoring it resumes exactly. An error on the worker is rethrown, with
+/// its original type and message, by the <see cref="NextBatch"/> that would have received that batch.
+/// </summary>
+public sealed class Prefetcher(IResumableBatchSource inner, int depth = 4) : IResumableBatchSource, IDisposable
+{
+    sealed record Item(Tensor? Batch, SamplerPosition After, ExceptionDispatchInfo? Error);
+
+    BlockingCollection<Item>? queue;
+    CancellationTokenSource? stop;
+    Thread? worker;
+    int runningBatchSize;
+
+    public string Name => inner.Name;
+
+    public SamplerPosition Position { get; private set; } = inner.Position;
+
+    /// <summary>Seconds the consumer spent blocked waiting for a batch that was not ready yet.</summary>
+    public double WaitSeconds { get; private set; }
+
+    public void Restore(SamplerPosition position)
+    {
+        Stop();
+        inner.Restore(position);
+        Position = position;
+    }
+
+    public Tensor NextBatch(int batchSize)
+    {
+        if (depth < 1) throw new ArgumentOutOfRangeException(nameof(depth), depth, "prefetch depth must be at least 1");
+        if (queue is null || batchSize != runningBatchSize) Start(batchSize);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var item = queue!.Take();
+        WaitSeconds += System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
+        if (item.Error is not null)
+        {
+            Stop();
+            item.Error.Throw();
+        }
+        Position = item.After;
+        // The batch was made on the worker thread, outside the caller's dispose scope: hand out a copy that belongs to it.
+        using var made = item.Batch!;
+        return made.clone();
+    }
+
+    void Start(int batchSize)
+    {
+        Stop();
+        inner.Restore(Position);
+        runningBatchSize = batchSize;
+        var items = new BlockingCollection<Item>(depth);
+        var cancel = new CancellationTokenSource();
+        queue = items;
+        stop = cancel;
+        worker = new Thread(() => Produce(items, batchSize, cancel.Token)) { IsBackground = true, Name = $"prefetch {inner.Name}" };
+        worker.Start();
+    }
+
+    void Produce(BlockingCollection<Item> items, int batchSize, CancellationToken cancel)
+    {
+        while (!cancel.IsCancellationRequested)
+        {
+            Item item;
+            try { item = new Item(inner.NextBatch(batchSize), inner.Position, null); }
+            catch (Exception e) { item = new Item(null, default, ExceptionDispatchInfo.Capture(e)); }
+            try { items.Add(item, cancel); }
+            catch (OperationCanceledException)
+            {
+                item.Batch?.Dispose();
+                return;
+            }
+            if (item.Error is not null) return;
+        }
+    }
+
+    void Stop()
+    {
+        if (queue is null) return;
+        stop!.Cancel();
+        worker!.Join();
+        while (queue.TryTake(out var left)) left.Batch?.Dispose();
+        queue.Dispose();
+        stop.Dispose();
+        queue = null;
+        stop = null;
+        worker = null;
+    }
+
+    public void Dispose()
+    {
+        Stop();
+        (inner as IDisposable)?.Dispose();
+    }
+}

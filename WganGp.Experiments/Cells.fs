@@ -23,6 +23,10 @@ let settingsJson (cell: Cell) =
         dict [ "experiment", box cell.Experiment
                "grid", box cell.Grid
                "dataset", box (Names.dataset cell.Dataset)
+               // A real dataset's format and scaling change what is computed; its path does not (the data may move).
+               match cell.Dataset with
+               | Real data -> "data", box $"{Names.format data.Format}, {data.Scaling}"
+               | Toy _ -> ()
                "architecture", box (Names.architecture cell.Architecture)
                "method", box (cell.Method.Describe())
                "seed", box cell.Seed
@@ -51,6 +55,12 @@ let validate (grid: Grid) =
       if grid.Architectures.IsEmpty then $"grid '{grid.Name}': Architectures is empty"
       if grid.Methods.IsEmpty then $"grid '{grid.Name}': Methods is empty"
       if grid.Seeds.IsEmpty then $"grid '{grid.Name}': Seeds is empty"
+      for architecture in grid.Architectures do
+          for dataset in grid.Datasets do
+              match architecture, dataset with
+              | ToyMlp _, Real data ->
+                  $"grid '{grid.Name}': {Names.architecture architecture} is a 2-D toy architecture and cannot train on {data.Name}"
+              | _ -> ()
       if grid.Iterations < 1 then $"grid '{grid.Name}': Iterations must be at least 1, got {grid.Iterations}"
       if grid.BatchSize < 1 then $"grid '{grid.Name}': BatchSize must be at least 1, got {grid.BatchSize}"
       if grid.SampleCount < 2 then $"grid '{grid.Name}': SampleCount must be at least 2, got {grid.SampleCount}"

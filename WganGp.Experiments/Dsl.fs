@@ -4,12 +4,32 @@
 module WganGp.Experiments.Dsl
 
 open WganGp.Core.Data
+open WganGp.Core.Data.Images
 open WganGp.Core.Methods
+
+/// How a real dataset's files are laid out and decoded.
+type DataFormat =
+    /// IDX image and label files (MNIST, Fashion-MNIST), gzip or raw, named relative to the dataset's path.
+    | Idx of images: string * labels: string
+    /// Every PNG, JPEG and WebP file under a folder, resized (shorter side) and centre-cropped.
+    | ImageFolder of ImageOptions
+    /// An LMDB database whose values are encoded images, as LSUN is distributed; resized and centre-cropped.
+    | Lmdb of ImageOptions
+
+/// A dataset the user brings. `Name` appears in cell ids and tables and is what `--data NAME=PATH` relocates; `Path`
+/// is where it is looked for by default. The path is not part of a cell's id: moving the data does not restart runs.
+type RealData =
+    { Name: string
+      Path: string
+      Format: DataFormat
+      Scaling: PixelScaling }
 
 /// Where the real data comes from.
 type Dataset =
     /// A 2-D toy distribution of gan_toy.py.
     | Toy of ToyKind
+    /// Files in a published format.
+    | Real of RealData
 
 /// A generator/critic pair.
 type Architecture =
@@ -101,6 +121,13 @@ module Names =
     let dataset =
         function
         | Toy kind -> ToyDataset.NameOf kind
+        | Real data -> data.Name
+
+    let format =
+        function
+        | Idx (images, labels) -> $"idx {images} {labels}"
+        | ImageFolder options -> $"folder {options}"
+        | Lmdb options -> $"lmdb {options}"
 
     let architecture =
         function

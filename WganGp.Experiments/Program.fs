@@ -15,9 +15,13 @@ type RunArgs =
     | Device of device: string
     | Threads of count: int
     | No_Figures
+    | Data of name_path: string list
+    | Decode_Threads of count: int
     interface IArgParserTemplate with
         member a.Usage =
             match a with
+            | Data _ -> "NAME=PATH: read the dataset NAME from PATH instead of its default location (cell ids do not change)"
+            | Decode_Threads _ -> "threads decoding images ahead of the trainer for folders and LMDB (default 1)"
             | Script _ -> "experiment script (experiments/*.fsx) whose top-level value `experiment` is run"
             | Cells _ -> "run only cells whose id contains one of these strings (see `wgangp plan`)"
             | Scale _ -> "multiply every default iteration budget by this factor (e.g. 0.1 for a smoke run)"
@@ -33,9 +37,11 @@ type PlanArgs =
     | Scale of factor: float
     | Paper
     | Results of dir: string
+    | Data of name_path: string list
     interface IArgParserTemplate with
         member a.Usage =
             match a with
+            | Data _ -> "NAME=PATH: where to look for the dataset NAME (as for run)"
             | Script _ -> "experiment script (experiments/*.fsx)"
             | Cells _ -> "list only cells whose id contains one of these strings"
             | Scale _ -> "iteration scale, as for run (cell ids depend on the budget)"
@@ -49,13 +55,47 @@ type TableArgs =
             match a with
             | Dir _ -> "an experiment's results folder, e.g. results/toy"
 
+/// The data formats `wgangp data` can open.
+type DataFormatArg =
+    | Idx
+    | Folder
+    | Lmdb
+
+type InspectArgs =
+    | [<MainCommand; ExactlyOnce>] Path of path: string
+    | [<Mandatory; AltCommandLine("-f")>] Format of DataFormatArg
+    | Size of pixels: int
+    | Channels of count: int
+    | Split of train_or_t10k: string
+    | Batches of count: int
+    | Batch_Size of count: int
+    | Seed of seed: int
+    | Decode_Threads of count: int
+    | Preview of png: string
+    interface IArgParserTemplate with
+        member a.Usage =
+            match a with
+            | Path _ -> "the dataset: an IDX folder, an image folder, or an LMDB database folder (e.g. bedroom_train_lmdb)"
+            | Format _ -> "idx (MNIST/Fashion-MNIST files), folder (PNG/JPEG/WebP) or lmdb (LSUN)"
+            | Size _ -> "images: shorter side resized to this, then centre-cropped square (default 64)"
+            | Channels _ -> "images: 3 (RGB, default) or 1 (gray)"
+            | Split _ -> "idx: file prefix, train (default) or t10k"
+            | Batches _ -> "batches to read (default 20)"
+            | Batch_Size _ -> "images per batch (default 64)"
+            | Seed _ -> "sampling seed (default 0)"
+            | Decode_Threads _ -> "decoding threads for folders and LMDB (default 1)"
+            | Preview _ -> "write the first batch as a PNG grid here"
+
 type Command =
     | [<CliPrefix(CliPrefix.None)>] Run of ParseResults<RunArgs>
     | [<CliPrefix(CliPrefix.None)>] Plan of ParseResults<PlanArgs>
     | [<CliPrefix(CliPrefix.None)>] Table of ParseResults<TableArgs>
+    | [<CliPrefix(CliPrefix.None)>] Data of ParseResults<InspectArgs>
     interface IArgParserTemplate with
         member a.Usage =
             match a with
+            | Data _ -> "open a dataset as training would and report its size, shape, read speed, values and skipped items"
+
             | Run _ -> "train the cells of an experiment script that are not done yet, make its figures, write its table"
             | Plan _ -> "list an experiment's cells with their ids and whether each is done"
             | Table _ -> "re-aggregate a results folder into summary.md and summary.csv without training"
@@ -80,9 +120,29 @@ let private budget scale paper =
 
 let private command () = "wgangp " + String.Join(" ", Environment.GetCommandLineArgs() |> Array.skip 1)
 
-let private options (results: string option) budget select device figures : Runner.Options =
+let private options (results: string option) budget select device figures decodeThreads : Runner.Options =
     { ResultsRoot = defaultArg results "results"; Budget = budget; Select = select; Device = device
-      Figures = figures; Command = command () }
+      Figures = figures; DataPaths = Map.empty; DecodeThreads = decodeThreads; Command = command () }
+
+/// Applies `--data NAME=PATH` to the options once the experiment (and so its datasets) is known.
+let private relocate (pairs: string list) (opts: Runner.Options) (experiment: Experiment) =
+    let datasets = experiment.Grids |> List.collect (fun g -> g.Datasets) |> Datasets.realOf
+    Datasets.relocations datasets pairs |> Result.map (fun paths -> { opts with DataPaths = paths }, experiment)
+
+/// The dataset `wgangp data` describes from its arguments.
+let private dataOf (args: ParseResults<InspectArgs>) : RealData =
+    let path = args.GetResult InspectArgs.Path
+    let images () = WganGp.Core.Data.Images.ImageOptions(args.GetResult(Size, defaultValue = 64), args.GetResult(Channels, defaultValue = 3))
+    let name = nonNull (IO.Path.GetFileName(IO.Path.GetFullPath(path).TrimEnd('/')))
+    let scaling = WganGp.Core.Data.PixelScaling.MinusOneOne
+    match args.GetResult Format with
+    | Idx ->
+        let prefix = args.GetResult(Split, defaultValue = "train")
+        let pick stem = if IO.File.Exists(IO.Path.Combine(path, stem)) then stem else stem + ".gz"
+        { Name = name; Path = path; Scaling = scaling
+          Format = DataFormat.Idx(pick $"{prefix}-images-idx3-ubyte", pick $"{prefix}-labels-idx1-ubyte") }
+    | Folder -> { Name = name; Path = path; Scaling = scaling; Format = ImageFolder(images ()) }
+    | Lmdb -> { Name = name; Path = path; Scaling = scaling; Format = DataFormat.Lmdb(images ()) }
 
 [<EntryPoint>]
 let main argv =
@@ -94,13 +154,30 @@ let main argv =
         let opts =
             options (r.TryGetResult RunArgs.Results) (budget (r.TryGetResult RunArgs.Scale) (r.Contains RunArgs.Paper))
                 (r.GetResult(RunArgs.Cells, defaultValue = [])) (r.GetResult(Device, defaultValue = "cpu")) (not (r.Contains No_Figures))
-        loadExperiment (r.GetResult RunArgs.Script) |> Result.bind (Runner.run opts) |> report
+                (r.GetResult(RunArgs.Decode_Threads, defaultValue = 1))
+        loadExperiment (r.GetResult RunArgs.Script)
+        |> Result.bind (relocate (r.GetResult(RunArgs.Data, defaultValue = [])) opts)
+        |> Result.bind (fun (opts', experiment) -> Runner.run opts' experiment)
+        |> report
     | Plan p ->
         let opts =
             options (p.TryGetResult PlanArgs.Results) (budget (p.TryGetResult PlanArgs.Scale) (p.Contains PlanArgs.Paper))
-                (p.GetResult(PlanArgs.Cells, defaultValue = [])) "cpu" false
+                (p.GetResult(PlanArgs.Cells, defaultValue = [])) "cpu" false 1
         loadExperiment (p.GetResult PlanArgs.Script)
-        |> Result.bind (Runner.plan opts)
+        |> Result.bind (relocate (p.GetResult(PlanArgs.Data, defaultValue = [])) opts)
+        |> Result.bind (fun (opts', experiment) -> Runner.plan opts' experiment)
         |> Result.map (List.iter (printfn "%s"))
         |> report
+    | Data d ->
+        torch.set_num_threads Environment.ProcessorCount
+        let data = dataOf d
+        try
+            Datasets.inspect data data.Path (d.GetResult(Batches, defaultValue = 20)) (d.GetResult(InspectArgs.Batch_Size, defaultValue = 64))
+                (int64 (d.GetResult(Seed, defaultValue = 0))) (d.GetResult(InspectArgs.Decode_Threads, defaultValue = 1)) (d.TryGetResult Preview)
+            |> List.iter (printfn "%s")
+            0
+        with
+        | :? IO.IOException | :? ArgumentException | :? UnauthorizedAccessException as e ->
+            eprintfn $"error: {e.Message}"
+            1
     | Table t -> Runner.table (t.GetResult Dir) (command ()) [] |> Result.map (printfn "%s") |> Result.mapError List.singleton |> report

@@ -19,6 +19,10 @@ type Options =
       Select: string list
       Device: string
       Figures: bool
+      /// Real datasets moved from their default path (`--data NAME=PATH`).
+      DataPaths: Map<string, string>
+      /// Threads decoding images ahead of the trainer (folders, LMDB).
+      DecodeThreads: int
       /// The command line, written beside the results.
       Command: string }
 
@@ -33,24 +37,36 @@ let experimentDir (options: Options) (experiment: Experiment) = Path.Combine(opt
 let selected (options: Options) (cell: Cell) =
     options.Select.IsEmpty || options.Select |> List.exists (fun s -> (Cells.id cell).Contains(s, StringComparison.Ordinal))
 
+/// The real batches of a cell, seeded by the cell's seed but distinct from the torch seed the trainer sets from it.
+let private dataOf (options: Options) (cell: Cell) : IBatchSource =
+    let seed = int64 cell.Seed * 7919L + 1L
+    match cell.Dataset with
+    | Toy kind -> ToyDataset.Create(kind, seed)
+    | Real data -> Datasets.openReal data (Datasets.pathOf options.DataPaths data) seed options.DecodeThreads (eprintfn "  warning: %s")
+
 /// The core configuration of a cell. Data and scorers are built from the cell's seed, so a cell is reproducible alone.
-let toConfig (cell: Cell) (runDirectory: string option) (device: torch.Device) : TrainConfig * IDisposable =
-    match cell.Dataset, cell.Architecture with
-    | Toy kind, architecture ->
-        let generator, critic, latent = Cells.networks architecture
-        // The data stream gets its own seed, distinct from the torch seed the trainer sets from the cell's seed.
-        let data = ToyDataset.Create(kind, int64 cell.Seed * 7919L + 1L)
-        let description =
-            readOnlyDict
-                [ "id", Cells.id cell :> obj; "experiment", cell.Experiment :> obj; "grid", cell.Grid :> obj
-                  "dataset", Names.dataset cell.Dataset :> obj; "architecture", Names.architecture cell.Architecture :> obj
-                  "method", cell.Method.Name :> obj; "seed", cell.Seed :> obj ]
-        let config =
-            TrainConfig(
-                generator, critic, latent, data, cell.Method, cell.Iterations, cell.BatchSize, int64 cell.Seed,
-                Device = device, RunDirectory = Option.toObj runDirectory, SampleCount = cell.SampleCount,
-                Scorers = [| ToyScorer(kind, referenceSeed) :> IScorer |], Description = description)
-        config, (data :> IDisposable)
+let toConfig (options: Options) (cell: Cell) (runDirectory: string option) : TrainConfig * IDisposable =
+    let generator, critic, latent = Cells.networks cell.Architecture
+    let data = dataOf options cell
+    let scorers: IScorer list =
+        match cell.Dataset with
+        | Toy kind -> [ ToyScorer(kind, referenceSeed) ]
+        | Real _ -> []
+    let description =
+        readOnlyDict
+            [ "id", Cells.id cell :> obj; "experiment", cell.Experiment :> obj; "grid", cell.Grid :> obj
+              "dataset", Names.dataset cell.Dataset :> obj; "architecture", Names.architecture cell.Architecture :> obj
+              "method", cell.Method.Name :> obj; "seed", cell.Seed :> obj ]
+    let config =
+        TrainConfig(
+            generator, critic, latent, data, cell.Method, cell.Iterations, cell.BatchSize, int64 cell.Seed,
+            Device = torch.Device options.Device, RunDirectory = Option.toObj runDirectory, SampleCount = cell.SampleCount,
+            Scorers = Array.ofList scorers, Description = description)
+    let release () =
+        match data with
+        | :? IDisposable as d -> d.Dispose()
+        | _ -> ()
+    config, { new IDisposable with member _.Dispose() = release () }
 
 let private progress (cell: Cell) (index: int) (total: int) =
     let every = max 1 (cell.Iterations / 10)
@@ -67,7 +83,7 @@ let runCell (options: Options) (dir: string) (cell: Cell) (index: int) (total: i
     else
         printfn $"[{index}/{total}] {Cells.id cell}: {cell.Iterations} generator iterations, batch {cell.BatchSize}, {cell.Method.Optimizer}"
         try
-            let config, data = toConfig cell (Some runDir) (torch.Device options.Device)
+            let config, data = toConfig options cell (Some runDir)
             use _ = data
             use result = Trainer.Run(config, Action<IterationStats>(progress cell index total))
             let scores = result.Scores |> Seq.map (fun kv -> $"{kv.Key} {kv.Value:G4}") |> String.concat ", "
@@ -97,27 +113,33 @@ let table (dir: string) (command: string) (order: string list) =
         File.WriteAllText(Path.Combine(dir, "summary.md"), String.Join("\n", header) + "\n" + markdown)
         Ok markdown
 
-/// Runs the selected cells that are not done yet, then the figures, then the table.
+let private runChosen (options: Options) (experiment: Experiment) (cells: Cell list) (chosen: Cell list) =
+    let dir = experimentDir options experiment
+    Directory.CreateDirectory dir |> ignore
+    printfn $"{experiment.Name}: {chosen.Length} of {cells.Length} cells selected, results in {dir}"
+    chosen |> List.iteri (fun i cell -> runCell options dir cell (i + 1) chosen.Length)
+    if options.Figures then
+        for figure in experiment.Figures do
+            match figure with
+            | Figure1a spec ->
+                Figures.criticSurfaces dir options.Command (Cells.iterations options.Budget spec.Iterations spec.PaperIterations) spec
+            | Figure1bc spec ->
+                Figures.deepCriticGradients dir options.Command (Cells.iterations options.Budget spec.Iterations spec.PaperIterations) spec
+    match table dir options.Command (cells |> List.map Cells.id) with
+    | Ok markdown -> printfn $"\n{markdown}"; Ok()
+    | Error e when chosen.IsEmpty -> printfn $"{e}"; Ok()
+    | Error e -> Error [ e ]
+
+/// Runs the selected cells that are not done yet, then the figures, then the table. Stops before training when a
+/// selected cell's data is not where it will be looked for.
 let run (options: Options) (experiment: Experiment) =
     match Cells.ofExperiment options.Budget experiment with
     | Error errors -> Error errors
     | Ok cells ->
-        let dir = experimentDir options experiment
-        Directory.CreateDirectory dir |> ignore
         let chosen = cells |> List.filter (selected options)
-        printfn $"{experiment.Name}: {chosen.Length} of {cells.Length} cells selected, results in {dir}"
-        chosen |> List.iteri (fun i cell -> runCell options dir cell (i + 1) chosen.Length)
-        if options.Figures then
-            for figure in experiment.Figures do
-                match figure with
-                | Figure1a spec ->
-                    Figures.criticSurfaces dir options.Command (Cells.iterations options.Budget spec.Iterations spec.PaperIterations) spec
-                | Figure1bc spec ->
-                    Figures.deepCriticGradients dir options.Command (Cells.iterations options.Budget spec.Iterations spec.PaperIterations) spec
-        match table dir options.Command (cells |> List.map Cells.id) with
-        | Ok markdown -> printfn $"\n{markdown}"; Ok()
-        | Error e when chosen.IsEmpty -> printfn $"{e}"; Ok()
-        | Error e -> Error [ e ]
+        match Datasets.missing options.DataPaths (chosen |> List.map (fun c -> c.Dataset)) with
+        | [] -> runChosen options experiment cells chosen
+        | missing -> Error missing
 
 /// One line per cell: id, settings and whether it is done.
 let plan (options: Options) (experiment: Experiment) =

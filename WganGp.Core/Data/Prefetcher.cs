@@ -21,6 +21,9 @@ public sealed class Prefetcher(IResumableBatchSource inner, int depth = 4) : IRe
 
     public string Name => inner.Name;
 
+    /// <summary>The source it runs ahead of.</summary>
+    public IResumableBatchSource Inner => inner;
+
     public SamplerPosition Position { get; private set; } = inner.Position;
 
     /// <summary>Seconds the consumer spent blocked waiting for a batch that was not ready yet.</summary>

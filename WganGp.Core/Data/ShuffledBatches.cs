@@ -2,8 +2,10 @@ using static TorchSharp.torch;
 
 namespace WganGp.Core.Data;
 
-/// <summary>Seeded, resumable batches over an in-memory labelled image set, in <see cref="EpochOrder"/>.</summary>
-public sealed class ShuffledBatches(LabelledImages data, long seed, PixelScaling scaling) : IResumableBatchSource, IDisposable
+/// <summary>Seeded, resumable batches over an in-memory labelled image set, in <see cref="EpochOrder"/>; with
+/// <paramref name="ownsData"/> the set is disposed with the sampler.</summary>
+public sealed class ShuffledBatches(LabelledImages data, long seed, PixelScaling scaling, bool ownsData = false)
+    : IResumableBatchSource, IDisposable
 {
     readonly EpochOrder order = new(data.Count, seed, data.Name);
 
@@ -20,5 +22,8 @@ public sealed class ShuffledBatches(LabelledImages data, long seed, PixelScaling
         return data.Select(indices, scaling, noise);
     }
 
-    public void Dispose() { }
+    public void Dispose()
+    {
+        if (ownsData) data.Dispose();
+    }
 }

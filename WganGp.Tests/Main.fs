@@ -11,6 +11,7 @@ let all =
         IdxTests.tests
         CifarTests.tests
         ImageTests.tests
+        TextCorpusTests.tests
         GridTests.tests
         TableTests.tests
         ScriptLoaderTests.tests

@@ -105,8 +105,8 @@ let tests =
             inTempDir (fun dir ->
                 writeLines dir 1 [ for i in 0 .. 9 -> String('a' + char i, i % 4 + 1) ] |> ignore
                 let corpus = CharCorpus.Load(dir, options 5)
-                let hot = CharBatches(corpus, 7L)
-                let twin = CharBatches(corpus, 7L)
+                use hot = new CharBatches(corpus, 7L)
+                use twin = new CharBatches(corpus, 7L)
                 let lines = corpus.Lines |> Seq.map (Array.map int64) |> Set.ofSeq
                 for _ in 1 .. 5 do
                     use batch = hot.NextBatch 4
@@ -128,11 +128,11 @@ let tests =
                 writeLines dir 1 [ for i in 0 .. 9 -> $"s{i}" ] |> ignore
                 let corpus = CharCorpus.Load(dir, options 3)
                 let batch (s: CharBatches) = (use b = s.NextBatch 3 in use a = b.argmax(2L) in ids a)
-                let straight = CharBatches(corpus, 9L)
+                use straight = new CharBatches(corpus, 9L)
                 let all = [ for _ in 1 .. 7 -> batch straight ]
-                let first = CharBatches(corpus, 9L)
+                use first = new CharBatches(corpus, 9L)
                 for _ in 1 .. 4 do first.NextBatch 3 |> _.Dispose()
-                let resumed = CharBatches(corpus, 9L)
+                use resumed = new CharBatches(corpus, 9L)
                 resumed.Restore first.Position
                 Expect.equal [ for _ in 1 .. 3 -> batch resumed ] (List.skip 4 all) "batches 5-7")
         }
@@ -182,7 +182,7 @@ let tests =
                 throwsWith<ArgumentOutOfRangeException> "MaxLines must be at least 1" (fun () -> CharCorpus.Load(dir, CharCorpusOptions(SequenceLength = 4, MaxLines = 0)) |> ignore)
                 throwsWith<ArgumentOutOfRangeException> "MaxVocabulary must be at least 2" (fun () -> CharCorpus.Load(dir, CharCorpusOptions(SequenceLength = 4, MaxVocabulary = 1)) |> ignore)
                 let corpus = CharCorpus.Load(dir, options 4)
-                throwsWith<ArgumentOutOfRangeException> $"batch size must be in 1..2 for {corpus.Folder}" (fun () -> CharBatches(corpus, 0L).NextBatch 3 |> ignore)
+                throwsWith<ArgumentOutOfRangeException> $"batch size must be in 1..2 for {corpus.Folder}" (fun () -> (new CharBatches(corpus, 0L)).NextBatch 3 |> ignore)
                 let v = corpus.Vocabulary.Count
                 throwsWith<ArgumentOutOfRangeException> $"not an id of this vocabulary (0..{v - 1})" (fun () -> corpus.Vocabulary.Decode [ v ] |> ignore))
         }

@@ -26,6 +26,12 @@ let lsunBedrooms path =
 let imageFolder name path size =
     { Name = name; Path = path; Format = ImageFolder(ImageOptions(size, 3)); Scaling = PixelScaling.MinusOneOne }
 
+/// Google Billion Word's training text (the folder holding training-monolingual.tokenized.shuffled/) for
+/// gan_language.py's character model: 32 characters per line, at most 10M lines and 2048 symbols, characters as bytes
+/// as the Python 2 code had them (the default; `CharCorpusOptions.Utf8` reads Unicode characters instead).
+let billionWord path =
+    { Name = "billion-word"; Path = path; Format = Text(WganGp.Core.Data.Text.CharCorpusOptions.Bytes); Scaling = PixelScaling.MinusOneOne }
+
 /// The real datasets of a list, by name (toys have no files).
 let realOf (datasets: Dataset list) =
     datasets |> List.choose (function Real d -> Some d | Toy _ -> None) |> List.distinctBy (fun d -> d.Name)
@@ -66,6 +72,7 @@ let openReal (data: RealData) (path: string) (seed: int64) (decodeThreads: int) 
         new ShuffledBatches(set, seed, data.Scaling, true)
     | ImageFolder options -> streamed (new FolderImages(path)) options
     | Lmdb options -> streamed (new LmdbImages(path)) options
+    | Text options -> new WganGp.Core.Data.Text.CharBatches(WganGp.Core.Data.Text.CharCorpus.Load(path, options), seed)
 
 /// What `wgangp data` reports about a dataset: its size and batch shape, read speed, value range, skipped items;
 /// optionally a PNG grid of the first batch.
@@ -96,10 +103,17 @@ let inspect (data: RealData) (path: string) (batches: int) (batchSize: int) (see
             | _ -> []
         | _ -> []
     let shapeText = String.Join(" x ", shape)
+    let lines =
+        match source with
+        | :? WganGp.Core.Data.Text.CharBatches as text ->
+            $"vocabulary: {text.Corpus.Vocabulary.Count} symbols; first lines in sampling order:"
+            :: [ for line in text.Corpus.Lines |> Seq.truncate 5 -> "  " + text.Corpus.Vocabulary.Decode(line) ]
+        | _ -> []
     [ $"{data.Name} ({Names.format data.Format}, {data.Scaling}) at {path}, opened in {openSeconds:F2} s"
       $"batch shape [{shapeText}] float32; seed {seed}, position after reading: {source.Position}"
       $"read {batches} batches of {batchSize} in {seconds:F2} s: {float (batches * batchSize) / seconds:F0} items/s ({decodeThreads} decoding threads)"
       $"values in [{low:F3}, {high:F3}], mean {sum / float count:F4}"
       $"skipped: {skipped.Length}" ]
+    @ lines
     @ (skipped |> List.truncate 10 |> List.map (fun s -> $"  {s}"))
     @ (preview |> Option.map (fun f -> $"preview of the first batch: {f}") |> Option.toList)

@@ -15,6 +15,8 @@ type DataFormat =
     | ImageFolder of ImageOptions
     /// An LMDB database whose values are encoded images, as LSUN is distributed; resized and centre-cropped.
     | Lmdb of ImageOptions
+    /// Text laid out as Billion Word's training folder, for the character language model (one-hot [B, 32, V]).
+    | Text of WganGp.Core.Data.Text.CharCorpusOptions
 
 /// A dataset the user brings. `Name` appears in cell ids and tables and is what `--data NAME=PATH` relocates; `Path`
 /// is where it is looked for by default. The path is not part of a cell's id: moving the data does not restart runs.
@@ -128,6 +130,7 @@ module Names =
         | Idx (images, labels) -> $"idx {images} {labels}"
         | ImageFolder options -> $"folder {options}"
         | Lmdb options -> $"lmdb {options}"
+        | Text o -> $"text {o.Unit} length {o.SequenceLength} vocabulary {o.MaxVocabulary} lines {o.MaxLines} shuffle {o.ShuffleSeed}"
 
     let architecture =
         function

@@ -60,6 +60,7 @@ type DataFormatArg =
     | Idx
     | Folder
     | Lmdb
+    | Text
 
 type InspectArgs =
     | [<MainCommand; ExactlyOnce>] Path of path: string
@@ -76,7 +77,7 @@ type InspectArgs =
         member a.Usage =
             match a with
             | Path _ -> "the dataset: an IDX folder, an image folder, or an LMDB database folder (e.g. bedroom_train_lmdb)"
-            | Format _ -> "idx (MNIST/Fashion-MNIST files), folder (PNG/JPEG/WebP) or lmdb (LSUN)"
+            | Format _ -> "idx (MNIST/Fashion-MNIST files), folder (PNG/JPEG/WebP), lmdb (LSUN) or text (Billion Word layout)"
             | Size _ -> "images: shorter side resized to this, then centre-cropped square (default 64)"
             | Channels _ -> "images: 3 (RGB, default) or 1 (gray)"
             | Split _ -> "idx: file prefix, train (default) or t10k"
@@ -143,6 +144,7 @@ let private dataOf (args: ParseResults<InspectArgs>) : RealData =
           Format = DataFormat.Idx(pick $"{prefix}-images-idx3-ubyte", pick $"{prefix}-labels-idx1-ubyte") }
     | Folder -> { Name = name; Path = path; Scaling = scaling; Format = ImageFolder(images ()) }
     | Lmdb -> { Name = name; Path = path; Scaling = scaling; Format = DataFormat.Lmdb(images ()) }
+    | Text -> { Name = name; Path = path; Scaling = scaling; Format = DataFormat.Text(WganGp.Core.Data.Text.CharCorpusOptions.Bytes) }
 
 [<EntryPoint>]
 let main argv =

@@ -1,0 +1,34 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace WganGp.Core.Nets;
+
+/// <summary>
+/// The normaliser a layer gets. gan_64x64.py's <c>Normalize</c> rule: a critic trained with the gradient penalty gets
+/// <see cref="Layer"/> (the penalty is per sample, batch norm would couple samples, paper §4), every other network
+/// <see cref="Batch"/>; architectures without normalisation use <see cref="None"/>.
+/// </summary>
+public enum Normalization
+{
+    None,
+
+    /// <summary>Batch statistics always (tflib never uses moving averages), ε = 1e-5, scale 1 and offset 0 per channel.</summary>
+    Batch,
+
+    /// <summary>tflib's Layernorm over (C, H, W) with one scale and offset per channel: GroupNorm(1, C), ε = 1e-5.</summary>
+    Layer,
+}
+
+public static class Normalizers
+{
+    public static nn.Module<Tensor, Tensor> For2d(Normalization kind, long channels) => kind switch
+    {
+        Normalization.Batch => nn.BatchNorm2d(channels, eps: 1e-5),
+        Normalization.Layer => nn.GroupNorm(1, channels, eps: 1e-5),
+        _ => nn.Identity(),
+    };
+
+    /// <summary>The critic's normaliser under a method: layer norm with the gradient penalty, batch norm otherwise.</summary>
+    public static Normalization CriticUnder(Methods.Method method) =>
+        method.Constraint is Methods.GradientPenalty ? Normalization.Layer : Normalization.Batch;
+}

@@ -10,6 +10,7 @@ let all =
         ToyDataTests.tests
         IdxTests.tests
         CifarTests.tests
+        CifarPickleTests.tests
         GridTests.tests
         TableTests.tests
         ScriptLoaderTests.tests

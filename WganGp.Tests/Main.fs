@@ -12,6 +12,7 @@ let all =
         CifarTests.tests
         ImageTests.tests
         TextCorpusTests.tests
+        CifarPickleTests.tests
         GridTests.tests
         TableTests.tests
         ScriptLoaderTests.tests

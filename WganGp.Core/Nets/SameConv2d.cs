@@ -18,7 +18,7 @@ public sealed class SameConv2d : nn.Module<Tensor, Tensor>
     {
         this.kernel = kernel;
         this.stride = stride;
-        conv = nn.Conv2d(input, output, kernelSize: kernel, stride: stride, padding: 0L, bias: bias);
+        conv = nn.Conv2d(input, output, kernel, stride: stride, padding: 0L, bias: bias);
         RegisterComponents();
     }
 

@@ -41,13 +41,28 @@ let id (cell: Cell) =
     let short = Convert.ToHexString(hash).Substring(0, 8).ToLowerInvariant()
     $"{Names.dataset cell.Dataset}-{Names.architecture cell.Architecture}-{cell.Method.Name}-s{cell.Seed}-{short}"
 
-/// Generator and critic factories and the latent size of an architecture (built after the trainer seeds torch).
-let networks (architecture: Architecture) =
+type private Net = TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>
+
+/// Generator and critic factories and the latent size of an architecture under a method (built after the trainer
+/// seeds torch). The method chooses the critic's normaliser, as gan_64x64.py's Normalize rule.
+let networks (architecture: Architecture) (method: WganGp.Core.Methods.Method) =
+    let factory (make: unit -> Net) = Func<Net>(make)
     match architecture with
     | ToyMlp (width, layers) ->
-        Func<TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>>(fun () -> new WganGp.Core.Nets.Mlp(2, width, 2, layers)),
-        Func<TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>>(fun () -> new WganGp.Core.Nets.Mlp(2, width, 1, layers)),
+        factory (fun () -> new WganGp.Core.Nets.Mlp(2, width, 2, layers)),
+        factory (fun () -> new WganGp.Core.Nets.Mlp(2, width, 1, layers)),
         2
+    | Dcgan (size, channels) ->
+        let norm = WganGp.Core.Nets.Normalizers.CriticUnder method
+        factory (fun () -> new WganGp.Core.Nets.DcganGenerator(128, 64, size, channels)),
+        factory (fun () -> new WganGp.Core.Nets.DcganCritic(64, size, channels, norm)),
+        128
+
+/// The shape of one real item the architecture's critic takes.
+let inputShape =
+    function
+    | ToyMlp _ -> [| 2L |]
+    | Dcgan (size, channels) -> [| int64 channels; int64 size; int64 size |]
 
 /// Problems with a grid that should stop a script before anything runs.
 let validate (grid: Grid) =
@@ -60,6 +75,10 @@ let validate (grid: Grid) =
               match architecture, dataset with
               | ToyMlp _, Real data ->
                   $"grid '{grid.Name}': {Names.architecture architecture} is a 2-D toy architecture and cannot train on {data.Name}"
+              | Dcgan _, Toy kind ->
+                  $"grid '{grid.Name}': {Names.architecture architecture} is an image architecture and cannot train on {WganGp.Core.Data.ToyDataset.NameOf kind}"
+              | Dcgan (size, _), _ when size < 8 || size &&& (size - 1) <> 0 ->
+                  $"grid '{grid.Name}': {Names.architecture architecture}: size must be a power of two of at least 8, got {size}"
               | _ -> ()
       if grid.Iterations < 1 then $"grid '{grid.Name}': Iterations must be at least 1, got {grid.Iterations}"
       if grid.BatchSize < 1 then $"grid '{grid.Name}': BatchSize must be at least 1, got {grid.BatchSize}"

@@ -18,6 +18,14 @@ let mnist path =
     { Name = "mnist"; Path = path; Format = Idx("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz")
       Scaling = PixelScaling.ZeroOne }
 
+/// CIFAR-10's training split (python or binary version) in [-1, 1] as gan_cifar.py.
+let cifar10 path =
+    { Name = "cifar10"; Path = path; Format = Cifar10 true; Scaling = PixelScaling.MinusOneOne }
+
+/// CIFAR-10's training split dequantised as gan_cifar_resnet.py: 2(x/256 − 0.5) + U[0, 1/128).
+let cifar10Dequantized path =
+    { Name = "cifar10-dequantized"; Path = path; Format = Cifar10 true; Scaling = PixelScaling.MinusOneOneDequantized }
+
 /// LSUN bedrooms as distributed (bedroom_train_lmdb), 64 × 64 RGB in [-1, 1] as gan_64x64.py scales its images.
 let lsunBedrooms path =
     { Name = "lsun-bedroom"; Path = path; Format = Lmdb(ImageOptions(64, 3)); Scaling = PixelScaling.MinusOneOne }
@@ -70,6 +78,7 @@ let openReal (data: RealData) (path: string) (seed: int64) (decodeThreads: int) 
     | Idx (images, labels) ->
         let set = LabelledImages.FromIdx(Path.Combine(path, images), Path.Combine(path, labels))
         new ShuffledBatches(set, seed, data.Scaling, true)
+    | Cifar10 train -> new ShuffledBatches(WganGp.Core.Data.Cifar10.ReadSplit(path, train), seed, data.Scaling, true)
     | ImageFolder options -> streamed (new FolderImages(path)) options
     | Lmdb options -> streamed (new LmdbImages(path)) options
     | Text options -> new WganGp.Core.Data.Text.CharBatches(WganGp.Core.Data.Text.CharCorpus.Load(path, options), seed)

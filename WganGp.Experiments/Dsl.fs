@@ -11,6 +11,8 @@ open WganGp.Core.Methods
 type DataFormat =
     /// IDX image and label files (MNIST, Fashion-MNIST), gzip or raw, named relative to the dataset's path.
     | Idx of images: string * labels: string
+    /// CIFAR-10 in either published version (python pickles or binary, detected from the files); training or test split.
+    | Cifar10 of train: bool
     /// Every PNG, JPEG and WebP file under a folder, resized (shorter side) and centre-cropped.
     | ImageFolder of ImageOptions
     /// An LMDB database whose values are encoded images, as LSUN is distributed; resized and centre-cropped.
@@ -37,6 +39,9 @@ type Dataset =
 type Architecture =
     /// gan_toy.py's ReLU MLPs: `layers` Linear layers of `width` units (2-512-512-512-{2,1} is width 512, 4 layers).
     | ToyMlp of width: int * layers: int
+    /// gan_64x64.py's DCGAN generator and critic (Figure 2, row 1) at `size` × `size` with `channels` image channels;
+    /// the critic's normaliser follows the method (layer norm under the gradient penalty, batch norm otherwise).
+    | Dcgan of size: int * channels: int
 
 /// One training run, fully resolved. Its id is derived from every field (see Cells.id).
 type Cell =
@@ -128,6 +133,7 @@ module Names =
     let format =
         function
         | Idx (images, labels) -> $"idx {images} {labels}"
+        | Cifar10 train -> if train then "cifar10 train" else "cifar10 test"
         | ImageFolder options -> $"folder {options}"
         | Lmdb options -> $"lmdb {options}"
         | Text o -> $"text {o.Unit} length {o.SequenceLength} vocabulary {o.MaxVocabulary} lines {o.MaxLines} shuffle {o.ShuffleSeed}"
@@ -135,3 +141,4 @@ module Names =
     let architecture =
         function
         | ToyMlp (width, layers) -> $"mlp{width}x{layers}"
+        | Dcgan (size, channels) -> $"dcgan{size}c{channels}"

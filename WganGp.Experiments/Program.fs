@@ -56,8 +56,10 @@ type TableArgs =
             | Dir _ -> "an experiment's results folder, e.g. results/toy"
 
 /// The data formats `wgangp data` can open.
+[<RequireQualifiedAccess>]
 type DataFormatArg =
     | Idx
+    | Cifar10
     | Folder
     | Lmdb
     | Text
@@ -77,24 +79,56 @@ type InspectArgs =
         member a.Usage =
             match a with
             | Path _ -> "the dataset: an IDX folder, an image folder, or an LMDB database folder (e.g. bedroom_train_lmdb)"
-            | Format _ -> "idx (MNIST/Fashion-MNIST files), folder (PNG/JPEG/WebP), lmdb (LSUN) or text (Billion Word layout)"
+            | Format _ -> "idx (MNIST/Fashion-MNIST files), cifar10 (python or binary version), folder (PNG/JPEG/WebP), lmdb (LSUN) or text (Billion Word layout)"
             | Size _ -> "images: shorter side resized to this, then centre-cropped square (default 64)"
             | Channels _ -> "images: 3 (RGB, default) or 1 (gray)"
-            | Split _ -> "idx: file prefix, train (default) or t10k"
+            | Split _ -> "idx: file prefix, train (default) or t10k; cifar10: train (default) or test"
             | Batches _ -> "batches to read (default 20)"
             | Batch_Size _ -> "images per batch (default 64)"
             | Seed _ -> "sampling seed (default 0)"
             | Decode_Threads _ -> "decoding threads for folders and LMDB (default 1)"
             | Preview _ -> "write the first batch as a PNG grid here"
 
+type DataBenchArgs =
+    | Folder of path: string
+    | Lmdb of path: string
+    | Images of count: int
+    | Size of pixels: int
+    | Batch_Size of count: int
+    | Decode_Threads of counts: int list
+    | Iterations of count: int
+    | Seed of seed: int
+    | Report of markdown: string
+    interface IArgParserTemplate with
+        member a.Usage =
+            match a with
+            | Folder _ -> "a folder of images to read (default: synthesised LSUN-like JPEGs)"
+            | Lmdb _ -> "an LMDB database of encoded images, e.g. LSUN's bedroom_train_lmdb (default: synthesised WebP)"
+            | Images _ -> "photos to synthesise when no data is given (default 256)"
+            | Size _ -> "output resolution (default 64)"
+            | Batch_Size _ -> "batch size (default 64)"
+            | Decode_Threads _ -> "decoding thread counts to compare (default: 1 and all cores)"
+            | Iterations _ -> "generator iterations of the DCGAN training measurement (default 10)"
+            | Seed _ -> "seed for synthesis, sampling and training (default 0)"
+            | Report _ -> "also write the report (markdown) to this file, with the command that made it"
+
+type BenchArgs =
+    | [<CliPrefix(CliPrefix.None)>] Data of ParseResults<DataBenchArgs>
+    interface IArgParserTemplate with
+        member a.Usage =
+            match a with
+            | Data _ -> "images/s decoded from LMDB and folders, and the share of a 64x64 DCGAN step spent waiting for data"
+
 type Command =
     | [<CliPrefix(CliPrefix.None)>] Run of ParseResults<RunArgs>
     | [<CliPrefix(CliPrefix.None)>] Plan of ParseResults<PlanArgs>
     | [<CliPrefix(CliPrefix.None)>] Table of ParseResults<TableArgs>
     | [<CliPrefix(CliPrefix.None)>] Data of ParseResults<InspectArgs>
+    | [<CliPrefix(CliPrefix.None)>] Bench of ParseResults<BenchArgs>
     interface IArgParserTemplate with
         member a.Usage =
             match a with
+            | Bench _ -> "benchmarks (not tests): print measurements side by side from one run"
             | Data _ -> "open a dataset as training would and report its size, shape, read speed, values and skipped items"
 
             | Run _ -> "train the cells of an experiment script that are not done yet, make its figures, write its table"
@@ -133,18 +167,20 @@ let private relocate (pairs: string list) (opts: Runner.Options) (experiment: Ex
 /// The dataset `wgangp data` describes from its arguments.
 let private dataOf (args: ParseResults<InspectArgs>) : RealData =
     let path = args.GetResult InspectArgs.Path
-    let images () = WganGp.Core.Data.Images.ImageOptions(args.GetResult(Size, defaultValue = 64), args.GetResult(Channels, defaultValue = 3))
+    let images () = WganGp.Core.Data.Images.ImageOptions(args.GetResult(InspectArgs.Size, defaultValue = 64), args.GetResult(Channels, defaultValue = 3))
     let name = nonNull (IO.Path.GetFileName(IO.Path.GetFullPath(path).TrimEnd('/')))
     let scaling = WganGp.Core.Data.PixelScaling.MinusOneOne
     match args.GetResult Format with
-    | Idx ->
+    | DataFormatArg.Idx ->
         let prefix = args.GetResult(Split, defaultValue = "train")
         let pick stem = if IO.File.Exists(IO.Path.Combine(path, stem)) then stem else stem + ".gz"
         { Name = name; Path = path; Scaling = scaling
           Format = DataFormat.Idx(pick $"{prefix}-images-idx3-ubyte", pick $"{prefix}-labels-idx1-ubyte") }
-    | Folder -> { Name = name; Path = path; Scaling = scaling; Format = ImageFolder(images ()) }
-    | Lmdb -> { Name = name; Path = path; Scaling = scaling; Format = DataFormat.Lmdb(images ()) }
-    | Text -> { Name = name; Path = path; Scaling = scaling; Format = DataFormat.Text(WganGp.Core.Data.Text.CharCorpusOptions.Bytes) }
+    | DataFormatArg.Cifar10 ->
+        { Name = name; Path = path; Scaling = scaling; Format = DataFormat.Cifar10(args.GetResult(Split, defaultValue = "train") <> "test") }
+    | DataFormatArg.Folder -> { Name = name; Path = path; Scaling = scaling; Format = ImageFolder(images ()) }
+    | DataFormatArg.Lmdb -> { Name = name; Path = path; Scaling = scaling; Format = DataFormat.Lmdb(images ()) }
+    | DataFormatArg.Text -> { Name = name; Path = path; Scaling = scaling; Format = DataFormat.Text(WganGp.Core.Data.Text.CharCorpusOptions.Bytes) }
 
 [<EntryPoint>]
 let main argv =
@@ -175,11 +211,29 @@ let main argv =
         let data = dataOf d
         try
             Datasets.inspect data data.Path (d.GetResult(Batches, defaultValue = 20)) (d.GetResult(InspectArgs.Batch_Size, defaultValue = 64))
-                (int64 (d.GetResult(Seed, defaultValue = 0))) (d.GetResult(InspectArgs.Decode_Threads, defaultValue = 1)) (d.TryGetResult Preview)
+                (int64 (d.GetResult(InspectArgs.Seed, defaultValue = 0))) (d.GetResult(InspectArgs.Decode_Threads, defaultValue = 1)) (d.TryGetResult Preview)
             |> List.iter (printfn "%s")
             0
         with
         | :? IO.IOException | :? ArgumentException | :? UnauthorizedAccessException as e ->
             eprintfn $"error: {e.Message}"
             1
+    | Bench b ->
+        match b.GetSubCommand() with
+        | BenchArgs.Data d ->
+            torch.set_num_threads Environment.ProcessorCount
+            let options: DataBench.Options =
+                { Folder = d.TryGetResult DataBenchArgs.Folder; Lmdb = d.TryGetResult DataBenchArgs.Lmdb
+                  Images = d.GetResult(Images, defaultValue = 256); Size = d.GetResult(DataBenchArgs.Size, defaultValue = 64)
+                  BatchSize = d.GetResult(DataBenchArgs.Batch_Size, defaultValue = 64)
+                  Threads = d.GetResult(DataBenchArgs.Decode_Threads, defaultValue = List.distinct [ 1; Environment.ProcessorCount ])
+                  Iterations = d.GetResult(Iterations, defaultValue = 10); Seed = d.GetResult(DataBenchArgs.Seed, defaultValue = 0) }
+            let lines = DataBench.run options
+            d.TryGetResult Report |> Option.iter (fun file ->
+                match IO.Path.GetDirectoryName(IO.Path.GetFullPath file) with
+                | null -> ()
+                | dir -> IO.Directory.CreateDirectory dir |> ignore
+                let made = DateTime.UtcNow.ToString "yyyy-MM-dd"
+                IO.File.WriteAllLines(file, [ $"Produced by `{command ()}` on {made}."; "" ] @ lines))
+            0
     | Table t -> Runner.table (t.GetResult Dir) (command ()) [] |> Result.map (printfn "%s") |> Result.mapError List.singleton |> report

@@ -46,8 +46,13 @@ let private dataOf (options: Options) (cell: Cell) : IBatchSource =
 
 /// The core configuration of a cell. Data and scorers are built from the cell's seed, so a cell is reproducible alone.
 let toConfig (options: Options) (cell: Cell) (runDirectory: string option) : TrainConfig * IDisposable =
-    let generator, critic, latent = Cells.networks cell.Architecture
+    let generator, critic, latent = Cells.networks cell.Architecture cell.Method
     let data = dataOf options cell
+    let expected = Cells.inputShape cell.Architecture
+    if data.ItemShape <> expected then
+        (match data with :? IDisposable as d -> d.Dispose() | _ -> ())
+        let shape (s: int64[]) = "[" + String.Join(", ", s) + "]"
+        failwith $"{Names.dataset cell.Dataset} gives items of shape {shape data.ItemShape} but {Names.architecture cell.Architecture} takes {shape expected}"
     let scorers: IScorer list =
         match cell.Dataset with
         | Toy kind -> [ ToyScorer(kind, referenceSeed) ]

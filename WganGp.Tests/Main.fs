@@ -13,6 +13,7 @@ let all =
         ImageTests.tests
         TextCorpusTests.tests
         CifarPickleTests.tests
+        NetTests.tests
         GridTests.tests
         TableTests.tests
         ScriptLoaderTests.tests

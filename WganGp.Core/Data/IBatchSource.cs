@@ -6,5 +6,8 @@ namespace WganGp.Core.Data;
 public interface IBatchSource
 {
     string Name { get; }
+
+    /// <summary>The shape of one item of a batch, e.g. [3, 64, 64] for images or [2] for toy points.</summary>
+    long[] ItemShape { get; }
     Tensor NextBatch(int batchSize);
 }

@@ -21,13 +21,20 @@ public sealed class Prefetcher(IResumableBatchSource inner, int depth = 4) : IRe
 
     public string Name => inner.Name;
 
+    public long[] ItemShape => inner.ItemShape;
+
     /// <summary>The source it runs ahead of.</summary>
     public IResumableBatchSource Inner => inner;
 
     public SamplerPosition Position { get; private set; } = inner.Position;
 
-    /// <summary>Seconds the consumer spent blocked waiting for a batch that was not ready yet.</summary>
+    /// <summary>Seconds the consumer spent blocked waiting for batches that were not ready yet, in all.</summary>
     public double WaitSeconds { get; private set; }
+
+    /// <summary>Of <see cref="WaitSeconds"/>, the wait for the first batch after a start (nothing can be ahead yet).</summary>
+    public double StartWaitSeconds { get; private set; }
+
+    bool fresh;
 
     public void Restore(SamplerPosition position)
     {
@@ -42,7 +49,10 @@ public sealed class Prefetcher(IResumableBatchSource inner, int depth = 4) : IRe
         if (queue is null || batchSize != runningBatchSize) Start(batchSize);
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var item = queue!.Take();
-        WaitSeconds += System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
+        var waited = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
+        WaitSeconds += waited;
+        if (fresh) StartWaitSeconds += waited;
+        fresh = false;
         if (item.Error is not null)
         {
             Stop();
@@ -59,6 +69,7 @@ public sealed class Prefetcher(IResumableBatchSource inner, int depth = 4) : IRe
         Stop();
         inner.Restore(Position);
         runningBatchSize = batchSize;
+        fresh = true;
         var items = new BlockingCollection<Item>(depth);
         var cancel = new CancellationTokenSource();
         queue = items;

@@ -11,6 +11,8 @@ public sealed class ShuffledBatches(LabelledImages data, long seed, PixelScaling
 
     public string Name => data.Name;
 
+    public long[] ItemShape => data.Images.shape[1..];
+
     public SamplerPosition Position => order.Position;
 
     public void Restore(SamplerPosition position) => order.Restore(position);

@@ -10,6 +10,8 @@ public enum ToyKind { EightGaussians, TwentyFiveGaussians, SwissRoll }
 /// be computed without the critic.</summary>
 public abstract class ToyDataset : IBatchSource, IDisposable
 {
+    public long[] ItemShape => [2];
+
     protected readonly Generator Rng;
 
     protected ToyDataset(long seed) => Rng = new Generator((ulong)seed);

@@ -21,12 +21,24 @@ public enum Normalization
 
 public static class Normalizers
 {
-    public static nn.Module<Tensor, Tensor> For2d(Normalization kind, long channels) => kind switch
+    public static nn.Module<Tensor, Tensor> For2d(Normalization kind, long channels)
     {
-        Normalization.Batch => nn.BatchNorm2d(channels, eps: 1e-5),
-        Normalization.Layer => nn.GroupNorm(1, channels, eps: 1e-5),
-        _ => nn.Identity(),
-    };
+        nn.Module<Tensor, Tensor> module = kind switch
+        {
+            Normalization.Batch => nn.BatchNorm2d(channels, eps: 1e-5),
+            Normalization.Layer => nn.GroupNorm(1, channels, eps: 1e-5),
+            _ => nn.Identity(),
+        };
+        // tflib starts every scale at 1 and offset at 0. Set them explicitly: TorchSharp 0.107's GroupNorm leaves its
+        // affine parameters uninitialised (found here as NaN penalties from garbage scales).
+        using var _ = no_grad();
+        foreach (var (name, parameter) in module.named_parameters())
+        {
+            if (name == "weight") parameter.fill_(1.0);
+            else if (name == "bias") parameter.zero_();
+        }
+        return module;
+    }
 
     /// <summary>The critic's normaliser under a method: layer norm with the gradient penalty, batch norm otherwise.</summary>
     public static Normalization CriticUnder(Methods.Method method) =>

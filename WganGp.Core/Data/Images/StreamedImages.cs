@@ -34,6 +34,7 @@ public sealed class StreamedImages : IResumableBatchSource, IDisposable
     }
 
     public string Name => $"{store.Name} ({options})";
+    public long[] ItemShape => [options.Channels, options.Size, options.Size];
     public SamplerPosition Position => order.Position;
     public void Restore(SamplerPosition position) => order.Restore(position);
 

@@ -12,6 +12,8 @@ public sealed class CharBatches(CharCorpus corpus, long seed) : IResumableBatchS
 
     public string Name => corpus.Name;
 
+    public long[] ItemShape => [corpus.SequenceLength, corpus.Vocabulary.Count];
+
     public CharCorpus Corpus => corpus;
 
     public SamplerPosition Position => order.Position;

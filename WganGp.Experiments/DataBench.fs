@@ -90,13 +90,14 @@ let private trainingWait (lmdb: string) (options: Options) =
 let run (options: Options) =
     let scratch = Path.Combine(Path.GetTempPath(), $"wgangp-bench-{Guid.NewGuid():N}")
     try
-        let folder, lmdb =
+        let folder, lmdb, source =
             match options.Folder, options.Lmdb with
-            | Some f, Some l -> f, l
+            | Some f, Some l -> f, l, $"folder {f}; LMDB {l}"
             | _ ->
-                printfn $"synthesising {options.Images} LSUN-like photos (shorter side 256; JPEG files and a WebP LMDB) in {scratch}"
+                printfn $"synthesising {options.Images} LSUN-like photos in {scratch}"
                 let f, l = synthesise scratch options.Images options.Seed
-                defaultArg options.Folder f, defaultArg options.Lmdb l
+                let described = $"{options.Images} synthesised LSUN-like photos (shorter side 256, longer 256-384; JPEG q75 files and WebP q75 LMDB values)"
+                defaultArg options.Folder f, defaultArg options.Lmdb l, described
         let threads = torch.get_num_threads ()
         let lines = Collections.Generic.List<string>()
         let say (line: string) = printfn "%s" line; lines.Add line
@@ -109,7 +110,7 @@ let run (options: Options) =
                 say $"| {name} | {t} | {decodeRate (make ()) options t:F0} |"
         say ""
         let library = LmdbLibrary.Loaded |> Option.ofObj |> Option.defaultValue "?"
-        say $"folder: {folder}; LMDB: {lmdb} (read with {library}); {Environment.ProcessorCount} cores, torch threads {threads}"
+        say $"Data: {source}. LMDB read with {library}; {Environment.ProcessorCount} cores, torch threads {threads}."
         say ""
         let seconds, wait, startWait = trainingWait lmdb options
         say $"Training: DCGAN {options.Size}x{options.Size} (gan_64x64.py's pair, layer-norm critic), WGAN-GP with 5 critic steps, batch {options.BatchSize},"

@@ -49,10 +49,11 @@ let toConfig (options: Options) (cell: Cell) (runDirectory: string option) : Tra
     let generator, critic, latent = Cells.networks cell.Architecture cell.Method
     let data = dataOf options cell
     let expected = Cells.inputShape cell.Architecture
-    if data.ItemShape <> expected then
+    let actual = data.ItemShape
+    if actual <> expected then
         (match data with :? IDisposable as d -> d.Dispose() | _ -> ())
         let shape (s: int64[]) = "[" + String.Join(", ", s) + "]"
-        failwith $"{Names.dataset cell.Dataset} gives items of shape {shape data.ItemShape} but {Names.architecture cell.Architecture} takes {shape expected}"
+        failwith $"{Names.dataset cell.Dataset} gives items of shape {shape actual} but {Names.architecture cell.Architecture} takes {shape expected}"
     let scorers: IScorer list =
         match cell.Dataset with
         | Toy kind -> [ ToyScorer(kind, referenceSeed) ]
@@ -66,7 +67,8 @@ let toConfig (options: Options) (cell: Cell) (runDirectory: string option) : Tra
         TrainConfig(
             generator, critic, latent, data, cell.Method, cell.Iterations, cell.BatchSize, int64 cell.Seed,
             Device = torch.Device options.Device, RunDirectory = Option.toObj runDirectory, SampleCount = cell.SampleCount,
-            Scorers = Array.ofList scorers, Description = description)
+            Scorers = Array.ofList scorers, Description = description,
+            SampleScaling = (match cell.Dataset with Real data -> data.Scaling | Toy _ -> PixelScaling.MinusOneOne))
     let release () =
         match data with
         | :? IDisposable as d -> d.Dispose()

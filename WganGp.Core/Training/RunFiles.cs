@@ -8,12 +8,12 @@ namespace WganGp.Core.Training;
 /// <summary>
 /// The files of one run directory:
 /// settings.json (resolved settings), log.csv (one row per logged generator iteration), samples.csv (final samples, one
-/// flattened sample per row), scores.json (name → value) and status.json (finished / diverged / failed). JSON files are
+/// flattened sample per row; samples.png, a grid of the first 64, for images), scores.json (name → value) and status.json (finished / diverged / failed). JSON files are
 /// written to a temporary file and renamed, so a reader never sees a torn file.
 /// </summary>
 public sealed class RunFiles(string directory)
 {
-    public const string Settings = "settings.json", Log = "log.csv", Samples = "samples.csv",
+    public const string Settings = "settings.json", Log = "log.csv", Samples = "samples.csv", SampleGrid = "samples.png",
         Scores = "scores.json", Status = "status.json";
 
     public static readonly string LogHeader = "iteration,critic_loss,wasserstein,penalty,generator_loss,grad_norm,seconds";
@@ -44,9 +44,17 @@ public sealed class RunFiles(string directory)
         s.Iteration.ToString(CultureInfo.InvariantCulture), F(s.CriticLoss), F(s.Wasserstein), F(s.Penalty),
         F(s.GeneratorLoss), F(s.GradientNorm), s.Seconds.ToString("F3", CultureInfo.InvariantCulture));
 
-    /// <summary>Samples as CSV: one row per sample, its values flattened (x,y for the toy sets).</summary>
-    public void WriteSamples(Tensor samples)
+    /// <summary>Images ([N, C, H, W]) as a PNG grid of the first 64 (a CSV of every pixel would be hundreds of MB);
+    /// anything else as CSV: one row per sample, its values flattened (x,y for the toy sets).</summary>
+    public void WriteSamples(Tensor samples, Data.PixelScaling scaling = Data.PixelScaling.MinusOneOne)
     {
+        if (samples.dim() == 4 && samples.shape[1] is 1 or 3)
+        {
+            using var first = samples.narrow(0, 0, Math.Min(64, samples.shape[0]));
+            System.IO.Directory.CreateDirectory(Directory);
+            Data.Images.ImageGrid.SavePng(first, scaling, PathOf(SampleGrid));
+            return;
+        }
         var flat = samples.reshape(samples.shape[0], -1).to(float32).cpu();
         long n = flat.shape[0], d = flat.shape[1];
         var values = flat.data<float>().ToArray();

@@ -29,6 +29,9 @@ public sealed record TrainConfig(
     /// <summary>Generated samples kept at the end (written to the run directory and scored); 0 for none.</summary>
     public int SampleCount { get; init; }
 
+    /// <summary>How image samples map to pixels when written (the data's scaling: tanh generators [-1, 1]).</summary>
+    public PixelScaling SampleScaling { get; init; } = PixelScaling.MinusOneOne;
+
     public IReadOnlyList<IScorer> Scorers { get; init; } = Array.Empty<IScorer>();
 
     /// <summary>Caller's description of the run (grid cell, names), written into settings.json as "cell".</summary>

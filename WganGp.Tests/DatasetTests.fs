@@ -1,0 +1,137 @@
+module WganGp.Tests.DatasetTests
+
+open System
+open System.IO
+open Expecto
+open SkiaSharp
+open WganGp.Core.Data
+open WganGp.Core.Data.Images
+open WganGp.Experiments
+open WganGp.Experiments.Dsl
+open WganGp.Tests.Support
+
+/// A folder of `count` small PNGs in distinct colours, plus optionally a corrupt one.
+let private imageFolder dir count size corrupt =
+    Directory.CreateDirectory dir |> ignore
+    for i in 0 .. count - 1 do
+        use bitmap = new SKBitmap(SKImageInfo(size, size, SKColorType.Rgba8888, SKAlphaType.Unpremul))
+        bitmap.Erase(SKColor(byte (i * 30), byte (255 - i * 20), 90uy))
+        use data = nonNull (bitmap.Encode(SKEncodedImageFormat.Png, 100))
+        File.WriteAllBytes(Path.Combine(dir, $"{i:D3}.png"), data.ToArray())
+    if corrupt then File.WriteAllBytes(Path.Combine(dir, "broken.png"), [| 0x89uy; 0x50uy; 0x4Euy; 0x47uy; 1uy |])
+
+let private tiny path = Datasets.imageFolder "tiny" path 16
+
+let private grid data =
+    { Grid.named "real" with
+        Datasets = [ Real data ]
+        Architectures = [ Dcgan(16, 3) ]
+        Methods = [ Paper.wganGp ]
+        Iterations = 2
+        BatchSize = 4
+        SampleCount = 4 }
+
+let private options dir paths : Runner.Options =
+    { ResultsRoot = dir; Budget = Cells.Scaled 1.0; Select = []; Device = "cpu"; Figures = false
+      DataPaths = paths; DecodeThreads = 1; Command = "test" }
+
+let private statusOf (dir: string) =
+    let run = Directory.GetDirectories dir |> Array.exactlyOne
+    File.ReadAllText(Path.Combine(run, "status.json")), run
+
+let tests =
+    testList "real datasets in grids" [
+        test "--data NAME=PATH relocates a dataset by name; unknown names and malformed pairs are refused" {
+            let known = [ tiny "/nowhere"; Datasets.fashionMnist ]
+            Expect.equal (Datasets.relocations known [ "tiny=/data/t" ]) (Ok(Map [ "tiny", "/data/t" ])) "relocated"
+            match Datasets.relocations known [ "lsun=/x"; "tiny" ] with
+            | Error [ unknown; malformed ] ->
+                Expect.stringContains unknown "no dataset named 'lsun' in this experiment (its datasets: tiny, fashion-mnist)" "unknown"
+                Expect.stringContains malformed "--data tiny: expected NAME=PATH" "malformed"
+            | other -> failwith $"expected two errors, got {other}"
+            Expect.equal (Datasets.pathOf (Map [ "tiny", "/data/t" ]) (tiny "/nowhere")) "/data/t" "path after relocation"
+        }
+
+        test "a cell's id covers the data's format and scaling but not its path; toy ids are unchanged by real data support" {
+            let cell data = Cells.expand "e" (Cells.Scaled 1.0) (grid data) |> List.exactlyOne
+            Expect.equal (Cells.id (cell (tiny "/a"))) (Cells.id (cell (tiny "/b"))) "moving the data keeps the id"
+            Expect.notEqual (Cells.id (cell (tiny "/a"))) (Cells.id (cell { tiny "/a" with Scaling = PixelScaling.ZeroOne })) "scaling changes it"
+            Expect.notEqual (Cells.id (cell (tiny "/a"))) (Cells.id (cell (Datasets.imageFolder "tiny" "/a" 32))) "size changes it"
+            let toy = Cells.expand "e" (Cells.Scaled 1.0) { Grid.named "t" with Datasets = [ Toy ToyKind.SwissRoll ]; Architectures = [ ToyMlp(16, 3) ]; Methods = [ Paper.Toy.wganGp ] }
+            Expect.isFalse ((Cells.settingsJson toy.Head).Contains "\"data\"") "no data key for toys"
+        }
+
+        test "architectures and datasets must fit: a toy MLP on images or the DCGAN on 2-D points is refused before running" {
+            let errors = Cells.validate { grid (tiny "/a") with Architectures = [ ToyMlp(8, 2); Dcgan(12, 3) ]; Datasets = [ Real(tiny "/a"); Toy ToyKind.SwissRoll ] }
+            let all = String.Join("\n", errors)
+            Expect.stringContains all "mlp8x2 is a 2-D toy architecture and cannot train on tiny" "MLP on images"
+            Expect.stringContains all "dcgan12c3 is an image architecture and cannot train on swissroll" "DCGAN on points"
+            Expect.stringContains all "size must be a power of two of at least 8, got 12" "size"
+        }
+
+        test "a grid trains the DCGAN pair on an image folder given with --data, and writes a sample grid instead of a CSV" {
+            inTempDir (fun dir ->
+                imageFolder (Path.Combine(dir, "images")) 8 20 true
+                let results = Path.Combine(dir, "results")
+                let experiment = { Experiment.named "real" with Grids = [ grid (tiny "/does/not/exist") ] }
+                match Runner.run (options results Map.empty) experiment with
+                | Error [ e ] -> Expect.stringContains e "dataset tiny: /does/not/exist not found; put the data there or pass --data tiny=PATH" "checked first"
+                | other -> failwith $"expected the missing data to stop the grid, got {other}"
+                Expect.isFalse (Directory.Exists(Path.Combine(results, "real"))) "nothing written"
+                Expect.equal (Runner.run (options results (Map [ "tiny", Path.Combine(dir, "images") ])) experiment) (Ok()) "ran"
+                let status, run = statusOf (Path.Combine(results, "real"))
+                Expect.stringContains status "\"finished\"" "finished"
+                Expect.isTrue (File.Exists(Path.Combine(run, "samples.png"))) "samples.png"
+                Expect.isFalse (File.Exists(Path.Combine(run, "samples.csv"))) "no pixel CSV")
+        }
+
+        test "data whose items do not fit the architecture fail the cell with both shapes named" {
+            inTempDir (fun dir ->
+                let experiment =
+                    { Experiment.named "fit" with
+                        Grids = [ { grid Datasets.fashionMnist with Architectures = [ Dcgan(16, 1) ] } ] }
+                Runner.run (options dir Map.empty) experiment |> ignore
+                let status, _ = statusOf (Path.Combine(dir, "fit"))
+                Expect.stringContains status "fashion-mnist gives items of shape [1, 28, 28] but dcgan16c1 takes [1, 16, 16]" "failed with shapes")
+        }
+
+        test "every format opens by name as seeded, resumable batches of the declared shape" {
+            inTempDir (fun dir ->
+                use fashion = Datasets.openReal Datasets.fashionMnist Datasets.fashionMnist.Path 0L 1 ignore
+                Expect.sequenceEqual fashion.ItemShape [| 1L; 28L; 28L |] "Fashion-MNIST"
+                let cifar = Path.Combine(dir, "cifar")
+                Directory.CreateDirectory cifar |> ignore
+                for f in CifarBinary.TrainFiles do
+                    File.WriteAllBytes(Path.Combine(cifar, f), Array.concat [ [| 3uy |]; Array.create 3072 255uy ])
+                use c = Datasets.openReal (Datasets.cifar10 cifar) cifar 0L 1 ignore
+                Expect.sequenceEqual c.ItemShape [| 3L; 32L; 32L |] "CIFAR-10"
+                Expect.equal ((c.NextBatch 2).min().item<float32>()) 1.0f "255 → 1"
+                let text = Path.Combine(dir, "text", "training-monolingual.tokenized.shuffled")
+                Directory.CreateDirectory text |> ignore
+                File.WriteAllText(Path.Combine(text, "news.en-00001-of-00100"), "ab\nba\nabc\n")
+                use t = Datasets.openReal (Datasets.billionWord (Path.Combine(dir, "text"))) (Path.Combine(dir, "text")) 0L 1 ignore
+                Expect.sequenceEqual t.ItemShape [| 32L; 5L |] "32 positions × (unk, `, a, b, c)"
+                imageFolder (Path.Combine(dir, "folder")) 5 16 false
+                use f = Datasets.openReal (tiny "") (Path.Combine(dir, "folder")) 3L 1 ignore
+                let first = [ for _ in 1 .. 3 -> (f.NextBatch 2).data<float32>().ToArray() ]
+                let saved = f.Position
+                let next = (f.NextBatch 2).data<float32>().ToArray()
+                use again = Datasets.openReal (tiny "") (Path.Combine(dir, "folder")) 3L 1 ignore
+                again.Restore saved
+                Expect.equal ((again.NextBatch 2).data<float32>().ToArray()) next "restored"
+                Expect.equal first.Length 3 "read")
+        }
+
+        test "wgangp data's report counts skipped files by name and writes a preview grid" {
+            inTempDir (fun dir ->
+                imageFolder dir 6 16 true
+                let preview = Path.Combine(dir, "preview", "grid.png")
+                let lines = Datasets.inspect (tiny dir) dir 3 2 0L 1 (Some preview)
+                let text = String.Join("\n", lines)
+                Expect.stringContains text "batch shape [2 x 3 x 16 x 16] float32" "shape"
+                Expect.stringContains text "skipped: 1" "one skip"
+                Expect.stringContains text "broken.png: corrupt Png image" "named"
+                use image = nonNull (SKBitmap.Decode preview)
+                Expect.equal (image.Width, image.Height) (2 * 18 + 2, 18 + 2) "2 images with 2 px padding")
+        }
+    ]

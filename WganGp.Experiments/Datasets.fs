@@ -11,11 +11,15 @@ open WganGp.Experiments.Dsl
 /// (the image scripts' convention). The default real dataset of examples and tests.
 let fashionMnist =
     { Name = "fashion-mnist"; Path = "/usr/share/datasets/fashion-mnist"
-      Format = Idx("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz"); Scaling = PixelScaling.MinusOneOne }
+      Format = Idx("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", None); Scaling = PixelScaling.MinusOneOne }
+
+/// Fashion-MNIST zero-padded to 32 × 32 (2 pixels each side), for the 32 × 32 architecture matrix.
+let fashionMnist32 =
+    { fashionMnist with Name = "fashion-mnist-32"; Format = Idx("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", Some 32) }
 
 /// MNIST's training split from IDX files in `path`, in [0, 1] as gan_mnist.py (its generator ends in a sigmoid).
 let mnist path =
-    { Name = "mnist"; Path = path; Format = Idx("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz")
+    { Name = "mnist"; Path = path; Format = Idx("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", None)
       Scaling = PixelScaling.ZeroOne }
 
 /// CIFAR-10's training split (python or binary version) in [-1, 1] as gan_cifar.py.
@@ -75,8 +79,14 @@ let openReal (data: RealData) (path: string) (seed: int64) (decodeThreads: int) 
     let streamed (store: IEncodedImages) options =
         new Prefetcher(new StreamedImages(store, options, data.Scaling, seed, decodeThreads, Action<string> warn)) :> IResumableBatchSource
     match data.Format with
-    | Idx (images, labels) ->
+    | Idx (images, labels, padTo) ->
         let set = LabelledImages.FromIdx(Path.Combine(path, images), Path.Combine(path, labels))
+        let set =
+            match padTo with
+            | None -> set
+            | Some size ->
+                use original = set
+                original.PadTo size
         new ShuffledBatches(set, seed, data.Scaling, true)
     | Cifar10 train -> new ShuffledBatches(WganGp.Core.Data.Cifar10.ReadSplit(path, train), seed, data.Scaling, true)
     | ImageFolder options -> streamed (new FolderImages(path)) options

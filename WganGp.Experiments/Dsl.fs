@@ -9,8 +9,9 @@ open WganGp.Core.Methods
 
 /// How a real dataset's files are laid out and decoded.
 type DataFormat =
-    /// IDX image and label files (MNIST, Fashion-MNIST), gzip or raw, named relative to the dataset's path.
-    | Idx of images: string * labels: string
+    /// IDX image and label files (MNIST, Fashion-MNIST), gzip or raw, named relative to the dataset's path; optionally
+    /// zero-padded (centred) to a square size, e.g. 28 → 32 for the power-of-two architectures.
+    | Idx of images: string * labels: string * padTo: int option
     /// CIFAR-10 in either published version (python pickles or binary, detected from the files); training or test split.
     | Cifar10 of train: bool
     /// Every PNG, JPEG and WebP file under a folder, resized (shorter side) and centre-cropped.
@@ -132,7 +133,8 @@ module Names =
 
     let format =
         function
-        | Idx (images, labels) -> $"idx {images} {labels}"
+        | Idx (images, labels, None) -> $"idx {images} {labels}"
+        | Idx (images, labels, Some size) -> $"idx {images} {labels} padded to {size}"
         | Cifar10 train -> if train then "cifar10 train" else "cifar10 test"
         | ImageFolder options -> $"folder {options}"
         | Lmdb options -> $"lmdb {options}"

@@ -175,7 +175,7 @@ let private dataOf (args: ParseResults<InspectArgs>) : RealData =
         let prefix = args.GetResult(Split, defaultValue = "train")
         let pick stem = if IO.File.Exists(IO.Path.Combine(path, stem)) then stem else stem + ".gz"
         { Name = name; Path = path; Scaling = scaling
-          Format = DataFormat.Idx(pick $"{prefix}-images-idx3-ubyte", pick $"{prefix}-labels-idx1-ubyte") }
+          Format = DataFormat.Idx(pick $"{prefix}-images-idx3-ubyte", pick $"{prefix}-labels-idx1-ubyte", None) }
     | DataFormatArg.Cifar10 ->
         { Name = name; Path = path; Scaling = scaling; Format = DataFormat.Cifar10(args.GetResult(Split, defaultValue = "train") <> "test") }
     | DataFormatArg.Folder -> { Name = name; Path = path; Scaling = scaling; Format = ImageFolder(images ()) }

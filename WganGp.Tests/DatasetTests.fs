@@ -4,6 +4,7 @@ open System
 open System.IO
 open Expecto
 open SkiaSharp
+open TorchSharp
 open WganGp.Core.Data
 open WganGp.Core.Data.Images
 open WganGp.Experiments
@@ -99,6 +100,12 @@ let tests =
             inTempDir (fun dir ->
                 use fashion = Datasets.openReal Datasets.fashionMnist Datasets.fashionMnist.Path 0L 1 ignore
                 Expect.sequenceEqual fashion.ItemShape [| 1L; 28L; 28L |] "Fashion-MNIST"
+                use padded = Datasets.openReal Datasets.fashionMnist32 Datasets.fashionMnist.Path 0L 1 ignore
+                Expect.sequenceEqual padded.ItemShape [| 1L; 32L; 32L |] "padded to 32"
+                let a = fashion.NextBatch 4
+                let b = padded.NextBatch 4
+                Expect.isTrue (b.narrow(2L, 2L, 28L).narrow(3L, 2L, 28L).allclose(a, 0.0, 0.0)) "same images in the centre (same seed, same order)"
+                Expect.isTrue (b.narrow(2L, 0L, 2L).eq(torch.tensor -1.0f).all().item<bool>()) "zero pixels (−1) around"
                 let cifar = Path.Combine(dir, "cifar")
                 Directory.CreateDirectory cifar |> ignore
                 for f in CifarBinary.TrainFiles do

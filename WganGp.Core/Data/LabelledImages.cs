@@ -45,6 +45,17 @@ public sealed class LabelledImages : IDisposable
         return Pixels.Scale(bytes, scaling, noise);
     }
 
+    /// <summary>A copy with every image zero-padded to size × size, centred (the extra pixel, if any, after): how
+    /// 28 × 28 digits become the 32 × 32 inputs of a power-of-two architecture without resampling.</summary>
+    public LabelledImages PadTo(int size)
+    {
+        long h = Images.shape[2], w = Images.shape[3];
+        if (size < h || size < w) throw new ArgumentException($"{Name}: cannot pad {h}x{w} images to {size}x{size}");
+        long top = (size - h) / 2, left = (size - w) / 2;
+        var padded = nn.functional.pad(Images, [left, size - w - left, top, size - h - top]);
+        return new LabelledImages($"{Name} padded to {size}", padded, Labels.clone());
+    }
+
     public void Dispose()
     {
         Images.Dispose();

@@ -67,6 +67,9 @@ let toConfig (options: Options) (cell: Cell) (runDirectory: string option) : Tra
         TrainConfig(
             generator, critic, latent, data, cell.Method, cell.Iterations, cell.BatchSize, int64 cell.Seed,
             Device = torch.Device options.Device, RunDirectory = Option.toObj runDirectory, SampleCount = cell.SampleCount,
+            // At most ~1,000 log rows per run: a 200k-iteration cell keeps a small log.csv, and the logged step's extra
+            // read-backs (and, without a penalty, the gradient-norm probe) stay out of almost every iteration.
+            LogEvery = max 1 (cell.Iterations / 1000),
             Scorers = Array.ofList scorers, Description = description,
             SampleScaling = (match cell.Dataset with Real data -> data.Scaling | Toy _ -> PixelScaling.MinusOneOne))
     let release () =

@@ -15,6 +15,7 @@ let all =
         CifarPickleTests.tests
         NetTests.tests
         DatasetTests.tests
+        ConditionalTests.tests
         GridTests.tests
         TableTests.tests
         ScriptLoaderTests.tests

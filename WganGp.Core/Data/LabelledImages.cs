@@ -21,6 +21,9 @@ public sealed class LabelledImages : IDisposable
     public Tensor Labels { get; }
     public long Count => Images.shape[0];
 
+    /// <summary>1 + the largest label (10 for CIFAR-10 and MNIST).</summary>
+    public int Classes => Count == 0 ? 0 : (int)Labels.max().item<long>() + 1;
+
     /// <summary>Reads an IDX image file ([N, H, W], grayscale) and its IDX label file ([N]), e.g. Fashion-MNIST's
     /// train-images-idx3-ubyte.gz and train-labels-idx1-ubyte.gz.</summary>
     public static LabelledImages FromIdx(string imagesPath, string labelsPath)

@@ -38,7 +38,14 @@ public record Method(
         var loss = CriticLoss.Compute(dReal, dFake);
         var penalty = Constraint.Penalty(ctx.Critic, real, fake);
         var total = penalty is null ? loss : loss + penalty.Value;
+        return Update(ctx, total, penalty, real, fake, dReal, dFake, record, measureGradientNorm);
+    }
 
+    /// <summary>The end of every critic step: one optimiser step on <paramref name="total"/>, the constraint's
+    /// after-step (clipping), and the scalars read back as <see cref="CriticStep"/> describes.</summary>
+    protected CriticStepStats Update(StepContext ctx, Tensor total, PenaltyTerm? penalty, Tensor real, Tensor fake,
+                                     Tensor dReal, Tensor dFake, bool record, bool measureGradientNorm)
+    {
         ctx.CriticOptimizer.zero_grad();
         total.backward();
         ctx.CriticOptimizer.step();
@@ -57,12 +64,17 @@ public record Method(
 
     /// <summary>One generator update on fresh z. The critic's parameters are frozen for it so no work is spent on their
     /// gradients.</summary>
-    public virtual double GeneratorStep(StepContext ctx)
+    public virtual double GeneratorStep(StepContext ctx) =>
+        WithCriticFrozen(ctx, () => GeneratorLoss.Compute(ctx.Critic.call(ctx.Generator.call(ctx.NextLatent()))));
+
+    /// <summary>One generator optimiser step on the loss <paramref name="makeLoss"/> builds, with the critic's parameters
+    /// frozen meanwhile.</summary>
+    protected static double WithCriticFrozen(StepContext ctx, Func<Tensor> makeLoss)
     {
         foreach (var p in ctx.Critic.parameters()) p.requires_grad = false;
         try
         {
-            var loss = GeneratorLoss.Compute(ctx.Critic.call(ctx.Generator.call(ctx.NextLatent())));
+            var loss = makeLoss();
             ctx.GeneratorOptimizer!.zero_grad();
             loss.backward();
             ctx.GeneratorOptimizer.step();

@@ -10,7 +10,11 @@ public sealed record StepContext(
     optim.Optimizer? GeneratorOptimizer,
     optim.Optimizer CriticOptimizer,
     Func<Tensor> NextRealBatch,
-    Func<Tensor> NextLatent);
+    Func<Tensor> NextLatent)
+{
+    /// <summary>Real images with their labels, for conditional methods; null when the data has no labels.</summary>
+    public Func<(Tensor Images, Tensor Labels)>? NextLabelledBatch { get; init; }
+}
 
 /// <summary>Scalars of one critic step: total loss (including the penalty), the Wasserstein estimate
 /// mean D(x) − mean D(x̃), the penalty term, and the mean input-gradient norm (NaN when not measured).</summary>

@@ -32,7 +32,16 @@ public static class Trainer
 
         var ctx = new StepContext(generator, critic, generatorOptimizer, criticOptimizer,
             () => config.Data.NextBatch(config.BatchSize).to(device),
-            () => randn(config.BatchSize, config.LatentDim, device: device));
+            () => randn(config.BatchSize, config.LatentDim, device: device))
+        {
+            NextLabelledBatch = config.Data is Data.ILabelledBatchSource labelled
+                ? () =>
+                {
+                    var (images, labels) = labelled.NextLabelled(config.BatchSize);
+                    return (images.to(device), labels.to(device));
+                }
+                : null,
+        };
 
         files?.WriteJson(RunFiles.Settings, Settings(config, generator, critic));
         using var log = files?.OpenLog();
@@ -105,7 +114,12 @@ public static class Trainer
         for (int i = 0; i < n; i += batchSize)
         {
             using var scope = NewDisposeScope();
-            parts.Add(generator.call(randn(Math.Min(batchSize, n - i), latentDim, device: device)).cpu().MoveToOuterDisposeScope());
+            var z = randn(Math.Min(batchSize, n - i), latentDim, device: device);
+            // A conditional generator samples every class equally often in expectation (uniform labels).
+            var images = generator is Nets.IConditionalGenerator conditional
+                ? conditional.Forward(z, randint(conditional.Classes, z.shape[0], dtype: int64, device: device))
+                : generator.call(z);
+            parts.Add(images.cpu().MoveToOuterDisposeScope());
         }
         var all = cat(parts, 0);
         foreach (var p in parts) p.Dispose();

@@ -33,3 +33,41 @@ module Toy =
     let wganClipping = Methods.WganClipping
 
     let datasets = [ Toy ToyKind.EightGaussians; Toy ToyKind.TwentyFiveGaussians; Toy ToyKind.SwissRoll ]
+
+/// gan_64x64.py's four methods for the LSUN matrix (spec §3). [≠] the code (and Algorithm 1) use Adam β1 = 0 for
+/// WGAN-GP, appendix E says 0.5: the code's is the default, appendix E's is `wganGpAppendixE`.
+module Lsun =
+    let methods = [ Methods.WganGp; Methods.WganClipping; Methods.Dcgan; Methods.Lsgan ]
+    let wganGpAppendixE = Methods.WganGp.WithOptimizer(adam 1e-4 0.5 0.9).WithName("wgan-gp-appendix-e")
+
+/// CIFAR-10 (spec §5).
+module Cifar =
+    /// gan_cifar.py's WGAN-GP: Adam(1e-4, β = (0.5, 0.9)), 5 critic steps, λ = 10 (Figure 3's "WGAN-GP Adam").
+    let wganGp = Methods.WganGp.WithOptimizer(adam 1e-4 0.5 0.9)
+    /// Figure 3's "WGAN-GP with RMSProp": the clipping run's optimiser and learning rate. gan_cifar.py has no switch for
+    /// it; this is the paper's description.
+    let wganGpRmsprop = Methods.WganGp.WithOptimizer(rmsprop 5e-5).WithName("wgan-gp-rmsprop")
+    /// Figure 3's four runs.
+    let figure3 = [ Methods.WganClipping; wganGpRmsprop; wganGp; Methods.Dcgan ]
+    /// gan_cifar_resnet.py: Adam(2e-4, β = (0, 0.9)) for both networks, decayed linearly to 0 over the run.
+    let resnetWganGp =
+        Methods.WganGp.WithOptimizer(AdamSpec(2e-4, 0.0, 0.9, LinearDecay = true)).WithName("wgan-gp-resnet")
+    /// gan_cifar_resnet.py's AC-WGAN-GP: class loss weight 1 for the critic (real samples), 0.1 for the generator.
+    let acWganGp = AuxiliaryClassifierMethod(resnetWganGp, 1.0, 0.1).WithName("ac-wgan-gp")
+
+/// gan_mnist.py's three modes (spec §7).
+module Mnist =
+    let wganGp = Methods.WganGp.WithOptimizer(adam 1e-4 0.5 0.9)
+    let wganClipping = Methods.WganClipping
+    let dcgan = Methods.Dcgan.WithOptimizer(adam 2e-4 0.5 0.999)
+    let methods = [ wganGp; wganClipping; dcgan ]
+
+/// gan_language.py (spec §6): Adam(1e-4, β = (0.5, 0.9)), λ = 10, 10 critic steps ("10 for the paper, 5 works").
+module Language =
+    let wganGp = Methods.WganGp.WithOptimizer(adam 1e-4 0.5 0.9).WithCriticIterations(10)
+
+/// The random-architecture experiment (appendix B): standard GAN Adam(2e-4, β = (0.5, 0.999)) and WGAN-GP Adam(1e-4,
+/// β = (0, 0.9)); a critic with batch or layer norm gets weight decay 1e-3 (see `RandomArchitectures.methodFor`).
+module Random =
+    let gan = Methods.Dcgan.WithName("gan")
+    let wganGp = Methods.WganGp

@@ -11,8 +11,11 @@ public abstract record OptimizerSpec(double LearningRate)
     /// <summary>Multiply the learning rate by max(0, 1 − iteration / iterations) (gan_cifar_resnet.py).</summary>
     public bool LinearDecay { get; init; }
 
-    /// <summary>L2 weight decay, applied to the critic only where the paper asks (random architectures, appendix B).</summary>
+    /// <summary>L2 weight decay of the critic's optimiser (the generator's never decays): the paper uses 1e-3 for
+    /// critics with batch or layer norm in the random-architecture experiment (appendix B).</summary>
     public double WeightDecay { get; init; }
+
+    public OptimizerSpec WithWeightDecay(double weightDecay) => this with { WeightDecay = weightDecay };
 
     public abstract optim.Optimizer Create(IEnumerable<Parameter> parameters);
 

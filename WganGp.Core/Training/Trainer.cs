@@ -28,7 +28,10 @@ public static class Trainer
         var generatorParameters = generator.parameters().ToList();
         using var criticOptimizer = method.Optimizer.Create(critic.parameters());
         // A generator without parameters (the fixed generator of Figure 1a) takes no generator step.
-        using var generatorOptimizer = generatorParameters.Count > 0 ? method.Optimizer.Create(generatorParameters) : null;
+        // Weight decay is the critic's alone (the paper's appendix B uses it on normalised critics).
+        using var generatorOptimizer = generatorParameters.Count > 0
+            ? (method.Optimizer with { WeightDecay = 0 }).Create(generatorParameters)
+            : null;
 
         var ctx = new StepContext(generator, critic, generatorOptimizer, criticOptimizer,
             () => config.Data.NextBatch(config.BatchSize).to(device),

@@ -130,4 +130,24 @@ let tests =
                 Expect.stringContains status "\"diverged\"" "status.json says diverged"
                 Expect.stringContains status "iteration 1" "and where")
         }
+    
+        test "a generator batch multiple (gan_cifar_resnet.py's 2) gives generator steps twice the critic's batch; ids of other methods unchanged" {
+            let sizes = System.Collections.Generic.List<int64>()
+            let generator () =
+                let linear = new Mlp(4, 4, 2, 1)
+                { new Module("recording") with
+                    override _.forward z =
+                        sizes.Add z.shape.[0]
+                        linear.call z
+                    override _.parameters(recurse) = linear.parameters(recurse) }
+            use data = ToyDataset.Create(ToyKind.EightGaussians, 0L)
+            let m = Methods.WganGp.WithGeneratorBatchMultiple 2
+            let config = TrainConfig(System.Func<_>(generator), System.Func<_>(fun () -> new Mlp(2, 8, 1, 2) :> Module), 4, data, m, 2, 8, 0L)
+            use _ = Trainer.Run config
+            // Iteration 0: 5 critic steps at 8; iteration 1: the generator step at 16, then 5 critic steps at 8.
+            Expect.sequenceEqual sizes ([ for _ in 1 .. 5 -> 8L ] @ [ 16L ] @ [ for _ in 1 .. 5 -> 8L ]) "batch sizes seen by G"
+            Expect.isFalse (Methods.WganGp.Describe().ContainsKey "generator_batch_multiple") "absent at 1"
+            Expect.equal (unbox<int> (m.Describe().["generator_batch_multiple"])) 2 "recorded when set"
+            throwsWith<System.ArgumentOutOfRangeException> "at least 1" (fun () -> Methods.WganGp.WithGeneratorBatchMultiple 0 |> ignore)
+        }
     ]

@@ -42,7 +42,7 @@ public sealed record AuxiliaryClassifierMethod : Method
     public override double GeneratorStep(StepContext ctx)
     {
         var (generator, critic) = Parts(ctx);
-        var z = ctx.NextLatent();
+        var z = ctx.GeneratorLatent();
         var labels = randint(generator.Classes, z.shape[0], dtype: int64, device: z.device);
         return WithCriticFrozen(ctx, () =>
         {

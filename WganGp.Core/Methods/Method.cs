@@ -22,6 +22,13 @@ public record Method(
     public Method WithConstraint(ILipschitzConstraint constraint) => this with { Constraint = constraint };
     public Method WithCriticIterations(int n) => this with { CriticIterations = n };
 
+    /// <summary>Generator steps use this many times the critic's batch size (gan_cifar_resnet.py: 2).</summary>
+    public int GeneratorBatchMultiple { get; init; } = 1;
+
+    public Method WithGeneratorBatchMultiple(int multiple) =>
+        multiple >= 1 ? this with { GeneratorBatchMultiple = multiple }
+                      : throw new ArgumentOutOfRangeException(nameof(multiple), multiple, "the generator batch multiple must be at least 1");
+
     /// <summary>One critic update on a fresh real batch and fresh z; the fake batch is produced without gradient, so
     /// nothing reaches the generator. The same fake batch feeds D(x̃) and the interpolates (as the paper's code).
     /// Only the loss is read back on every step (to detect divergence); the other scalars, each a device sync, are read
@@ -65,7 +72,7 @@ public record Method(
     /// <summary>One generator update on fresh z. The critic's parameters are frozen for it so no work is spent on their
     /// gradients.</summary>
     public virtual double GeneratorStep(StepContext ctx) =>
-        WithCriticFrozen(ctx, () => GeneratorLoss.Compute(ctx.Critic.call(ctx.Generator.call(ctx.NextLatent()))));
+        WithCriticFrozen(ctx, () => GeneratorLoss.Compute(ctx.Critic.call(ctx.Generator.call(ctx.GeneratorLatent()))));
 
     /// <summary>One generator optimiser step on the loss <paramref name="makeLoss"/> builds, with the critic's parameters
     /// frozen meanwhile.</summary>
@@ -90,13 +97,19 @@ public record Method(
     static double MeasureGradientNorm(nn.Module<Tensor, Tensor> critic, Tensor real, Tensor fake) =>
         GradientPenalty.InputGradientNorms(critic, GradientPenalty.Interpolate(real, fake), createGraph: false).mean().item<float>();
 
-    public virtual IReadOnlyDictionary<string, object> Describe() => new Dictionary<string, object>
+    public virtual IReadOnlyDictionary<string, object> Describe()
     {
-        ["name"] = Name,
-        ["critic_loss"] = CriticLoss.Name,
-        ["generator_loss"] = GeneratorLoss.Name,
-        ["constraint"] = Constraint.Describe(),
-        ["optimizer"] = Optimizer.Describe(),
-        ["critic_iterations"] = CriticIterations,
-    };
+        var description = new Dictionary<string, object>
+        {
+            ["name"] = Name,
+            ["critic_loss"] = CriticLoss.Name,
+            ["generator_loss"] = GeneratorLoss.Name,
+            ["constraint"] = Constraint.Describe(),
+            ["optimizer"] = Optimizer.Describe(),
+            ["critic_iterations"] = CriticIterations,
+        };
+        // Only when set, so the descriptions (and cell ids) of methods without it stay as they were.
+        if (GeneratorBatchMultiple != 1) description["generator_batch_multiple"] = GeneratorBatchMultiple;
+        return description;
+    }
 }

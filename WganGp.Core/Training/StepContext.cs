@@ -12,6 +12,12 @@ public sealed record StepContext(
     Func<Tensor> NextRealBatch,
     Func<Tensor> NextLatent)
 {
+    /// <summary>z for a generator step: the method's <see cref="Methods.Method.GeneratorBatchMultiple"/> × the batch size
+    /// (gan_cifar_resnet.py trains G on 128 while the critic sees 64); the critic's batch size when unset.</summary>
+    public Func<Tensor>? NextGeneratorLatent { get; init; }
+
+    public Tensor GeneratorLatent() => NextGeneratorLatent is null ? NextLatent() : NextGeneratorLatent();
+
     /// <summary>Real images with their labels, for conditional methods; null when the data has no labels.</summary>
     public Func<(Tensor Images, Tensor Labels)>? NextLabelledBatch { get; init; }
 }

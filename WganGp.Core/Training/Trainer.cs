@@ -37,6 +37,8 @@ public static class Trainer
             () => config.Data.NextBatch(config.BatchSize).to(device),
             () => randn(config.BatchSize, config.LatentDim, device: device))
         {
+            NextGeneratorLatent = method.GeneratorBatchMultiple == 1 ? null
+                : () => randn(config.BatchSize * method.GeneratorBatchMultiple, config.LatentDim, device: device),
             NextLabelledBatch = config.Data is Data.ILabelledBatchSource labelled
                 ? () =>
                 {

@@ -37,50 +37,55 @@ type private NoiseBatches(shape: int64[]) =
         member _.NextBatch(batchSize) = torch.rand(Array.append [| int64 batchSize |] shape) * 2.0f - 1.0f
 
 type Timing =
-    { /// Seconds per generator iteration through Trainer.Run (what a grid cell costs).
-      Trainer: float
-      /// Seconds per generator iteration of a bare loop over the method's steps.
-      Bare: float
+    { /// Seconds per generator iteration (with its critic steps) after the warm-up.
+      Steady: float
+      /// Trainer.Run's whole time over a bare loop's for the same iterations, minus 1.
+      Overhead: float
       GeneratorParameters: int64
       CriticParameters: int64 }
 
 let private count (m: torch.nn.Module) = m.parameters() |> Seq.sumBy (fun p -> p.numel())
 
-/// The same iteration the trainer runs (one generator step, then the critic steps, each in its own dispose scope),
-/// without logging or bookkeeping.
+/// The same iterations the trainer runs (iteration 0: critic steps only; then one generator step and the critic
+/// steps, each step in its own dispose scope), without logging or bookkeeping. Returns the mean seconds of the timed
+/// iterations (after the warm-up) and the seconds of the whole run.
 let private bareLoop (generator: Func<Net>) (critic: Func<Net>) latent (method: Method) (data: IBatchSource) options =
+    let total = Stopwatch.StartNew()
     torch.manual_seed (int64 options.Seed) |> ignore
     use g = generator.Invoke()
     use d = critic.Invoke()
     use gOpt = method.Optimizer.Create(g.parameters())
     use dOpt = method.Optimizer.Create(d.parameters())
     let ctx = StepContext(g, d, gOpt, dOpt, (fun () -> data.NextBatch options.BatchSize), (fun () -> torch.randn(int64 options.BatchSize, int64 latent)))
-    let iteration () =
-        (use _ = torch.NewDisposeScope()
-         method.GeneratorStep ctx |> ignore)
+    let iteration generatorStep =
+        if generatorStep then
+            use _ = torch.NewDisposeScope()
+            method.GeneratorStep ctx |> ignore
         for _ in 1 .. method.CriticIterations do
             use _ = torch.NewDisposeScope()
             method.CriticStep(ctx, false, false) |> ignore
-    for _ in 1 .. options.Warmup do iteration ()
-    let clock = Stopwatch.StartNew()
-    for _ in 1 .. options.Iterations do iteration ()
-    clock.Elapsed.TotalSeconds / float options.Iterations, count g, count d
+    iteration false
+    for _ in 1 .. options.Warmup do iteration true
+    let timed = Stopwatch.StartNew()
+    for _ in 1 .. options.Iterations do iteration true
+    timed.Elapsed.TotalSeconds / float options.Iterations, total.Elapsed.TotalSeconds, count g, count d
 
-/// Through the trainer, logging every iteration as grid cells do; timed from the end of the warm-up iterations.
+/// The same run through Trainer.Run as a grid cell of the paper's budget runs it: logging every 200th iteration, so
+/// here the first and the last; returns its whole time.
 let private trainerLoop (generator: Func<Net>) (critic: Func<Net>) latent (method: Method) (data: IBatchSource) options =
-    let marks = Collections.Generic.Dictionary<int, float>()
-    let config = TrainConfig(generator, critic, latent, data, method, options.Warmup + options.Iterations + 1, options.BatchSize, int64 options.Seed)
-    use _ = Trainer.Run(config, Action<IterationStats>(fun s -> marks[s.Iteration] <- s.Seconds))
-    // Iteration 0 has no generator step; iterations 1..warmup warm up; the next `Iterations` are timed.
-    (marks[options.Warmup + options.Iterations] - marks[options.Warmup]) / float options.Iterations
+    let iterations = 1 + options.Warmup + options.Iterations
+    let config = TrainConfig(generator, critic, latent, data, method, iterations, options.BatchSize, int64 options.Seed, LogEvery = 200)
+    let clock = Stopwatch.StartNew()
+    use _ = Trainer.Run config
+    clock.Elapsed.TotalSeconds
 
 let timeOurs (architecture: Architecture) (method: Method) (options: Options) =
     let shape = [| int64 options.Channels; int64 options.Size; int64 options.Size |]
     let generator, critic, latent = Cells.networks architecture method shape
     let data = NoiseBatches shape
-    let bare, gCount, dCount = bareLoop generator critic latent method data options
-    let trainer = trainerLoop generator critic latent method data options
-    { Trainer = trainer; Bare = bare; GeneratorParameters = gCount; CriticParameters = dCount }
+    let steady, bareTotal, gCount, dCount = bareLoop generator critic latent method data options
+    let trainerTotal = trainerLoop generator critic latent method data options
+    { Steady = steady; Overhead = trainerTotal / bareTotal - 1.0; GeneratorParameters = gCount; CriticParameters = dCount }
 
 type Reference = { Seconds: float; GeneratorParameters: int64; CriticParameters: int64; Torch: string; Blas: string }
 
@@ -108,3 +113,49 @@ let timeReference (variant: string) (methodName: string) (options: Options) : Re
                  Torch = r.GetProperty("torch").GetString() |> nonNull
                  Blas = r.GetProperty("blas").GetString() |> nonNull }
     with :? ComponentModel.Win32Exception as e -> Error $"cannot start {options.Python}: {e.Message} (apt-get install python3-torch libopenblas0-pthread)"
+
+/// bench/reference.py's name of a Figure 2 variant (the same names as ours).
+let referenceName =
+    function
+    | Figure2 (variant, _, _) -> Some(Names.figure2 variant)
+    | _ -> None
+
+let private ratio (a: float) (b: float) = (a / b).ToString("F2")
+
+/// Times every architecture × method on both sides and returns the report's lines (also printed as they come).
+let run (options: Options) =
+    let lines = Collections.Generic.List<string>()
+    let say (line: string) = printfn "%s" line; lines.Add line
+    say $"## Training step: {options.Size}x{options.Size}x{options.Channels}, batch {options.BatchSize}, seconds per generator iteration"
+    say ""
+    say $"One generator iteration = one generator step + the method's critic steps; {options.Warmup} warm-up iteration(s), then the mean of {options.Iterations}."
+    say $"Both sides on this machine in this run, {torch.get_num_threads ()} intra-op threads each; real batches are uniform noise."
+    say ""
+    say "| architecture | method | G params | D params | ours | PyTorch | ours / PyTorch | trainer overhead |"
+    say "|---|---|---:|---:|---:|---:|---:|---:|"
+    let mutable versions = ""
+    for architecture in options.Architectures do
+        for method in options.Methods do
+            let ours = timeOurs architecture method options
+            let name = Names.architecture architecture
+            let reference =
+                match referenceName architecture with
+                | None -> Error "no reference"
+                | Some variant -> timeReference variant method.Name options
+            let overhead = 100.0 * ours.Overhead
+            let theirs, vs =
+                match reference with
+                | Ok r when r.GeneratorParameters <> ours.GeneratorParameters || r.CriticParameters <> ours.CriticParameters ->
+                    $"{r.Seconds:F3} (params {r.GeneratorParameters}/{r.CriticParameters} differ)", "n/a"
+                | Ok r ->
+                    versions <- $"PyTorch {r.Torch} with {r.Blas}"
+                    $"{r.Seconds:F3}", ratio ours.Steady r.Seconds
+                | Error e ->
+                    eprintfn $"  reference: {e}"
+                    "n/a", "n/a"
+            say $"| {name} | {method.Name} | {ours.GeneratorParameters} | {ours.CriticParameters} | {ours.Steady:F3} | {theirs} | {vs} | {overhead:F1}% |"
+    say ""
+    say $"Reference: bench/reference.py on {versions}. Ratios below 1 mean ours is faster. The trainer overhead is"
+    say "Trainer.Run's whole time (as a paper-budget cell runs: logging every 200th iteration, here the first and the last)"
+    say "over a bare loop of the same method steps, both including the first iteration and the warm-up."
+    List.ofSeq lines

@@ -22,6 +22,7 @@ let all =
         PlotTests.tests
         FigureTests.tests
         BehaviourTests.tests
+        ResNetTests.tests
     ]
 
 [<EntryPoint>]

@@ -91,4 +91,17 @@ let tests =
                 Trainer.Run(c).Dispose())
             throwsWith<System.InvalidOperationException> "needs labelled real batches" (fun () -> Trainer.Run(config toy acWganGp).Dispose())
         }
+    
+        test "gan_cifar_resnet.py's conditional pair trains with AC-WGAN-GP (generator batch 2x, learning-rate decay)" {
+            torch.manual_seed 4L |> ignore
+            use images = new LabelledImages("cifar-like", torch.randint(0L, 256L, [| 16L; 3L; 32L; 32L |]).``to``(torch.ScalarType.Byte), torch.arange(16L) % 10L)
+            use data = new ShuffledBatches(images, 0L, PixelScaling.MinusOneOneDequantized)
+            let m = AuxiliaryClassifierMethod(Methods.WganGp.WithGeneratorBatchMultiple 2, 1.0, 0.1)
+            let config =
+                TrainConfig(System.Func<_>(fun () -> new CifarResNetGenerator(true, 128, 16) :> Module),
+                            System.Func<_>(fun () -> new CifarResNetCritic(true, 16) :> Module), 128, data, m, 2, 4, 0L, SampleCount = 4)
+            use result = Trainer.Run config
+            Expect.equal result.Status RunStatus.Finished "finished"
+            Expect.sequenceEqual (nonNull result.Samples).shape [| 4L; 3L; 32L; 32L |] "conditional samples"
+        }
     ]

@@ -10,7 +10,7 @@ namespace WganGp.Core.Nets;
 /// Linear dim → classes when it has the auxiliary classifier (AC-WGAN-GP). No normalisation (NORMALIZATION_D = False), so
 /// it is valid under the gradient penalty. tflib init: blocks as theirs, Linears Glorot.
 /// </summary>
-public sealed class CifarResNetCritic : nn.Module<Tensor, Tensor>
+public sealed class CifarResNetCritic : nn.Module<Tensor, Tensor>, IClassifyingCritic
 {
     readonly CifarFirstBlock first;
     readonly ModuleList<CifarResBlock> blocks = new();
@@ -34,6 +34,9 @@ public sealed class CifarResNetCritic : nn.Module<Tensor, Tensor>
     }
 
     public bool HasClassifier => classifier is not null;
+
+    /// <summary>Classes of the auxiliary head; 0 without one.</summary>
+    public int Classes => (int)(classifier?.out_features ?? 0);
 
     /// <summary>The critic's score, [B, 1].</summary>
     public override Tensor forward(Tensor x)

@@ -10,7 +10,7 @@ namespace WganGp.Core.Nets;
 /// norm (per-class scale and offset) when <c>conditional</c>; the output BN is unconditional in both.
 /// tflib init: Linear Glorot, output conv Glorot (he_init=False), blocks as <see cref="CifarResBlock"/>.
 /// </summary>
-public sealed class CifarResNetGenerator : nn.Module<Tensor, Tensor>
+public sealed class CifarResNetGenerator : nn.Module<Tensor, Tensor>, IConditionalGenerator
 {
     readonly Linear input;
     readonly ModuleList<CifarResBlock> blocks = new();

@@ -14,6 +14,7 @@ let all =
         TextCorpusTests.tests
         CifarPickleTests.tests
         NetTests.tests
+        Figure2Tests.tests
         DatasetTests.tests
         ConditionalTests.tests
         GridTests.tests

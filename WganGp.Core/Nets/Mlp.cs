@@ -7,19 +7,20 @@ namespace WganGp.Core.Nets;
 /// <summary>
 /// A ReLU multilayer perceptron without normalisation, as gan_toy.py's generator and critic: <c>layers</c> Linear layers
 /// (in → width → … → width → out), ReLU between them, nothing after the last. Hidden layers use tflib's He-uniform
-/// initialisation and the output layer Glorot-uniform, like the code.
+/// initialisation and the output layer Glorot-uniform, like the code (<see cref="InitScheme.PyTorch"/> keeps
+/// TorchSharp's defaults).
 /// </summary>
 public sealed class Mlp : nn.Module<Tensor, Tensor>
 {
     readonly ModuleList<Linear> layers = new();
 
-    public Mlp(int input, int width, int output, int layers, string name = "mlp") : base(name)
+    public Mlp(int input, int width, int output, int layers, string name = "mlp", InitScheme init = InitScheme.Tflib) : base(name)
     {
         if (layers < 1) throw new ArgumentException($"an MLP needs at least one layer, got {layers}");
         for (int i = 0; i < layers; i++)
         {
             var linear = nn.Linear(i == 0 ? input : width, i == layers - 1 ? output : width);
-            if (i == layers - 1) TflibInit.GlorotUniform(linear); else TflibInit.HeUniform(linear);
+            TflibInit.Linear(linear, he: i < layers - 1, init);
             this.layers.Add(linear);
         }
         RegisterComponents();

@@ -43,26 +43,37 @@ let id (cell: Cell) =
 
 type private Net = TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>
 
-/// Generator and critic factories and the latent size of an architecture under a method (built after the trainer
-/// seeds torch). The method chooses the critic's normaliser, as gan_64x64.py's Normalize rule.
-let networks (architecture: Architecture) (method: WganGp.Core.Methods.Method) =
+/// Generator and critic factories and the latent size of an architecture under a method, for data items of the given
+/// shape (built after the trainer seeds torch). Each family applies its code's normaliser rule for the critic.
+let networks (architecture: Architecture) (method: WganGp.Core.Methods.Method) (_itemShape: int64[]) =
     let factory (make: unit -> Net) = Func<Net>(make)
     match architecture with
     | ToyMlp (width, layers) ->
         factory (fun () -> new WganGp.Core.Nets.Mlp(2, width, 2, layers)),
         factory (fun () -> new WganGp.Core.Nets.Mlp(2, width, 1, layers)),
         2
-    | Dcgan (size, channels) ->
+    | Figure2 (variant, size, channels) ->
         let norm = WganGp.Core.Nets.Normalizers.CriticUnder method
-        factory (fun () -> new WganGp.Core.Nets.DcganGenerator(128, 64, size, channels)),
-        factory (fun () -> new WganGp.Core.Nets.DcganCritic(64, size, channels, norm)),
+        factory (fun () -> WganGp.Core.Nets.Figure2.Generator(variant, size, channels)),
+        factory (fun () -> WganGp.Core.Nets.Figure2.Critic(variant, norm, size, channels)),
+        128
+    | CifarResNet conditional ->
+        // NORMALIZATION_D = False: the critic has no normaliser under any method.
+        factory (fun () -> new WganGp.Core.Nets.CifarResNetGenerator(conditional)),
+        factory (fun () -> new WganGp.Core.Nets.CifarResNetCritic(conditional)),
         128
 
 /// The shape of one real item the architecture's critic takes.
 let inputShape =
     function
     | ToyMlp _ -> [| 2L |]
-    | Dcgan (size, channels) -> [| int64 channels; int64 size; int64 size |]
+    | Figure2 (_, size, channels) -> [| int64 channels; int64 size; int64 size |]
+    | CifarResNet _ -> [| 3L; 32L; 32L |]
+
+let private isImageArchitecture =
+    function
+    | ToyMlp _ -> false
+    | Figure2 _ | CifarResNet _ -> true
 
 /// Problems with a grid that should stop a script before anything runs.
 let validate (grid: Grid) =
@@ -75,9 +86,11 @@ let validate (grid: Grid) =
               match architecture, dataset with
               | ToyMlp _, Real data ->
                   $"grid '{grid.Name}': {Names.architecture architecture} is a 2-D toy architecture and cannot train on {data.Name}"
-              | Dcgan _, Toy kind ->
+              | a, Toy kind when isImageArchitecture a ->
                   $"grid '{grid.Name}': {Names.architecture architecture} is an image architecture and cannot train on {WganGp.Core.Data.ToyDataset.NameOf kind}"
-              | Dcgan (size, _), _ when size < 8 || size &&& (size - 1) <> 0 ->
+              | Figure2 (WganGp.Core.Nets.Figure2Variant.ResNet101, size, _), _ when size <> 32 && size <> 64 ->
+                  $"grid '{grid.Name}': {Names.architecture architecture}: the ResNet-101 pair is defined at 32 or 64, got {size}"
+              | Figure2 (_, size, _), _ when size < 8 || size &&& (size - 1) <> 0 ->
                   $"grid '{grid.Name}': {Names.architecture architecture}: size must be a power of two of at least 8, got {size}"
               | _ -> ()
       if grid.Iterations < 1 then $"grid '{grid.Name}': Iterations must be at least 1, got {grid.Iterations}"
@@ -86,6 +99,7 @@ let validate (grid: Grid) =
       let names = grid.Methods |> List.map (fun m -> m.Name)
       for dup in names |> List.countBy (fun n -> n) |> List.filter (fun (_, n) -> n > 1) |> List.map fst do
           $"grid '{grid.Name}': two methods are named '{dup}'; give variants distinct names (Method.WithName)" ]
+    |> List.distinct
 
 /// The Cartesian product datasets × architectures × methods × optimisers × seeds, then the overrides in order.
 let expand (experiment: string) (budget: Budget) (grid: Grid) : Cell list =

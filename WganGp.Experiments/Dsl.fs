@@ -40,9 +40,12 @@ type Dataset =
 type Architecture =
     /// gan_toy.py's ReLU MLPs: `layers` Linear layers of `width` units (2-512-512-512-{2,1} is width 512, 4 layers).
     | ToyMlp of width: int * layers: int
-    /// gan_64x64.py's DCGAN generator and critic (Figure 2, row 1) at `size` × `size` with `channels` image channels;
-    /// the critic's normaliser follows the method (layer norm under the gradient penalty, batch norm otherwise).
-    | Dcgan of size: int * channels: int
+    /// A row of Figure 2 (gan_64x64.py) at `size` × `size` with `channels` image channels (64, 3 for LSUN; 32, 1 for the
+    /// small matrix); the critic's normaliser follows the method (layer norm under the penalty, batch norm otherwise).
+    | Figure2 of variant: WganGp.Core.Nets.Figure2Variant * size: int * channels: int
+    /// gan_cifar_resnet.py's ResNet (Table 3) for 32 × 32 × 3; `conditional`: conditional batch norm in G and the
+    /// auxiliary classifier head in the critic, for AC-WGAN-GP.
+    | CifarResNet of conditional: bool
 
 /// One training run, fully resolved. Its id is derived from every field (see Cells.id).
 type Cell =
@@ -140,7 +143,21 @@ module Names =
         | Lmdb options -> $"lmdb {options}"
         | Text o -> $"text {o.Unit} length {o.SequenceLength} vocabulary {o.MaxVocabulary} lines {o.MaxLines} shuffle {o.ShuffleSeed}"
 
+    /// Figure 2's rows by the names bench/reference.py also uses.
+    let figure2 (variant: WganGp.Core.Nets.Figure2Variant) =
+        match variant with
+        | WganGp.Core.Nets.Figure2Variant.Dcgan -> "dcgan"
+        | WganGp.Core.Nets.Figure2Variant.NoNormConstantFilters -> "constant-g"
+        | WganGp.Core.Nets.Figure2Variant.MlpGenerator -> "mlp-g"
+        | WganGp.Core.Nets.Figure2Variant.NoNormalization -> "no-norm"
+        | WganGp.Core.Nets.Figure2Variant.Gated -> "gated"
+        | WganGp.Core.Nets.Figure2Variant.Tanh -> "tanh"
+        | WganGp.Core.Nets.Figure2Variant.ResNet101 -> "resnet101"
+        | other -> string other
+
     let architecture =
         function
         | ToyMlp (width, layers) -> $"mlp{width}x{layers}"
-        | Dcgan (size, channels) -> $"dcgan{size}c{channels}"
+        | Figure2 (variant, size, channels) -> $"{figure2 variant}-{size}c{channels}"
+        | CifarResNet false -> "cifar-resnet"
+        | CifarResNet true -> "cifar-resnet-ac"

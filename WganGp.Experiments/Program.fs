@@ -112,12 +112,44 @@ type DataBenchArgs =
             | Seed _ -> "seed for synthesis, sampling and training (default 0)"
             | Report _ -> "also write the report (markdown) to this file, with the command that made it"
 
-type BenchArgs =
-    | [<CliPrefix(CliPrefix.None)>] Data of ParseResults<DataBenchArgs>
+type StepBenchArgs =
+    | Architectures of names: string list
+    | Methods of names: string list
+    | Size of pixels: int
+    | Channels of count: int
+    | Batch_Size of count: int
+    | Iterations of count: int
+    | Warmup of count: int
+    | Python of path: string
+    | Report of markdown: string
     interface IArgParserTemplate with
         member a.Usage =
             match a with
+            | Architectures _ -> "Figure 2 rows by name (dcgan constant-g mlp-g no-norm gated tanh resnet101; default: all)"
+            | Methods _ -> "methods by name (wgan-gp wgan-clip dcgan lsgan; default: all)"
+            | Size _ -> "resolution (default 32)"
+            | Channels _ -> "image channels (default 3)"
+            | Batch_Size _ -> "batch size (default 16)"
+            | Iterations _ -> "timed generator iterations per cell (default 2)"
+            | Warmup _ -> "untimed generator iterations first (default 1)"
+            | Python _ -> "python with torch for bench/reference.py (default /usr/bin/python3)"
+            | Report _ -> "also write the report (markdown) to this file, with the command that made it"
+
+type BenchArgs =
+    | [<CliPrefix(CliPrefix.None)>] Data of ParseResults<DataBenchArgs>
+    | [<CliPrefix(CliPrefix.None)>] Step of ParseResults<StepBenchArgs>
+    interface IArgParserTemplate with
+        member a.Usage =
+            match a with
+            | Step _ -> "seconds per generator iteration of each Figure 2 row x method, beside PyTorch's, and the trainer's overhead"
             | Data _ -> "images/s decoded from LMDB and folders, and the share of a 64x64 DCGAN step spent waiting for data"
+
+type ListArgs =
+    | Method of name: string
+    interface IArgParserTemplate with
+        member a.Usage =
+            match a with
+            | Method _ -> "count the critic as built for this method (wgan-gp, the default; wgan-clip, dcgan, lsgan): its normaliser"
 
 type Command =
     | [<CliPrefix(CliPrefix.None)>] Run of ParseResults<RunArgs>
@@ -125,9 +157,11 @@ type Command =
     | [<CliPrefix(CliPrefix.None)>] Table of ParseResults<TableArgs>
     | [<CliPrefix(CliPrefix.None)>] Data of ParseResults<InspectArgs>
     | [<CliPrefix(CliPrefix.None)>] Bench of ParseResults<BenchArgs>
+    | [<CliPrefix(CliPrefix.None)>] List of ParseResults<ListArgs>
     interface IArgParserTemplate with
         member a.Usage =
             match a with
+            | List _ -> "the paper's architectures by name, with their source and parameter counts"
             | Bench _ -> "benchmarks (not tests): print measurements side by side from one run"
             | Data _ -> "open a dataset as training would and report its size, shape, read speed, values and skipped items"
 
@@ -164,10 +198,28 @@ let private relocate (pairs: string list) (opts: Runner.Options) (experiment: Ex
     let datasets = experiment.Grids |> List.collect (fun g -> g.Datasets) |> Datasets.realOf
     Datasets.relocations datasets pairs |> Result.map (fun paths -> { opts with DataPaths = paths }, experiment)
 
+/// Writes a benchmark's report lines to a file, headed by the command that made them.
+let private writeReport (file: string option) (lines: string list) =
+    file |> Option.iter (fun file ->
+        match IO.Path.GetDirectoryName(IO.Path.GetFullPath file) with
+        | null -> ()
+        | dir -> IO.Directory.CreateDirectory dir |> ignore
+        let made = DateTime.UtcNow.ToString "yyyy-MM-dd"
+        IO.File.WriteAllLines(file, [ $"Produced by `{command ()}` on {made}."; "" ] @ lines))
+
+/// The repository (the folder holding WganGp.sln) above the current directory, or the current directory.
+let private repositoryRoot () =
+    let rec up (dir: IO.DirectoryInfo | null) =
+        match dir with
+        | null -> Environment.CurrentDirectory
+        | d when IO.File.Exists(IO.Path.Combine(d.FullName, "WganGp.sln")) -> d.FullName
+        | d -> up d.Parent
+    up (IO.DirectoryInfo Environment.CurrentDirectory)
+
 /// The dataset `wgangp data` describes from its arguments.
 let private dataOf (args: ParseResults<InspectArgs>) : RealData =
     let path = args.GetResult InspectArgs.Path
-    let images () = WganGp.Core.Data.Images.ImageOptions(args.GetResult(InspectArgs.Size, defaultValue = 64), args.GetResult(Channels, defaultValue = 3))
+    let images () = WganGp.Core.Data.Images.ImageOptions(args.GetResult(InspectArgs.Size, defaultValue = 64), args.GetResult(InspectArgs.Channels, defaultValue = 3))
     let name = nonNull (IO.Path.GetFileName(IO.Path.GetFullPath(path).TrimEnd('/')))
     let scaling = WganGp.Core.Data.PixelScaling.MinusOneOne
     match args.GetResult Format with
@@ -224,16 +276,54 @@ let main argv =
             torch.set_num_threads Environment.ProcessorCount
             let options: DataBench.Options =
                 { Folder = d.TryGetResult DataBenchArgs.Folder; Lmdb = d.TryGetResult DataBenchArgs.Lmdb
-                  Images = d.GetResult(Images, defaultValue = 256); Size = d.GetResult(DataBenchArgs.Size, defaultValue = 64)
+                  Images = d.GetResult(DataBenchArgs.Images, defaultValue = 256); Size = d.GetResult(DataBenchArgs.Size, defaultValue = 64)
                   BatchSize = d.GetResult(DataBenchArgs.Batch_Size, defaultValue = 64)
                   Threads = d.GetResult(DataBenchArgs.Decode_Threads, defaultValue = List.distinct [ 1; Environment.ProcessorCount ])
-                  Iterations = d.GetResult(Iterations, defaultValue = 10); Seed = d.GetResult(DataBenchArgs.Seed, defaultValue = 0) }
-            let lines = DataBench.run options
-            d.TryGetResult Report |> Option.iter (fun file ->
-                match IO.Path.GetDirectoryName(IO.Path.GetFullPath file) with
-                | null -> ()
-                | dir -> IO.Directory.CreateDirectory dir |> ignore
-                let made = DateTime.UtcNow.ToString "yyyy-MM-dd"
-                IO.File.WriteAllLines(file, [ $"Produced by `{command ()}` on {made}."; "" ] @ lines))
+                  Iterations = d.GetResult(DataBenchArgs.Iterations, defaultValue = 10); Seed = d.GetResult(DataBenchArgs.Seed, defaultValue = 0) }
+            DataBench.run options |> writeReport (d.TryGetResult DataBenchArgs.Report)
             0
+        | BenchArgs.Step s ->
+            torch.set_num_threads Environment.ProcessorCount
+            let variants = Enum.GetValues<WganGp.Core.Nets.Figure2Variant>() |> List.ofArray
+            let byName (names: string list) all (name: 'a -> string) what =
+                names |> List.map (fun n ->
+                    match all |> List.tryFind (fun a -> name a = n) with
+                    | Some a -> a
+                    | None ->
+                        let known = String.Join(", ", all |> List.map name)
+                        failwith $"unknown {what} '{n}'; known: {known}")
+            let size, channels = s.GetResult(StepBenchArgs.Size, defaultValue = 32), s.GetResult(StepBenchArgs.Channels, defaultValue = 3)
+            let architectures =
+                match s.TryGetResult Architectures with
+                | None -> variants
+                | Some names -> byName names variants Names.figure2 "architecture"
+            let methods =
+                match s.TryGetResult StepBenchArgs.Methods with
+                | None -> Paper.Lsun.methods
+                | Some names -> byName names Paper.Lsun.methods (fun m -> m.Name) "method"
+            let options: StepBench.Options =
+                { Architectures = architectures |> List.map (fun v -> Figure2(v, size, channels)); Methods = methods
+                  Size = size; Channels = channels; BatchSize = s.GetResult(StepBenchArgs.Batch_Size, defaultValue = 16)
+                  Iterations = s.GetResult(StepBenchArgs.Iterations, defaultValue = 2); Warmup = s.GetResult(StepBenchArgs.Warmup, defaultValue = 1)
+                  Seed = 0; Python = s.GetResult(StepBenchArgs.Python, defaultValue = "/usr/bin/python3")
+                  Reference = IO.Path.Combine(repositoryRoot (), "bench", "reference.py") }
+            StepBench.run options |> writeReport (s.TryGetResult StepBenchArgs.Report)
+            0
+    | List l ->
+        let name = l.GetResult(Method, defaultValue = "wgan-gp")
+        let method =
+            match Paper.Lsun.methods |> List.tryFind (fun m -> m.Name = name) with
+            | Some m -> m
+            | None -> failwith $"unknown method '{name}'; known: wgan-gp, wgan-clip, dcgan, lsgan"
+        printfn $"| architecture | source | input | G params | D params (critic for {name}) |"
+        printfn "|---|---|---|---:|---:|"
+        for architecture, source in Paper.catalog do
+            let shape = Cells.inputShape architecture
+            let generator, critic, _ = Cells.networks architecture method shape
+            let count (f: Func<torch.nn.Module<torch.Tensor, torch.Tensor>>) =
+                use m = f.Invoke()
+                m.parameters() |> Seq.sumBy (fun p -> p.numel())
+            let input = String.Join("x", shape)
+            printfn $"| {Names.architecture architecture} | {source} | {input} | {count generator:N0} | {count critic:N0} |"
+        0
     | Table t -> Runner.table (t.GetResult Dir) (command ()) [] |> Result.map (printfn "%s") |> Result.mapError List.singleton |> report

@@ -46,8 +46,8 @@ let private dataOf (options: Options) (cell: Cell) : IBatchSource =
 
 /// The core configuration of a cell. Data and scorers are built from the cell's seed, so a cell is reproducible alone.
 let toConfig (options: Options) (cell: Cell) (runDirectory: string option) : TrainConfig * IDisposable =
-    let generator, critic, latent = Cells.networks cell.Architecture cell.Method
     let data = dataOf options cell
+    let generator, critic, latent = Cells.networks cell.Architecture cell.Method data.ItemShape
     let expected = Cells.inputShape cell.Architecture
     let actual = data.ItemShape
     if actual <> expected then

@@ -7,6 +7,7 @@ open SkiaSharp
 open TorchSharp
 open WganGp.Core.Data
 open WganGp.Core.Data.Images
+open WganGp.Core.Nets
 open WganGp.Experiments
 open WganGp.Experiments.Dsl
 open WganGp.Tests.Support
@@ -26,7 +27,7 @@ let private tiny path = Datasets.imageFolder "tiny" path 16
 let private grid data =
     { Grid.named "real" with
         Datasets = [ Real data ]
-        Architectures = [ Dcgan(16, 3) ]
+        Architectures = [ Figure2(Figure2Variant.Dcgan, 16, 3) ]
         Methods = [ Paper.wganGp ]
         Iterations = 2
         BatchSize = 4
@@ -63,11 +64,12 @@ let tests =
         }
 
         test "architectures and datasets must fit: a toy MLP on images or the DCGAN on 2-D points is refused before running" {
-            let errors = Cells.validate { grid (tiny "/a") with Architectures = [ ToyMlp(8, 2); Dcgan(12, 3) ]; Datasets = [ Real(tiny "/a"); Toy ToyKind.SwissRoll ] }
+            let errors = Cells.validate { grid (tiny "/a") with Architectures = [ ToyMlp(8, 2); Figure2(Figure2Variant.Dcgan, 12, 3); Figure2(Figure2Variant.ResNet101, 16, 3) ]; Datasets = [ Real(tiny "/a"); Toy ToyKind.SwissRoll ] }
             let all = String.Join("\n", errors)
             Expect.stringContains all "mlp8x2 is a 2-D toy architecture and cannot train on tiny" "MLP on images"
-            Expect.stringContains all "dcgan12c3 is an image architecture and cannot train on swissroll" "DCGAN on points"
+            Expect.stringContains all "dcgan-12c3 is an image architecture and cannot train on swissroll" "DCGAN on points"
             Expect.stringContains all "size must be a power of two of at least 8, got 12" "size"
+            Expect.stringContains all "resnet101-16c3: the ResNet-101 pair is defined at 32 or 64, got 16" "ResNet-101 sizes"
         }
 
         test "a grid trains the DCGAN pair on an image folder given with --data, and writes a sample grid instead of a CSV" {
@@ -90,10 +92,10 @@ let tests =
             inTempDir (fun dir ->
                 let experiment =
                     { Experiment.named "fit" with
-                        Grids = [ { grid Datasets.fashionMnist with Architectures = [ Dcgan(16, 1) ] } ] }
+                        Grids = [ { grid Datasets.fashionMnist with Architectures = [ Figure2(Figure2Variant.Dcgan, 16, 1) ] } ] }
                 Runner.run (options dir Map.empty) experiment |> ignore
                 let status, _ = statusOf (Path.Combine(dir, "fit"))
-                Expect.stringContains status "fashion-mnist gives items of shape [1, 28, 28] but dcgan16c1 takes [1, 16, 16]" "failed with shapes")
+                Expect.stringContains status "fashion-mnist gives items of shape [1, 28, 28] but dcgan-16c1 takes [1, 16, 16]" "failed with shapes")
         }
 
         test "every format opens by name as seeded, resumable batches of the declared shape" {

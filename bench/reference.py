@@ -179,18 +179,20 @@ class Bottleneck(nn.Module):
 
 
 def stages(size):
-    """(resolution, blocks) from 4x4 up to size: 6 blocks per resolution, 5 at the top one."""
+    """(resolution, blocks) from 4x4 up to size: 6 blocks per resolution, 5 at 64x64 (33 blocks in all at 64)."""
     res, out = 4, []
     while res <= size:
-        out.append((res, 5 if res == size else 6))
+        out.append((res, 5 if res == 64 else 6))
         res *= 2
     return out
 
 
 class ResNetG(nn.Module):
+    """Width 32*dim/r at resolution r (512 at 4x4 for dim 64), whatever the output size."""
+
     def __init__(self, size, channels, dim=64, latent=128, norm="batch"):
         super().__init__()
-        self.start = dim * size // 8
+        self.start = 8 * dim
         self.input = nn.Linear(latent, 4 * 4 * self.start)
         blocks, width = [], self.start
         for i, (res, n) in enumerate(stages(size)):
@@ -209,7 +211,7 @@ class ResNetG(nn.Module):
 class ResNetD(nn.Module):
     def __init__(self, size, channels, dim=64, norm="layer"):
         super().__init__()
-        width = dim * size // 8 // (size // 4)
+        width = 32 * dim // size
         self.input = nn.Conv2d(channels, width, 1)
         blocks = []
         for res, n in reversed(stages(size)):

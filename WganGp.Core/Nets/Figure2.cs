@@ -24,7 +24,7 @@ public enum Figure2Variant
     /// <summary>6: the DCGAN pair with tanh in place of ReLU / LeakyReLU.</summary>
     Tanh,
 
-    /// <summary>7: 101-layer bottleneck ResNets (built by ResNet101, not by <see cref="Figure2"/>).</summary>
+    /// <summary>7: 101-layer bottleneck ResNets (<see cref="ResNet101Generator"/>, <see cref="ResNet101Critic"/>).</summary>
     ResNet101,
 }
 
@@ -46,7 +46,8 @@ public static class Figure2
         Figure2Variant.NoNormalization => new DcganGenerator(latent, dim, size, channels, Normalization.None, Nonlinearity.Relu, init),
         Figure2Variant.Gated => new DcganGenerator(latent, dim, size, channels, Normalization.Batch, Nonlinearity.Gated, init),
         Figure2Variant.Tanh => new DcganGenerator(latent, dim, size, channels, Normalization.Batch, Nonlinearity.Tanh, init),
-        _ => throw Unsupported(variant),
+        Figure2Variant.ResNet101 => new ResNet101Generator(latent, dim, size, channels, Normalization.Batch, init),
+        _ => throw new ArgumentOutOfRangeException(nameof(variant), variant, null),
     };
 
     /// <summary>The critic; <paramref name="norm"/> is the normaliser wherever the variant has one (the caller's
@@ -59,10 +60,7 @@ public static class Figure2
         Figure2Variant.NoNormalization => new DcganCritic(dim, size, channels, Normalization.None, Nonlinearity.LeakyRelu, init),
         Figure2Variant.Gated => new DcganCritic(dim, size, channels, norm, Nonlinearity.Gated, init),
         Figure2Variant.Tanh => new DcganCritic(dim, size, channels, norm, Nonlinearity.Tanh, init),
-        _ => throw Unsupported(variant),
+        Figure2Variant.ResNet101 => new ResNet101Critic(dim, size, channels, norm, init),
+        _ => throw new ArgumentOutOfRangeException(nameof(variant), variant, null),
     };
-
-    static Exception Unsupported(Figure2Variant variant) => variant == Figure2Variant.ResNet101
-        ? new NotSupportedException("Figure 2's row 7 is built by ResNet101, not by Figure2")
-        : new ArgumentOutOfRangeException(nameof(variant), variant, null);
 }

@@ -44,6 +44,16 @@ let private dataOf (options: Options) (cell: Cell) : IBatchSource =
     | Toy kind -> ToyDataset.Create(kind, seed)
     | Real data -> Datasets.openReal data (Datasets.pathOf options.DataPaths data) seed options.DecodeThreads (eprintfn "  warning: %s")
 
+/// For text data: samples [N, 32, V] (softmax outputs) as lines of their most likely characters.
+let private sampleText (data: IBatchSource) : Func<torch.Tensor, Collections.Generic.IReadOnlyList<string>> | null =
+    match data with
+    | :? WganGp.Core.Data.Text.CharBatches as text ->
+        Func<_, _>(fun samples ->
+            use ids = samples.argmax(2L)
+            [ for row in 0L .. ids.shape.[0] - 1L -> text.Corpus.Vocabulary.Decode(ids.[row].data<int64>().ToArray() |> Array.map int) ]
+            :> Collections.Generic.IReadOnlyList<string>)
+    | _ -> null
+
 /// The core configuration of a cell. Data and scorers are built from the cell's seed, so a cell is reproducible alone.
 let toConfig (options: Options) (cell: Cell) (runDirectory: string option) : TrainConfig * IDisposable =
     let data = dataOf options cell
@@ -71,7 +81,8 @@ let toConfig (options: Options) (cell: Cell) (runDirectory: string option) : Tra
             // read-backs (and, without a penalty, the gradient-norm probe) stay out of almost every iteration.
             LogEvery = max 1 (cell.Iterations / 1000),
             Scorers = Array.ofList scorers, Description = description,
-            SampleScaling = (match cell.Dataset with Real data -> data.Scaling | Toy _ -> PixelScaling.MinusOneOne))
+            SampleScaling = (match cell.Dataset with Real data -> data.Scaling | Toy _ -> PixelScaling.MinusOneOne),
+            SampleText = sampleText data)
     let release () =
         match data with
         | :? IDisposable as d -> d.Dispose()

@@ -13,7 +13,7 @@ namespace WganGp.Core.Training;
 /// </summary>
 public sealed class RunFiles(string directory)
 {
-    public const string Settings = "settings.json", Log = "log.csv", Samples = "samples.csv", SampleGrid = "samples.png",
+    public const string Settings = "settings.json", Log = "log.csv", Samples = "samples.csv", SampleGrid = "samples.png", SampleText = "samples.txt",
         Scores = "scores.json", Status = "status.json";
 
     public static readonly string LogHeader = "iteration,critic_loss,wasserstein,penalty,generator_loss,grad_norm,seconds";
@@ -63,6 +63,9 @@ public sealed class RunFiles(string directory)
             lines.Add(string.Join(",", Enumerable.Range(0, (int)d).Select(j => F(values[i * d + j]))));
         WriteAtomically(Samples, string.Join("\n", lines) + "\n");
     }
+
+    /// <summary>Samples as text, one per line (the language model's decoded characters).</summary>
+    public void WriteSampleText(IReadOnlyList<string> lines) => WriteAtomically(SampleText, string.Join("\n", lines) + "\n");
 
     void WriteAtomically(string file, string text)
     {

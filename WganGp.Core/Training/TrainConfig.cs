@@ -32,6 +32,10 @@ public sealed record TrainConfig(
     /// <summary>How image samples map to pixels when written (the data's scaling: tanh generators [-1, 1]).</summary>
     public PixelScaling SampleScaling { get; init; } = PixelScaling.MinusOneOne;
 
+    /// <summary>Turns samples into text lines (the language model's argmax characters); when set, the samples are
+    /// written as samples.txt instead of samples.csv.</summary>
+    public Func<Tensor, IReadOnlyList<string>>? SampleText { get; init; }
+
     public IReadOnlyList<IScorer> Scorers { get; init; } = Array.Empty<IScorer>();
 
     /// <summary>Caller's description of the run (grid cell, names), written into settings.json as "cell".</summary>

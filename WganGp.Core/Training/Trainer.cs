@@ -99,7 +99,8 @@ public static class Trainer
         if (config.SampleCount > 0 && status == RunStatus.Finished)
         {
             samples = Sample(generator, config.SampleCount, config.BatchSize, config.LatentDim, device);
-            files?.WriteSamples(samples, config.SampleScaling);
+            if (config.SampleText is { } text) files?.WriteSampleText(text(samples));
+            else files?.WriteSamples(samples, config.SampleScaling);
             foreach (var scorer in config.Scorers)
                 foreach (var (name, value) in scorer.Score(samples)) scores[name] = value;
             files?.WriteJson(RunFiles.Scores, scores);

@@ -21,6 +21,7 @@ let all =
         PlotTests.tests
         FigureTests.tests
         BehaviourTests.tests
+        ArchitectureTests.tests
     ]
 
 [<EntryPoint>]

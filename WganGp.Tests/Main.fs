@@ -24,6 +24,7 @@ let all =
         FigureTests.tests
         BehaviourTests.tests
         ResNetTests.tests
+        ArchitectureTests.tests
     ]
 
 [<EntryPoint>]

@@ -45,7 +45,7 @@ type private Net = TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchShar
 
 /// Generator and critic factories and the latent size of an architecture under a method, for data items of the given
 /// shape (built after the trainer seeds torch). Each family applies its code's normaliser rule for the critic.
-let networks (architecture: Architecture) (method: WganGp.Core.Methods.Method) (_itemShape: int64[]) =
+let networks (architecture: Architecture) (method: WganGp.Core.Methods.Method) (itemShape: int64[]) =
     let factory (make: unit -> Net) = Func<Net>(make)
     match architecture with
     | ToyMlp (width, layers) ->
@@ -62,18 +62,45 @@ let networks (architecture: Architecture) (method: WganGp.Core.Methods.Method) (
         factory (fun () -> new WganGp.Core.Nets.CifarResNetGenerator(conditional)),
         factory (fun () -> new WganGp.Core.Nets.CifarResNetCritic(conditional)),
         128
+    | CifarDcgan ->
+        let norm = WganGp.Core.Nets.CifarDcgan.CriticNormUnder method
+        factory (fun () -> new WganGp.Core.Nets.CifarDcganGenerator()),
+        factory (fun () -> new WganGp.Core.Nets.CifarDcganCritic(norm = norm)),
+        128
+    | MnistDcgan ->
+        let norm = WganGp.Core.Nets.MnistDcgan.NormUnder method
+        factory (fun () -> new WganGp.Core.Nets.MnistDcganGenerator(norm = norm)),
+        factory (fun () -> new WganGp.Core.Nets.MnistDcganCritic(norm = norm)),
+        128
+    | CharResNet ->
+        // Items are one-hot [length, V]: the vocabulary size is the data's.
+        let length, vocabulary = int itemShape.[0], int itemShape.[1]
+        factory (fun () -> new WganGp.Core.Nets.LanguageGenerator(vocabulary, length)),
+        factory (fun () -> new WganGp.Core.Nets.LanguageCritic(vocabulary, length)),
+        128
+    | RandomArch r ->
+        factory (fun () -> r.NewGenerator()),
+        factory (fun () -> r.NewCritic method),
+        128
 
 /// The shape of one real item the architecture's critic takes.
 let inputShape =
     function
     | ToyMlp _ -> [| 2L |]
     | Figure2 (_, size, channels) -> [| int64 channels; int64 size; int64 size |]
-    | CifarResNet _ -> [| 3L; 32L; 32L |]
+    | CifarResNet _ | CifarDcgan | RandomArch _ -> [| 3L; 32L; 32L |]
+    | MnistDcgan -> [| 1L; 28L; 28L |]
+    | CharResNet -> [| 32L; -1L |]
+
+/// Whether data items of this shape fit the architecture (-1 in the expected shape: any size, e.g. the vocabulary).
+let fits (architecture: Architecture) (itemShape: int64[]) =
+    let expected = inputShape architecture
+    expected.Length = itemShape.Length && Array.forall2 (fun e a -> e = -1L || e = a) expected itemShape
 
 let private isImageArchitecture =
     function
-    | ToyMlp _ -> false
-    | Figure2 _ | CifarResNet _ -> true
+    | ToyMlp _ | CharResNet -> false
+    | Figure2 _ | CifarResNet _ | CifarDcgan | MnistDcgan | RandomArch _ -> true
 
 /// Problems with a grid that should stop a script before anything runs.
 let validate (grid: Grid) =
@@ -84,6 +111,8 @@ let validate (grid: Grid) =
       for architecture in grid.Architectures do
           for dataset in grid.Datasets do
               match architecture, dataset with
+              | CharResNet, Toy kind ->
+                  $"grid '{grid.Name}': {Names.architecture architecture} is the language model and cannot train on {WganGp.Core.Data.ToyDataset.NameOf kind}"
               | ToyMlp _, Real data ->
                   $"grid '{grid.Name}': {Names.architecture architecture} is a 2-D toy architecture and cannot train on {data.Name}"
               | a, Toy kind when isImageArchitecture a ->

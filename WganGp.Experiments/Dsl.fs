@@ -46,6 +46,14 @@ type Architecture =
     /// gan_cifar_resnet.py's ResNet (Table 3) for 32 × 32 × 3; `conditional`: conditional batch norm in G and the
     /// auxiliary classifier head in the critic, for AC-WGAN-GP.
     | CifarResNet of conditional: bool
+    /// gan_cifar.py's DCGAN-style pair (Figure 3), 32 × 32 × 3; no normaliser in the critic under WGAN-GP.
+    | CifarDcgan
+    /// gan_mnist.py's pair, 28 × 28 × 1 in [0, 1]; batch norm only under weight clipping (the code's mode 'wgan').
+    | MnistDcgan
+    /// gan_language.py's 1-D convolutional ResNets over [32, V]; V comes from the data's vocabulary.
+    | CharResNet
+    /// An architecture of Table 1's space, sampled from a seed (RandomArchitectures.sample).
+    | RandomArch of WganGp.Core.Nets.RandomArchitecture
 
 /// One training run, fully resolved. Its id is derived from every field (see Cells.id).
 type Cell =
@@ -161,3 +169,7 @@ module Names =
         | Figure2 (variant, size, channels) -> $"{figure2 variant}-{size}c{channels}"
         | CifarResNet false -> "cifar-resnet"
         | CifarResNet true -> "cifar-resnet-ac"
+        | CifarDcgan -> "cifar-dcgan"
+        | MnistDcgan -> "mnist-dcgan"
+        | CharResNet -> "char-resnet"
+        | RandomArch r -> r.Name

@@ -78,6 +78,20 @@ module Random =
     let gan = Methods.Dcgan.WithName("gan")
     let wganGp = Methods.WganGp
 
+/// Table 1's random architectures as grid entries.
+module RandomArchitectures =
+    /// The architecture sampled from `seed` (reproducible across runs and machines).
+    let sample seed = RandomArch(WganGp.Core.Nets.RandomArchitecture.Sample seed)
+
+    /// Appendix B: a critic with batch or layer norm trains with weight decay 1e-3 (the generator never decays).
+    let criticWeightDecay =
+        { Where = (fun c -> match c.Architecture with RandomArch r -> r.CriticWeightDecay > 0.0 | _ -> false)
+          Change =
+            fun c ->
+                match c.Architecture with
+                | RandomArch r -> { c with Method = c.Method.WithOptimizer(c.Method.Optimizer.WithWeightDecay r.CriticWeightDecay) }
+                | _ -> c }
+
 /// Every named generator/critic pair of the paper, with where it comes from (what `wgangp list` prints).
 let catalog : (Architecture * string) list =
     [ Toy.mlp, "gan_toy.py: 2-512-512-512-{2,1} ReLU MLPs (Figure 1)"
@@ -85,4 +99,8 @@ let catalog : (Architecture * string) list =
           let row = int variant + 1
           Figure2(variant, 64, 3), $"gan_64x64.py, Figure 2 row {row} (LSUN 64x64; Lsun.architectures 32 1 for the small matrix)"
       CifarResNet false, "gan_cifar_resnet.py, Table 3 unsupervised"
-      CifarResNet true, "gan_cifar_resnet.py, Table 3 supervised (AC-WGAN-GP: conditional BN, classifier head)" ]
+      CifarResNet true, "gan_cifar_resnet.py, Table 3 supervised (AC-WGAN-GP: conditional BN, classifier head)"
+      CifarDcgan, "gan_cifar.py, Figure 3"
+      MnistDcgan, "gan_mnist.py"
+      CharResNet, "gan_language.py, Table 4 (V = the corpus vocabulary; counted here with V = 100)"
+      RandomArchitectures.sample 0, "Table 1's space, sampled from seed 0 (RandomArchitectures.sample)" ]

@@ -318,7 +318,7 @@ let main argv =
         printfn $"| architecture | source | input | G params | D params (critic for {name}) |"
         printfn "|---|---|---|---:|---:|"
         for architecture, source in Paper.catalog do
-            let shape = Cells.inputShape architecture
+            let shape = Cells.inputShape architecture |> Array.map (fun d -> if d < 0L then 100L else d)
             let generator, critic, _ = Cells.networks architecture method shape
             let count (f: Func<torch.nn.Module<torch.Tensor, torch.Tensor>>) =
                 use m = f.Invoke()

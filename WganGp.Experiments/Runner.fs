@@ -60,7 +60,7 @@ let toConfig (options: Options) (cell: Cell) (runDirectory: string option) : Tra
     let generator, critic, latent = Cells.networks cell.Architecture cell.Method data.ItemShape
     let expected = Cells.inputShape cell.Architecture
     let actual = data.ItemShape
-    if actual <> expected then
+    if not (Cells.fits cell.Architecture actual) then
         (match data with :? IDisposable as d -> d.Dispose() | _ -> ())
         let shape (s: int64[]) = "[" + String.Join(", ", s) + "]"
         failwith $"{Names.dataset cell.Dataset} gives items of shape {shape actual} but {Names.architecture cell.Architecture} takes {shape expected}"

@@ -143,4 +143,38 @@ let tests =
                     Expect.equal (File.GetLastWriteTimeUtc log) stamp "finished cell not retrained"
                     Expect.isTrue (File.Exists(Path.Combine(dir, "mini", "summary.md"))) "table written")
         }
+    
+        test "every script in experiments/ compiles and expands into valid cells with distinct ids" {
+            let scripts = Directory.GetFiles(Path.Combine(repoRoot, "experiments"), "*.fsx") |> Array.sort
+            Expect.isGreaterThanOrEqual scripts.Length 7 "toy, variants and the five grids of the paper"
+            for script in scripts do
+                match Program.loadExperiment script |> Result.bind (Cells.ofExperiment (Cells.Scaled 1.0)) with
+                | Ok cells -> Expect.isNonEmpty cells $"{Path.GetFileName script} has cells"
+                | Error errors -> failwith $"""{Path.GetFileName script}: {String.concat "; " errors}"""
+        }
+
+        test "the paper's grids: Figure 2's 7 x 4 matrix, Figure 3's four runs, each network with its own method" {
+            let cells name paper =
+                match Program.loadExperiment (Path.Combine(repoRoot, "experiments", name)) with
+                | Ok e -> (Cells.ofExperiment (if paper then Cells.PaperBudget else Cells.Scaled 1.0) e |> Result.defaultValue [])
+                | Error errors -> failwith (String.concat "; " errors)
+            let lsun = cells "lsun-matrix.fsx" true
+            Expect.equal lsun.Length 28 "7 architectures x 4 methods"
+            Expect.isTrue (lsun |> List.forall (fun c -> c.Iterations = 200_000 && c.BatchSize = 64)) "200k iterations at batch 64"
+            let fashion = cells "fashion-matrix.fsx" false
+            Expect.equal (fashion |> List.map (fun c -> Names.architecture c.Architecture) |> List.distinct |> List.length) 7 "the same 7 rows"
+            Expect.isTrue (fashion |> List.forall (fun c -> c.Architecture |> function Figure2 (_, 32, 1) -> true | _ -> false)) "at 32x32x1"
+            let cifar = cells "cifar10.fsx" true
+            Expect.equal (cifar |> List.filter (fun c -> c.Grid = "figure3") |> List.map (fun c -> c.Method.Name))
+                [ "wgan-clip"; "wgan-gp-rmsprop"; "wgan-gp"; "dcgan" ] "Figure 3's runs"
+            let supervised = cifar |> List.find (fun c -> c.Grid = "table3-supervised")
+            Expect.equal (supervised.Architecture, supervised.Method.Name, supervised.Iterations) (CifarResNet true, "ac-wgan-gp", 100_000) "AC-WGAN-GP on the conditional ResNet"
+            let random = cells "random-archs.fsx" false
+            for c in random do
+                match c.Architecture with
+                | RandomArch r ->
+                    let decay = (c.Method.Optimizer.Describe().["weight_decay"] :?> float)
+                    Expect.equal decay r.CriticWeightDecay $"{r.Name}: weight decay 1e-3 exactly when the critic is normalised"
+                | other -> failwith $"unexpected {other}"
+        }
     ]

@@ -18,6 +18,7 @@ let all =
         DatasetTests.tests
         ConditionalTests.tests
         GridTests.tests
+        GridCellTests.tests
         TableTests.tests
         ScriptLoaderTests.tests
         PlotTests.tests

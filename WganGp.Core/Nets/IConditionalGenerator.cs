@@ -2,7 +2,8 @@ using static TorchSharp.torch;
 
 namespace WganGp.Core.Nets;
 
-/// <summary>A generator that also takes class labels (e.g. conditional batch norm in gan_cifar_resnet.py).</summary>
+/// <summary>A generator that also takes class labels (e.g. conditional batch norm in gan_cifar_resnet.py); one built
+/// unconditional reports 0 classes.</summary>
 public interface IConditionalGenerator
 {
     int Classes { get; }

@@ -15,6 +15,12 @@ public sealed record TrainResult(
     IReadOnlyDictionary<string, double> Scores,
     double Seconds) : IDisposable
 {
+    /// <summary>Seconds of the iteration loop, and of them the seconds inside the method's steps: the rest is the
+    /// trainer's own work (learning-rate schedule, logging, bookkeeping), its overhead.</summary>
+    public double LoopSeconds { get; init; }
+
+    public double StepSeconds { get; init; }
+
     public void Dispose()
     {
         Generator.Dispose();

@@ -53,6 +53,7 @@ public static class Trainer
         var clock = Stopwatch.StartNew();
         var status = RunStatus.Finished;
         int done = 0;
+        double stepSeconds = 0;
 
         for (int it = 0; it < config.Iterations; it++)
         {
@@ -65,16 +66,18 @@ public static class Trainer
             double generatorLoss = double.NaN;
             if (it > 0 && generatorOptimizer is not null)
             {
-                using var scope = NewDisposeScope();
-                generatorLoss = method.GeneratorStep(ctx);
+                var started = Stopwatch.GetTimestamp();
+                using (NewDisposeScope()) generatorLoss = method.GeneratorStep(ctx);
+                stepSeconds += Stopwatch.GetElapsedTime(started).TotalSeconds;
             }
 
             CriticStepStats last = default;
             for (int k = 0; k < method.CriticIterations; k++)
             {
-                using var scope = NewDisposeScope();
                 bool lastStep = k == method.CriticIterations - 1;
-                last = method.CriticStep(ctx, record: lastStep, measureGradientNorm: logged && lastStep);
+                var started = Stopwatch.GetTimestamp();
+                using (NewDisposeScope()) last = method.CriticStep(ctx, record: lastStep, measureGradientNorm: logged && lastStep);
+                stepSeconds += Stopwatch.GetElapsedTime(started).TotalSeconds;
                 if (!double.IsFinite(last.Loss)) break;   // reported below as divergence at this iteration
             }
 
@@ -93,6 +96,7 @@ public static class Trainer
             }
         }
         log?.Flush();
+        var loopSeconds = clock.Elapsed.TotalSeconds;
 
         Tensor? samples = null;
         var scores = new Dictionary<string, double>();
@@ -108,7 +112,11 @@ public static class Trainer
         var seconds = clock.Elapsed.TotalSeconds;
         files?.WriteStatus(status == RunStatus.Finished ? "finished" : "diverged", done, seconds,
             status == RunStatus.Diverged ? $"non-finite loss at generator iteration {done - 1}" : null);
-        return new TrainResult(status, done, generator, critic, samples, scores, seconds);
+        return new TrainResult(status, done, generator, critic, samples, scores, seconds)
+        {
+            LoopSeconds = loopSeconds,
+            StepSeconds = stepSeconds,
+        };
     }
 
     /// <summary>n samples from the generator, drawn in batches without gradient, returned on the CPU. Batch norm keeps
@@ -122,7 +130,7 @@ public static class Trainer
             using var scope = NewDisposeScope();
             var z = randn(Math.Min(batchSize, n - i), latentDim, device: device);
             // A conditional generator samples every class equally often in expectation (uniform labels).
-            var images = generator is Nets.IConditionalGenerator conditional
+            var images = generator is Nets.IConditionalGenerator { Classes: > 0 } conditional
                 ? conditional.Forward(z, randint(conditional.Classes, z.shape[0], dtype: int64, device: device))
                 : generator.call(z);
             parts.Add(images.cpu().MoveToOuterDisposeScope());

@@ -8,11 +8,6 @@ open WganGp.Core.Nets
 open WganGp.Core.Training
 open WganGp.Tests.Support
 
-let private count (m: torch.nn.Module) = m.parameters() |> Seq.sumBy (fun p -> p.numel())
-
-let private hasModule<'m when 'm :> torch.nn.Module> (m: torch.nn.Module) =
-    m.named_modules() |> Seq.exists (fun struct (_, c) -> c :? 'm)
-
 /// Layers with weights: Linear, convs and transposed convs (normalisers are not counted as depth).
 let private weightLayers (m: torch.nn.Module) =
     m.named_modules()
@@ -63,12 +58,12 @@ let tests =
             // G (DIM 128): Linear 128→8192 with bias 1,048,576 + 8,192 = 1,056,768; BN over the 8,192 features 16,384;
             // 5×5 deconvs with bias: 512→256 3,276,800 + 256 = 3,277,056, BN(256) 512; 256→128 819,200 + 128 = 819,328,
             // BN(128) 256; 128→3 9,600 + 3 = 9,603.
-            Expect.equal (count g) 5_179_907L "generator parameters"
+            Expect.equal (parameterCount g) 5_179_907L "generator parameters"
             // D under WGAN-GP (no normaliser): 5×5 convs with bias: 3→128 9,600 + 128 = 9,728; 128→256 819,456;
             // 256→512 3,277,312; Linear 8192→1 8,193.
-            Expect.equal (count d) 4_114_689L "WGAN-GP critic parameters"
+            Expect.equal (parameterCount d) 4_114_689L "WGAN-GP critic parameters"
             // With batch norm (other modes): + BN(256) 512 + BN(512) 1,024.
-            Expect.equal (count dBn) 4_116_225L "batch-norm critic parameters"
+            Expect.equal (parameterCount dBn) 4_116_225L "batch-norm critic parameters"
         }
 
         test "gan_cifar.py's critic rule: no normaliser under WGAN-GP (not gan_64x64.py's layer norm), batch norm otherwise" {
@@ -93,14 +88,14 @@ let tests =
             Expect.sequenceEqual out.shape [| 3L; 1L |] "28 → 14 → 7 → 4, one value per image"
             // G (DIM 64): Linear 128→4096 524,288 + 4,096 = 528,384; 5×5 deconvs with bias: 256→128 819,200 + 128 =
             // 819,328; 128→64 204,800 + 64 = 204,864; 64→1 1,600 + 1 = 1,601.
-            Expect.equal (count g) 1_554_177L "generator parameters (wgan-gp, dcgan)"
+            Expect.equal (parameterCount g) 1_554_177L "generator parameters (wgan-gp, dcgan)"
             // D: 5×5 convs with bias: 1→64 1,600 + 64 = 1,664; 64→128 204,928; 128→256 819,456; Linear 4096→1 4,097.
-            Expect.equal (count d) 1_030_145L "critic parameters (wgan-gp, dcgan)"
+            Expect.equal (parameterCount d) 1_030_145L "critic parameters (wgan-gp, dcgan)"
             // Mode wgan: G + BN1 over 4,096 features 8,192 + BN(128) 256 + BN(64) 128; D + BN(128) 256 + BN(256) 512.
             use gBn = new MnistDcganGenerator(norm = MnistDcgan.NormUnder Methods.WganClipping)
             use dBn = new MnistDcganCritic(norm = MnistDcgan.NormUnder Methods.WganClipping)
-            Expect.equal (count gBn) 1_562_753L "generator parameters (wgan)"
-            Expect.equal (count dBn) 1_030_913L "critic parameters (wgan)"
+            Expect.equal (parameterCount gBn) 1_562_753L "generator parameters (wgan)"
+            Expect.equal (parameterCount dBn) 1_030_913L "critic parameters (wgan)"
             Expect.sequenceEqual (gBn.call (torch.randn(2L, 128L))).shape [| 2L; 1L; 28L; 28L |] "with batch norm"
             for m in [ Methods.WganGp; Methods.Dcgan; Methods.Lsgan ] do
                 Expect.equal (MnistDcgan.NormUnder m) Normalization.None m.Name
@@ -121,9 +116,9 @@ let tests =
             Expect.sequenceEqual (d.call y).shape [| 3L; 1L |] "and per softmax sequence"
             // ResBlock: two kernel-5 1-D convs 512→512 with bias, 2 × (1,310,720 + 512) = 2,622,464; five of them 13,112,320.
             // G: Linear 128→16,384 2,097,152 + 16,384 = 2,113,536; blocks 13,112,320; kernel-1 conv 512→100 51,200 + 100 = 51,300.
-            Expect.equal (count g) 15_277_156L "generator parameters"
+            Expect.equal (parameterCount g) 15_277_156L "generator parameters"
             // D: kernel-1 conv 100→512 51,200 + 512 = 51,712; blocks 13,112,320; Linear 16,384→1 16,385.
-            Expect.equal (count d) 13_180_417L "critic parameters"
+            Expect.equal (parameterCount d) 13_180_417L "critic parameters"
             Expect.isFalse (hasModule<Modules.BatchNorm> d || hasModule<Modules.GroupNorm> d) "no normalisation"
         }
 
@@ -218,9 +213,9 @@ let tests =
             use g = new RandomArchGenerator(Nonlinearity.Relu, 4, 128, Normalization.Batch)
             use d = new RandomArchCritic(Nonlinearity.LeakyRelu, 4, 128, Normalization.Batch)
             use dNone = new RandomArchCritic(Nonlinearity.LeakyRelu, 4, 128, Normalization.None)
-            Expect.equal (count g) 5_179_907L "as CifarDcganGenerator"
-            Expect.equal (count d) 4_116_225L "as CifarDcganCritic with batch norm"
-            Expect.equal (count dNone) 4_114_689L "as CifarDcganCritic without"
+            Expect.equal (parameterCount g) 5_179_907L "as CifarDcganGenerator"
+            Expect.equal (parameterCount d) 4_116_225L "as CifarDcganCritic with batch norm"
+            Expect.equal (parameterCount dNone) 4_114_689L "as CifarDcganCritic without"
         }
 
         test "random architectures: the critic built for WGAN-GP has layer norm and no batch norm; weight decay and norms follow the record" {

@@ -8,11 +8,6 @@ open WganGp.Core.Nets
 open WganGp.Core.Training
 open WganGp.Tests.Support
 
-let private count (m: torch.nn.Module) = m.parameters() |> Seq.sumBy (fun p -> p.numel())
-
-let private hasModule<'m when 'm :> torch.nn.Module> (m: torch.nn.Module) =
-    m.named_modules() |> Seq.exists (fun struct (_, c) -> c :? 'm)
-
 let private variants =
     [ Figure2Variant.Dcgan; Figure2Variant.NoNormConstantFilters; Figure2Variant.MlpGenerator
       Figure2Variant.NoNormalization; Figure2Variant.Gated; Figure2Variant.Tanh ]
@@ -69,10 +64,10 @@ let tests =
                   Figure2Variant.Tanh, 5_364_739L, 4_316_545L ]
             for v, gCount, dCount in expected do
                 use g = Figure2.Generator v
-                Expect.equal (count g) gCount $"{v}: generator parameters"
+                Expect.equal (parameterCount g) gCount $"{v}: generator parameters"
                 for norm in [ Normalization.Layer; Normalization.Batch ] do
                     use d = Figure2.Critic(v, norm)
-                    Expect.equal (count d) dCount $"{v}: critic parameters ({norm})"
+                    Expect.equal (parameterCount d) dCount $"{v}: critic parameters ({norm})"
         }
 
         test "gated units: each gated layer emits twice the channels it passes on; outputs are not gated" {

@@ -8,11 +8,6 @@ open WganGp.Core.Nets
 open WganGp.Core.Training
 open WganGp.Tests.Support
 
-let private count (m: torch.nn.Module) = m.parameters() |> Seq.sumBy (fun p -> p.numel())
-
-let private hasModule<'m when 'm :> torch.nn.Module> (m: torch.nn.Module) =
-    m.named_modules() |> Seq.exists (fun struct (_, c) -> c :? 'm)
-
 let tests =
     testList "DCGAN nets" [
         test "SAME conv: 5x5 stride 2 halves the size and pads 1 before, 2 after (TensorFlow), not PyTorch's symmetric 2" {
@@ -57,10 +52,10 @@ let tests =
             Expect.sequenceEqual out.shape [| 3L; 1L |] "one value per image"
             // G: Linear 128→8192 (+8192 bias) = 1,056,768; BN(512) 1,024; deconvs 5×5 with bias: 512→256 3,277,056,
             // BN 512, 256→128 819,328, BN 256, 128→64 204,864, BN 128, 64→3 4,803.
-            Expect.equal (count g) 5_364_739L "generator parameters"
+            Expect.equal (parameterCount g) 5_364_739L "generator parameters"
             // D: convs 5×5 with bias: 3→64 4,864, 64→128 204,928, LN(128) 256, 128→256 819,456, LN 512, 256→512 3,277,312,
             // LN 1,024; Linear 8192→1 8,193. Layer norm has one scale and one offset per channel, as batch norm.
-            Expect.equal (count d) 4_316_545L "critic parameters"
+            Expect.equal (parameterCount d) 4_316_545L "critic parameters"
         }
 
         test "the critic's normaliser follows the method: layer norm under the penalty, batch norm otherwise, nothing else differs" {
@@ -71,7 +66,7 @@ let tests =
             use dc = new DcganCritic(16, 16, 1, Normalizers.CriticUnder Methods.Dcgan)
             Expect.isTrue (hasModule<TorchSharp.Modules.GroupNorm> gp && not (hasModule<TorchSharp.Modules.BatchNorm2d> gp)) "no batch norm in the GP critic"
             Expect.isTrue (hasModule<TorchSharp.Modules.BatchNorm2d> dc) "batch norm in the DCGAN critic"
-            Expect.equal (count gp) (count dc) "same parameter count"
+            Expect.equal (parameterCount gp) (parameterCount dc) "same parameter count"
             for struct (name, p) in gp.named_parameters() |> Seq.append (dc.named_parameters()) do
                 if name.Contains "norms" then
                     let expected = if name.EndsWith "weight" then 1.0f else 0.0f

@@ -8,11 +8,6 @@ open WganGp.Core.Nets
 open WganGp.Core.Training
 open WganGp.Tests.Support
 
-let private count (m: torch.nn.Module) = m.parameters() |> Seq.sumBy (fun p -> p.numel())
-
-let private hasModule<'m when 'm :> torch.nn.Module> (m: torch.nn.Module) =
-    m.named_modules() |> Seq.exists (fun struct (_, c) -> c :? 'm)
-
 /// Weight layers as the spec counts them ("33 blocks × 3 convs + in + out = 101"): every Linear, conv and transposed
 /// conv, without the shortcut convs (with them it would be 105) and without normalisers. Returns (counted, shortcuts).
 let private weightLayers (m: torch.nn.Module) =
@@ -99,12 +94,12 @@ let tests =
             // 512→256 459,648 + 525,312; 256→128 115,136 + 131,584; 128→64 28,896 + 33,024; 64→32 7,280 + 8,320.
             // G: Linear 128→8192 + bias 1,056,768; 6·853,504; up; 6·213,760; up; 6·53,632; up; 6·13,504; up; 5·3,424;
             // 1×1 conv 32→3 + bias 99.
-            Expect.equal (count g) 9_189_587L "generator parameters"
+            Expect.equal (parameterCount g) 9_189_587L "generator parameters"
             // Down a→b: as Up but a stride-2 3×3 conv, shortcut 1×1 a→b + bias: 32→64 7,344 + 2,112; 64→128 29,024 + 8,320;
             // 128→256 115,392 + 33,024; 256→512 460,160 + 131,584. D: 1×1 conv 3→32 + bias 128; 5·3,424; down; 6·13,504;
             // down; 6·53,632; down; 6·213,760; down; 6·853,504; Linear 8192→1 8,193. Layer norm: one scale and offset per
             // channel, as batch norm, so the count does not depend on the method.
-            Expect.equal (count d) 7_618_801L "critic parameters"
+            Expect.equal (parameterCount d) 7_618_801L "critic parameters"
             use z = torch.randn(1L, 128L)
             use x = g.call z
             Expect.sequenceEqual x.shape [| 1L; 3L; 64L; 64L |] "3 × 64 × 64 image"
@@ -143,7 +138,7 @@ let tests =
             Expect.isFalse (hasModule<TorchSharp.Modules.BatchNorm2d> ln) "no batch norm"
             Expect.isTrue (hasModule<TorchSharp.Modules.GroupNorm> ln) "layer norm = GroupNorm(1, C)"
             Expect.isTrue (hasModule<TorchSharp.Modules.BatchNorm2d> bn) "batch norm otherwise"
-            Expect.equal (count ln) (count bn) "same parameter count"
+            Expect.equal (parameterCount ln) (parameterCount bn) "same parameter count"
             let norms = [ for struct (name, p) in ln.named_parameters() do if name.Contains "normalizer" then yield name, p ]
             Expect.equal norms.Length (27 * 2) "a scale and an offset per block"
             for name, p in norms do
@@ -193,14 +188,14 @@ let tests =
             use ac = new CifarResNetCritic(auxiliaryClassifier = true)
             // G: Linear 128→2048 + bias 264,192; an Up block: BN(128) 256, 3×3 128→128 + bias 147,584, BN 256, 3×3 147,584,
             // shortcut 1×1 128→128 + bias 16,512 = 312,192, three of them 936,576; output BN 256; 3×3 128→3 + bias 3,459.
-            Expect.equal (count g) 1_204_483L "generator parameters"
+            Expect.equal (parameterCount g) 1_204_483L "generator parameters"
             // Conditional: each block's two BNs (2·256) become conditional BNs of 10 classes (2·2·10·128 = 5,120): +4,608 × 3.
-            Expect.equal (count cg) 1_218_307L "conditional generator parameters"
+            Expect.equal (parameterCount cg) 1_218_307L "conditional generator parameters"
             // D: first block 3×3 3→128 + bias 3,584, 3×3 128→128 147,584, shortcut 1×1 3→128 + bias 512 = 151,680; Down block
             // 2·147,584 + shortcut 16,512 = 311,680; two plain blocks 2·295,168 (identity shortcuts, no norms); Linear 128→1 129.
-            Expect.equal (count d) 1_053_825L "critic parameters"
+            Expect.equal (parameterCount d) 1_053_825L "critic parameters"
             // AC head: Linear 128→10 + bias 1,290.
-            Expect.equal (count ac) 1_055_115L "critic with the auxiliary classifier"
+            Expect.equal (parameterCount ac) 1_055_115L "critic with the auxiliary classifier"
             use z = torch.randn(2L, 128L)
             use x = g.call z
             Expect.sequenceEqual x.shape [| 2L; 3L; 32L; 32L |] "3 × 32 × 32 images"
@@ -269,7 +264,7 @@ let tests =
         test "UpsampleBeforeSecondConv: same parameters, a different function (conv1 at the lower resolution)" {
             use codeOrder = new CifarResBlock(4L, 6L, Resample.Up, Normalization.Batch)
             use paperOrder = new CifarResBlock(4L, 6L, Resample.Up, Normalization.Batch, upsampleBeforeSecondConv = true)
-            Expect.equal (count paperOrder) (count codeOrder) "same parameters"
+            Expect.equal (parameterCount paperOrder) (parameterCount codeOrder) "same parameters"
             paperOrder.load_state_dict(codeOrder.state_dict()) |> ignore
             use x = torch.randn(3L, 4L, 5L, 5L)
             use a = codeOrder.call(x, null)

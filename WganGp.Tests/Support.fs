@@ -35,6 +35,13 @@ type WeightedSum(shape: int64[]) as this =
         let dims = [| for d in 1 .. int (x.dim()) - 1 -> int64 d |]
         (x * w).sum(dims) + b
 
+/// Trainable parameters of a network, to compare with the counts its authors' definitions imply.
+let parameterCount (m: torch.nn.Module) = m.parameters() |> Seq.sumBy (fun p -> p.numel())
+
+/// Whether a network contains a module of type 'm (e.g. BatchNorm2d in a critic).
+let hasModule<'m when 'm :> torch.nn.Module> (m: torch.nn.Module) =
+    m.named_modules() |> Seq.exists (fun struct (_, c) -> c :? 'm)
+
 /// A parameter's gradient, failing the test when there is none.
 let gradOf (p: torch.Tensor) =
     match p.grad with

@@ -32,7 +32,9 @@ let settingsJson (cell: Cell) =
                "seed", box cell.Seed
                "iterations", box cell.Iterations
                "batch_size", box cell.BatchSize
-               "sample_count", box cell.SampleCount ])
+               "sample_count", box cell.SampleCount
+               // Only when not the default, so ids of tflib-initialised cells stay as they were.
+               if cell.Init <> WganGp.Core.Nets.InitScheme.Tflib then "init", box (string cell.Init) ])
 
 /// `<dataset>-<architecture>-<method>-s<seed>-<hash>`: readable, and different whenever any setting differs (the
 /// hash covers the optimiser, λ, iterations, ...), equal for equal settings across runs and machines.
@@ -45,42 +47,42 @@ type private Net = TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchShar
 
 /// Generator and critic factories and the latent size of an architecture under a method, for data items of the given
 /// shape (built after the trainer seeds torch). Each family applies its code's normaliser rule for the critic.
-let networks (architecture: Architecture) (method: WganGp.Core.Methods.Method) (itemShape: int64[]) =
+let networks (architecture: Architecture) (method: WganGp.Core.Methods.Method) (init: WganGp.Core.Nets.InitScheme) (itemShape: int64[]) =
     let factory (make: unit -> Net) = Func<Net>(make)
     match architecture with
     | ToyMlp (width, layers) ->
-        factory (fun () -> new WganGp.Core.Nets.Mlp(2, width, 2, layers)),
-        factory (fun () -> new WganGp.Core.Nets.Mlp(2, width, 1, layers)),
+        factory (fun () -> new WganGp.Core.Nets.Mlp(2, width, 2, layers, init = init)),
+        factory (fun () -> new WganGp.Core.Nets.Mlp(2, width, 1, layers, init = init)),
         2
     | Figure2 (variant, size, channels) ->
         let norm = WganGp.Core.Nets.Normalizers.CriticUnder method
-        factory (fun () -> WganGp.Core.Nets.Figure2.Generator(variant, size, channels)),
-        factory (fun () -> WganGp.Core.Nets.Figure2.Critic(variant, norm, size, channels)),
+        factory (fun () -> WganGp.Core.Nets.Figure2.Generator(variant, size, channels, init = init)),
+        factory (fun () -> WganGp.Core.Nets.Figure2.Critic(variant, norm, size, channels, init = init)),
         128
     | CifarResNet conditional ->
         // NORMALIZATION_D = False: the critic has no normaliser under any method.
-        factory (fun () -> new WganGp.Core.Nets.CifarResNetGenerator(conditional)),
-        factory (fun () -> new WganGp.Core.Nets.CifarResNetCritic(conditional)),
+        factory (fun () -> new WganGp.Core.Nets.CifarResNetGenerator(conditional, init = init)),
+        factory (fun () -> new WganGp.Core.Nets.CifarResNetCritic(conditional, init = init)),
         128
     | CifarDcgan ->
         let norm = WganGp.Core.Nets.CifarDcgan.CriticNormUnder method
-        factory (fun () -> new WganGp.Core.Nets.CifarDcganGenerator()),
-        factory (fun () -> new WganGp.Core.Nets.CifarDcganCritic(norm = norm)),
+        factory (fun () -> new WganGp.Core.Nets.CifarDcganGenerator(init = init)),
+        factory (fun () -> new WganGp.Core.Nets.CifarDcganCritic(norm = norm, init = init)),
         128
     | MnistDcgan ->
         let norm = WganGp.Core.Nets.MnistDcgan.NormUnder method
-        factory (fun () -> new WganGp.Core.Nets.MnistDcganGenerator(norm = norm)),
-        factory (fun () -> new WganGp.Core.Nets.MnistDcganCritic(norm = norm)),
+        factory (fun () -> new WganGp.Core.Nets.MnistDcganGenerator(norm = norm, init = init)),
+        factory (fun () -> new WganGp.Core.Nets.MnistDcganCritic(norm = norm, init = init)),
         128
     | CharResNet ->
         // Items are one-hot [length, V]: the vocabulary size is the data's.
         let length, vocabulary = int itemShape.[0], int itemShape.[1]
-        factory (fun () -> new WganGp.Core.Nets.LanguageGenerator(vocabulary, length)),
-        factory (fun () -> new WganGp.Core.Nets.LanguageCritic(vocabulary, length)),
+        factory (fun () -> new WganGp.Core.Nets.LanguageGenerator(vocabulary, length, init = init)),
+        factory (fun () -> new WganGp.Core.Nets.LanguageCritic(vocabulary, length, init = init)),
         128
     | RandomArch r ->
-        factory (fun () -> r.NewGenerator()),
-        factory (fun () -> r.NewCritic method),
+        factory (fun () -> r.NewGenerator(init = init)),
+        factory (fun () -> r.NewCritic(method, init)),
         128
 
 /// The shape of one real item the architecture's critic takes.
@@ -146,7 +148,7 @@ let expand (experiment: string) (budget: Budget) (grid: Grid) : Cell list =
                               { Experiment = experiment; Grid = grid.Name; Dataset = dataset; Architecture = architecture
                                 Method = method; Seed = seed
                                 Iterations = iterations budget grid.Iterations grid.PaperIterations
-                                BatchSize = grid.BatchSize; SampleCount = grid.SampleCount }
+                                BatchSize = grid.BatchSize; SampleCount = grid.SampleCount; Init = grid.Init }
                           grid.Overrides |> List.fold (fun c o -> if o.Where c then o.Change c else c) cell ]
 
 /// All cells of an experiment; fails with every validation message when a grid is malformed or ids collide.

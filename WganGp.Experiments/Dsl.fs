@@ -68,7 +68,9 @@ type Cell =
       Iterations: int
       BatchSize: int
       /// Generated samples kept and scored at the end.
-      SampleCount: int }
+      SampleCount: int
+      /// How the networks start: tflib's initialisations as the paper's code (the default) or PyTorch's defaults.
+      Init: WganGp.Core.Nets.InitScheme }
 
 /// A per-cell change applied after the Cartesian product, e.g. a different batch size for one method.
 type Override = { Where: Cell -> bool; Change: Cell -> Cell }
@@ -88,6 +90,8 @@ type Grid =
       PaperIterations: int
       BatchSize: int
       SampleCount: int
+      /// tflib's initialisations (the default) or PyTorch's (`InitScheme.PyTorch`), for every cell.
+      Init: WganGp.Core.Nets.InitScheme
       Overrides: Override list }
 
 /// Figure 1a: critics trained with the generator fixed at real data + N(0, I) noise, their value surfaces plotted.
@@ -124,7 +128,8 @@ type Experiment = { Name: string; Grids: Grid list; Figures: Figure list }
 module Grid =
     let named name =
         { Name = name; Datasets = []; Architectures = []; Methods = []; Optimizers = []; Seeds = [ 0 ]
-          Iterations = 1000; PaperIterations = 100_000; BatchSize = 256; SampleCount = 2000; Overrides = [] }
+          Iterations = 1000; PaperIterations = 100_000; BatchSize = 256; SampleCount = 2000; Overrides = []
+          Init = WganGp.Core.Nets.InitScheme.Tflib }
 
 module Experiment =
     let named name = { Name = name; Grids = []; Figures = [] }

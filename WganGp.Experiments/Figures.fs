@@ -53,7 +53,7 @@ let criticSurfaces (dir: string) (command: string) (iterations: int) (spec: Crit
                "architecture", box (Names.architecture spec.Architecture)
                "iterations", box iterations; "batch_size", box spec.BatchSize; "seed", box spec.Seed ]
     cached dir command "figure1a" settings [ "figure1a.png" ] (fun () ->
-        let _, critic, _ = Cells.networks spec.Architecture spec.Methods.Head [| 2L |]
+        let _, critic, _ = Cells.networks spec.Architecture spec.Methods.Head WganGp.Core.Nets.InitScheme.Tflib [| 2L |]
         let panels =
             [ for method in spec.Methods do
                   for kind in spec.Datasets do
@@ -82,7 +82,7 @@ let deepCriticGradients (dir: string) (command: string) (iterations: int) (spec:
                "penalty", box (describe spec.Penalty)
                "iterations", box iterations; "batch_size", box spec.BatchSize; "seed", box spec.Seed ]
     cached dir command "figure1bc" settings [ "figure1b.png"; "figure1c.png"; "figure1b.csv" ] (fun () ->
-        let generator, critic, latent = Cells.networks spec.Architecture spec.Penalty [| 2L |]
+        let generator, critic, latent = Cells.networks spec.Architecture spec.Penalty WganGp.Core.Nets.InitScheme.Tflib [| 2L |]
         let methods =
             [ for c in spec.ClipValues do
                   yield c, spec.Clipping.WithConstraint(WeightClipping c).WithName($"weight clipping (c = {c})")

@@ -319,7 +319,7 @@ let main argv =
         printfn "|---|---|---|---:|---:|"
         for architecture, source in Paper.catalog do
             let shape = Cells.inputShape architecture |> Array.map (fun d -> if d < 0L then 100L else d)
-            let generator, critic, _ = Cells.networks architecture method shape
+            let generator, critic, _ = Cells.networks architecture method WganGp.Core.Nets.InitScheme.Tflib shape
             let count (f: Func<torch.nn.Module<torch.Tensor, torch.Tensor>>) =
                 use m = f.Invoke()
                 m.parameters() |> Seq.sumBy (fun p -> p.numel())

@@ -57,7 +57,7 @@ let private sampleText (data: IBatchSource) : Func<torch.Tensor, Collections.Gen
 /// The core configuration of a cell. Data and scorers are built from the cell's seed, so a cell is reproducible alone.
 let toConfig (options: Options) (cell: Cell) (runDirectory: string option) : TrainConfig * IDisposable =
     let data = dataOf options cell
-    let generator, critic, latent = Cells.networks cell.Architecture cell.Method data.ItemShape
+    let generator, critic, latent = Cells.networks cell.Architecture cell.Method cell.Init data.ItemShape
     let expected = Cells.inputShape cell.Architecture
     let actual = data.ItemShape
     if not (Cells.fits cell.Architecture actual) then

@@ -79,7 +79,7 @@ let private trainerOverhead (generator: Func<Net>) (critic: Func<Net>) latent (m
 
 let timeOurs (architecture: Architecture) (method: Method) (options: Options) =
     let shape = [| int64 options.Channels; int64 options.Size; int64 options.Size |]
-    let generator, critic, latent = Cells.networks architecture method shape
+    let generator, critic, latent = Cells.networks architecture method WganGp.Core.Nets.InitScheme.Tflib shape
     let data = NoiseBatches shape
     let steady, gCount, dCount = bareLoop generator critic latent method data options
     { Steady = steady; Overhead = trainerOverhead generator critic latent method data options

@@ -41,7 +41,7 @@ let tests =
             Expect.isGreaterThanOrEqual cells.Length 60 "the matrices, CIFAR-10, random architectures and the language model"
             for cell in cells do
                 let shape = Cells.inputShape cell.Architecture |> Array.map (fun d -> if d < 0L then 20L else d)
-                let generator, critic, latent = Cells.networks cell.Architecture cell.Method shape
+                let generator, critic, latent = Cells.networks cell.Architecture cell.Method cell.Init shape
                 let config = TrainConfig(generator, critic, latent, Noise shape, cell.Method, 2, 2, 0L, SampleCount = 2)
                 use result = Trainer.Run config
                 let name = $"{Names.architecture cell.Architecture} x {cell.Method.Name}"

@@ -177,4 +177,19 @@ let tests =
                     Expect.equal decay r.CriticWeightDecay $"{r.Name}: weight decay 1e-3 exactly when the critic is normalised"
                 | other -> failwith $"unexpected {other}"
         }
+    
+        test "Init = InitScheme.PyTorch on a grid: the networks keep TorchSharp's defaults and the cells get their own ids" {
+            let tflib = cells (Cells.Scaled 1.0) grid |> List.head
+            let pytorch = cells (Cells.Scaled 1.0) { grid with Init = WganGp.Core.Nets.InitScheme.PyTorch } |> List.head
+            Expect.notEqual (Cells.id pytorch) (Cells.id tflib) "a different id"
+            Expect.stringContains (Cells.settingsJson pytorch) "\"init\":\"PyTorch\"" "recorded"
+            Expect.isFalse ((Cells.settingsJson tflib).Contains "init") "the default is not written, so existing ids stay"
+            let biases (cell: Cell) =
+                let g, _, _ = Cells.networks cell.Architecture cell.Method cell.Init [| 2L |]
+                use net = g.Invoke()
+                net.named_parameters() |> Seq.filter (fun struct (n, _) -> n.EndsWith "bias")
+                |> Seq.sumBy (fun struct (_, p) -> p.abs().sum().item<float32>() |> float)
+            Expect.equal (biases tflib) 0.0 "tflib: biases start at 0"
+            Expect.isGreaterThan (biases pytorch) 0.0 "PyTorch: uniform biases"
+        }
     ]

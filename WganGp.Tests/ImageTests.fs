@@ -179,6 +179,8 @@ let tests =
                 throwsWith<FileNotFoundException> $"{dir}: no data.mdb inside" (fun () -> new LmdbImages(dir) |> ignore)
                 File.WriteAllBytes(Path.Combine(dir, "data.mdb"), Array.create 8192 7uy)
                 throwsWith<InvalidDataException> $"{dir}: not a readable LMDB database" (fun () -> new LmdbImages(dir) |> ignore)
-                throwsWith<ArgumentOutOfRangeException> "channels must be 1 (gray) or 3 (RGB)" (fun () -> ImageOptions(8, 2).Validate()))
+                throwsWith<ArgumentOutOfRangeException> "channels must be 1 (gray) or 3 (RGB)" (fun () -> ImageOptions(8, 2).Validate())
+                throwsWith<ArgumentOutOfRangeException> "prefetch depth must be at least 1" (fun () ->
+                    new Prefetcher(new ShuffledBatches(new LabelledImages("x", torch.zeros([| 2L; 1L; 2L; 2L |], dtype = torch.uint8), torch.zeros(2L, dtype = torch.int64)), 0L, PixelScaling.ZeroOne), 0) |> ignore))
         }
     ]

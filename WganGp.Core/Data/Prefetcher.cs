@@ -14,6 +14,9 @@ public sealed class Prefetcher(IResumableBatchSource inner, int depth = 4) : IRe
 {
     sealed record Item(Tensor? Batch, SamplerPosition After, ExceptionDispatchInfo? Error);
 
+    readonly int capacity = depth >= 1 ? depth
+        : throw new ArgumentOutOfRangeException(nameof(depth), depth, "prefetch depth must be at least 1");
+
     BlockingCollection<Item>? queue;
     CancellationTokenSource? stop;
     Thread? worker;
@@ -45,7 +48,6 @@ public sealed class Prefetcher(IResumableBatchSource inner, int depth = 4) : IRe
 
     public Tensor NextBatch(int batchSize)
     {
-        if (depth < 1) throw new ArgumentOutOfRangeException(nameof(depth), depth, "prefetch depth must be at least 1");
         if (queue is null || batchSize != runningBatchSize) Start(batchSize);
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var item = queue!.Take();
@@ -70,7 +72,7 @@ public sealed class Prefetcher(IResumableBatchSource inner, int depth = 4) : IRe
         inner.Restore(Position);
         runningBatchSize = batchSize;
         fresh = true;
-        var items = new BlockingCollection<Item>(depth);
+        var items = new BlockingCollection<Item>(capacity);
         var cancel = new CancellationTokenSource();
         queue = items;
         stop = cancel;

@@ -58,10 +58,14 @@ let private sampleText (data: IBatchSource) : Func<torch.Tensor, Collections.Gen
 let toConfig (options: Options) (cell: Cell) (runDirectory: string option) : TrainConfig * IDisposable =
     let data = dataOf options cell
     let generator, critic, latent = Cells.networks cell.Architecture cell.Method cell.Init data.ItemShape
+    let release () =
+        match data with
+        | :? IDisposable as d -> d.Dispose()
+        | _ -> ()
     let expected = Cells.inputShape cell.Architecture
     let actual = data.ItemShape
     if not (Cells.fits cell.Architecture actual) then
-        (match data with :? IDisposable as d -> d.Dispose() | _ -> ())
+        release ()
         let shape (s: int64[]) = "[" + String.Join(", ", s) + "]"
         failwith $"{Names.dataset cell.Dataset} gives items of shape {shape actual} but {Names.architecture cell.Architecture} takes {shape expected}"
     let scorers: IScorer list =
@@ -83,10 +87,6 @@ let toConfig (options: Options) (cell: Cell) (runDirectory: string option) : Tra
             Scorers = Array.ofList scorers, Description = description,
             SampleScaling = (match cell.Dataset with Real data -> data.Scaling | Toy _ -> PixelScaling.MinusOneOne),
             SampleText = sampleText data)
-    let release () =
-        match data with
-        | :? IDisposable as d -> d.Dispose()
-        | _ -> ()
     config, { new IDisposable with member _.Dispose() = release () }
 
 let private progress (cell: Cell) (index: int) (total: int) =

@@ -19,13 +19,20 @@ public sealed class ShuffledBatches(LabelledImages data, long seed, PixelScaling
 
     public int Classes => data.Classes;
 
-    public Tensor NextBatch(int batchSize) => NextLabelled(batchSize).Images;
+    // Unconditional training (the common case) takes no labels, so none are gathered for it.
+    public Tensor NextBatch(int batchSize) => Take(batchSize, withLabels: false).Images;
 
     public (Tensor Images, Tensor Labels) NextLabelled(int batchSize)
     {
+        var (images, labels) = Take(batchSize, withLabels: true);
+        return (images, labels!);
+    }
+
+    (Tensor Images, Tensor? Labels) Take(int batchSize, bool withLabels)
+    {
         using var noise = Pixels.NoiseFor(seed, order.Position);
         using var indices = tensor(order.Next(batchSize));
-        return (data.Select(indices, scaling, noise), data.Labels.index_select(0, indices));
+        return (data.Select(indices, scaling, noise), withLabels ? data.Labels.index_select(0, indices) : null);
     }
 
     public void Dispose()

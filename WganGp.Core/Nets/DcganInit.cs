@@ -10,8 +10,6 @@ public static class DcganInit
 {
     public static void Apply(nn.Module module)
     {
-        using var _ = no_grad();
-        var bound = 0.02 * Math.Sqrt(3.0);
         foreach (var (_, child) in module.named_modules())
         {
             (Tensor? weight, Tensor? bias) = child switch
@@ -21,8 +19,7 @@ public static class DcganInit
                 ConvTranspose2d d => (d.weight, d.bias),
                 _ => (null, null),
             };
-            if (weight is not null) nn.init.uniform_(weight, -bound, bound);
-            if (bias is not null) nn.init.zeros_(bias);
+            if (weight is not null) TflibInit.Uniform(weight, bias, sigma: 0.02);
         }
     }
 }

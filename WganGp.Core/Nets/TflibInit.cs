@@ -62,7 +62,8 @@ public static class TflibInit
         Uniform(weight, bias, Math.Sqrt((he ? 4.0 : 2.0) / (fanIn + fanOut)));
     }
 
-    static void Uniform(Tensor weight, Tensor? bias, double sigma)
+    /// <summary>The rule every tflib initialisation shares: weight uniform on ±σ√3, bias 0.</summary>
+    internal static void Uniform(Tensor weight, Tensor? bias, double sigma)
     {
         using var _ = no_grad();
         var bound = sigma * Math.Sqrt(3.0);

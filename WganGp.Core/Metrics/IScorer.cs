@@ -6,4 +6,8 @@ namespace WganGp.Core.Metrics;
 public interface IScorer
 {
     IReadOnlyDictionary<string, double> Score(Tensor samples);
+
+    /// <summary>What every score of this scorer means (backbone, weights hash, feature layer, N generated, reference set
+    /// and N, splits, resize, seeds), written beside the scores in protocol.json; empty for self-describing scores.</summary>
+    IReadOnlyDictionary<string, string> Protocol => new Dictionary<string, string>();
 }

@@ -14,7 +14,13 @@ namespace WganGp.Core.Training;
 public sealed class RunFiles(string directory)
 {
     public const string Settings = "settings.json", Log = "log.csv", Samples = "samples.csv", SampleGrid = "samples.png", SampleText = "samples.txt",
-        Scores = "scores.json", Status = "status.json";
+        Scores = "scores.json", Status = "status.json",
+        // score name → its scorer's protocol (field → value), beside scores.json
+        Protocol = "protocol.json",
+        // scores during training, long form: one row per (evaluation, score)
+        Evaluations = "evaluations.csv";
+
+    public static readonly string EvaluationsHeader = "iteration,seconds,score,value";
 
     public static readonly string LogHeader = "iteration,critic_loss,wasserstein,penalty,generator_loss,grad_norm,seconds";
 

@@ -8,7 +8,7 @@ public enum ToyKind { EightGaussians, TwentyFiveGaussians, SwissRoll }
 
 /// <summary>A seeded toy distribution. Mixtures expose their (normalised) centres and per-coordinate noise σ so scores can
 /// be computed without the critic.</summary>
-public abstract class ToyDataset : IBatchSource, IDisposable
+public abstract class ToyDataset : IBatchSource, ICheckpointableSource, IDisposable
 {
     public long[] ItemShape => [2];
 
@@ -27,6 +27,26 @@ public abstract class ToyDataset : IBatchSource, IDisposable
     public abstract Tensor NextBatch(int batchSize);
 
     public void Dispose() => Rng.Dispose();
+
+    /// <summary>The generator's state, then <see cref="Cursor"/> as 8 bytes.</summary>
+    public byte[] SaveState()
+    {
+        using var state = Rng.get_state();
+        return [.. state.data<byte>().ToArray(), .. BitConverter.GetBytes(Cursor)];
+    }
+
+    public void RestoreState(byte[] state)
+    {
+        using var current = Rng.get_state();
+        if (state.Length != current.numel() + sizeof(long))
+            throw new InvalidDataException($"{Name}: a saved sampler state has {state.Length} bytes, expected {current.numel() + sizeof(long)}");
+        using var rng = tensor(state[..^sizeof(long)], dtype: ScalarType.Byte);
+        Rng.set_state(rng);
+        Cursor = BitConverter.ToInt64(state, state.Length - sizeof(long));
+    }
+
+    /// <summary>Where a fixed set's iteration stands (the 25 Gaussians); 0 for sets drawn afresh each batch.</summary>
+    protected virtual long Cursor { get => 0; set { } }
 
     public static string NameOf(ToyKind kind) => kind switch
     {

@@ -12,6 +12,8 @@ public sealed class TwentyFiveGaussians : ToyDataset
     readonly Tensor points;
     int position;
 
+    protected override long Cursor { get => position; set => position = checked((int)value); }
+
     public TwentyFiveGaussians(long seed) : base(seed)
     {
         var grid = new float[25 * 2];

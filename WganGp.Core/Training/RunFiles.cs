@@ -9,7 +9,8 @@ namespace WganGp.Core.Training;
 /// The files of one run directory:
 /// settings.json (resolved settings), log.csv (one row per logged generator iteration), samples.csv (final samples, one
 /// flattened sample per row; samples.png, a grid of the first 64, for images), scores.json (name → value) and status.json (finished / diverged / failed). JSON files are
-/// written to a temporary file and renamed, so a reader never sees a torn file.
+/// written through <see cref="AtomicFile"/>, so a reader never sees a torn file; the logs are appended whole lines at a
+/// time (<see cref="AppendLog"/>). Checkpoints, TensorBoard events and periodic sample grids live in subfolders.
 /// </summary>
 public sealed class RunFiles(string directory)
 {
@@ -38,14 +39,6 @@ public sealed class RunFiles(string directory)
             ["status"] = status, ["iteration"] = iteration, ["seconds"] = Math.Round(seconds, 3), ["message"] = message,
         });
 
-    public StreamWriter OpenLog()
-    {
-        System.IO.Directory.CreateDirectory(Directory);
-        var writer = new StreamWriter(PathOf(Log), append: false);
-        writer.WriteLine(LogHeader);
-        return writer;
-    }
-
     public static string LogRow(IterationStats s) => string.Join(",",
         s.Iteration.ToString(CultureInfo.InvariantCulture), F(s.CriticLoss), F(s.Wasserstein), F(s.Penalty),
         F(s.GeneratorLoss), F(s.GradientNorm), s.Seconds.ToString("F3", CultureInfo.InvariantCulture));
@@ -73,14 +66,7 @@ public sealed class RunFiles(string directory)
     /// <summary>Samples as text, one per line (the language model's decoded characters).</summary>
     public void WriteSampleText(IReadOnlyList<string> lines) => WriteAtomically(SampleText, string.Join("\n", lines) + "\n");
 
-    void WriteAtomically(string file, string text)
-    {
-        System.IO.Directory.CreateDirectory(Directory);
-        var path = PathOf(file);
-        var tmp = path + ".tmp";
-        File.WriteAllText(tmp, text);
-        File.Move(tmp, path, overwrite: true);
-    }
+    void WriteAtomically(string file, string text) => AtomicFile.WriteText(PathOf(file), text);
 
     static string F(double v) => double.IsNaN(v) ? "" : v.ToString("G7", CultureInfo.InvariantCulture);
 }

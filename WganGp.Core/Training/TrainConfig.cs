@@ -38,6 +38,25 @@ public sealed record TrainConfig(
 
     public IReadOnlyList<IScorer> Scorers { get; init; } = Array.Empty<IScorer>();
 
+    /// <summary>Checkpoints in the run directory, from which a rerun resumes; null for none.</summary>
+    public CheckpointOptions? Checkpoints { get; init; }
+
+    /// <summary>Scores during training (evaluations.csv); null for none.</summary>
+    public EvaluationOptions? Evaluation { get; init; }
+
+    /// <summary>Write a grid of samples from a fixed noise batch every this many generator iterations (image data
+    /// only); 0 for none.</summary>
+    public int SampleGridEvery { get; init; }
+
+    /// <summary>Also write TensorBoard event files (tensorboard/ in the run directory).</summary>
+    public bool TensorBoard { get; init; }
+
+    /// <summary>Messages about the run as a whole (resumed from a checkpoint, an unreadable checkpoint skipped).</summary>
+    public Action<string>? Report { get; init; }
+
+    /// <summary>Called with the generator iteration and the scores after each evaluation.</summary>
+    public Action<int, IReadOnlyDictionary<string, double>>? OnEvaluation { get; init; }
+
     /// <summary>Caller's description of the run (grid cell, names), written into settings.json as "cell".</summary>
     public IReadOnlyDictionary<string, object> Description { get; init; } = new Dictionary<string, object>();
 
@@ -47,6 +66,10 @@ public sealed record TrainConfig(
         if (BatchSize < 1) throw new ArgumentException($"BatchSize must be at least 1, got {BatchSize}");
         if (LatentDim < 1) throw new ArgumentException($"LatentDim must be at least 1, got {LatentDim}");
         if (LogEvery < 1) throw new ArgumentException($"LogEvery must be at least 1, got {LogEvery}");
+        if (SampleGridEvery < 0) throw new ArgumentException($"SampleGridEvery must be at least 0, got {SampleGridEvery}");
+        Checkpoints?.Validate();
+        Evaluation?.Validate();
+        if (Checkpoints is not null && RunDirectory is null) throw new ArgumentException("checkpoints need a RunDirectory");
         if (Method.CriticIterations < 1)
             throw new ArgumentException($"method '{Method.Name}': CriticIterations must be at least 1, got {Method.CriticIterations}");
     }

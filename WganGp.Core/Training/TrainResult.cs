@@ -21,6 +21,9 @@ public sealed record TrainResult(
 
     public double StepSeconds { get; init; }
 
+    /// <summary>The generator iteration this run resumed from (its checkpoint), or null for a run from the start.</summary>
+    public int? ResumedFrom { get; init; }
+
     public void Dispose()
     {
         Generator.Dispose();

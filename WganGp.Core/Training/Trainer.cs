@@ -32,8 +32,122 @@ public static class Trainer
         using var generatorOptimizer = generatorParameters.Count > 0
             ? (method.Optimizer with { WeightDecay = 0 }).Create(generatorParameters)
             : null;
+        var state = new TrainingState(generator, critic, generatorOptimizer, criticOptimizer, config.Data);
+        var ctx = Context(config, state);
 
-        var ctx = new StepContext(generator, critic, generatorOptimizer, criticOptimizer,
+        // Resume from the newest checkpoint, if the run directory has one: networks, optimisers, RNGs, the data
+        // sampler and the logs all continue as if the run had never stopped.
+        var store = files is not null && config.Checkpoints is not null ? new CheckpointStore(files.Directory) : null;
+        var resumed = store?.Latest(config.Report) is var (checkpointPath, saved) ? Resume(config, state, checkpointPath, saved) : null;
+        int start = resumed?.Iteration ?? 0;
+        double? best = resumed?.Best;
+
+        files?.WriteJson(RunFiles.Settings, Settings(config, generator, critic));
+        using var outputs = files is null ? null
+            : resumed is null ? RunOutputs.Create(files, config.TensorBoard) : RunOutputs.Resume(files, config.TensorBoard, resumed);
+        using var fixedNoise = FixedNoise(config, generator, device);
+
+        // Training seconds exclude evaluation, sample grids and checkpoints, so wall-clock curves compare methods.
+        var clock = Stopwatch.StartNew();
+        double secondsBefore = resumed?.Seconds ?? 0, asideSeconds = 0, stepSeconds = 0;
+        double TrainingSeconds() => secondsBefore + clock.Elapsed.TotalSeconds - asideSeconds;
+        void Aside(Action work)
+        {
+            var started = Stopwatch.GetTimestamp();
+            work();
+            asideSeconds += Stopwatch.GetElapsedTime(started).TotalSeconds;
+        }
+        int? savedAt = resumed?.Iteration;
+        void Save(int iteration) => Aside(() =>
+        {
+            if (store is null || savedAt == iteration) return;
+            store.Save(state, Header(config, iteration, TrainingSeconds(), outputs!, best), config.Checkpoints!.Keep);
+            savedAt = iteration;
+        });
+
+        var status = RunStatus.Finished;
+        int done = start;
+        try
+        {
+            for (int it = start; it < config.Iterations; it++)
+            {
+                cancel.ThrowIfCancellationRequested();
+                var lr = method.Optimizer.LearningRateAt(it, config.Iterations);
+                SetLearningRate(criticOptimizer, lr);
+                if (generatorOptimizer is not null) SetLearningRate(generatorOptimizer, lr);
+
+                bool logged = it % config.LogEvery == 0 || it == config.Iterations - 1;
+                double generatorLoss = double.NaN;
+                if (it > 0 && generatorOptimizer is not null)
+                {
+                    var started = Stopwatch.GetTimestamp();
+                    using (NewDisposeScope()) generatorLoss = method.GeneratorStep(ctx);
+                    stepSeconds += Stopwatch.GetElapsedTime(started).TotalSeconds;
+                }
+
+                CriticStepStats last = default;
+                for (int k = 0; k < method.CriticIterations; k++)
+                {
+                    bool lastStep = k == method.CriticIterations - 1;
+                    var started = Stopwatch.GetTimestamp();
+                    using (NewDisposeScope()) last = method.CriticStep(ctx, record: lastStep, measureGradientNorm: logged && lastStep);
+                    stepSeconds += Stopwatch.GetElapsedTime(started).TotalSeconds;
+                    if (!double.IsFinite(last.Loss)) break;   // reported below as divergence at this iteration
+                }
+
+                done = it + 1;
+                var stats = new IterationStats(it, last.Loss, last.Wasserstein, last.Penalty, generatorLoss, last.GradientNorm,
+                    TrainingSeconds());
+                if (logged || !stats.IsFinite)
+                {
+                    outputs?.Iteration(stats);
+                    onIteration?.Invoke(stats);
+                }
+                if (!stats.IsFinite)
+                {
+                    status = RunStatus.Diverged;   // a NaN/Inf loss: the run stops and says where
+                    break;
+                }
+                if (config.Evaluation is { } evaluation && done % evaluation.Every == 0)
+                    Aside(() => best = Evaluate(config, state, outputs, store, done, TrainingSeconds(), best));
+                if (fixedNoise is not null && done % config.SampleGridEvery == 0)
+                    Aside(() => WriteGrid(config, generator, fixedNoise, outputs!, done));
+                if (config.Checkpoints is { } checkpoints && done % checkpoints.Every == 0) Save(done);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            Save(done);   // an interrupted run keeps its progress: the rerun resumes here
+            throw;
+        }
+        if (status == RunStatus.Finished) Save(done);
+        var loopSeconds = clock.Elapsed.TotalSeconds;
+
+        Tensor? samples = null;
+        var scores = new Dictionary<string, double>();
+        if (config.SampleCount > 0 && status == RunStatus.Finished)
+        {
+            samples = Sample(generator, config.SampleCount, config.BatchSize, config.LatentDim, device);
+            if (config.SampleText is { } text) files?.WriteSampleText(text(samples));
+            else files?.WriteSamples(samples, config.SampleScaling);
+            scores = Score(config.Scorers, samples, files);
+            files?.WriteJson(RunFiles.Scores, scores);
+        }
+        var seconds = TrainingSeconds();
+        files?.WriteStatus(status == RunStatus.Finished ? "finished" : "diverged", done, seconds,
+            status == RunStatus.Diverged ? $"non-finite loss at generator iteration {done - 1}" : null);
+        return new TrainResult(status, done, generator, critic, samples, scores, seconds)
+        {
+            LoopSeconds = loopSeconds,
+            StepSeconds = stepSeconds,
+            ResumedFrom = resumed?.Iteration,
+        };
+    }
+
+    static StepContext Context(TrainConfig config, TrainingState state)
+    {
+        var (method, device) = (config.Method, config.Device);
+        return new StepContext(state.Generator, state.Critic, state.GeneratorOptimizer, state.CriticOptimizer,
             () => config.Data.NextBatch(config.BatchSize).to(device),
             () => randn(config.BatchSize, config.LatentDim, device: device))
         {
@@ -47,91 +161,108 @@ public static class Trainer
                 }
                 : null,
         };
+    }
 
-        files?.WriteJson(RunFiles.Settings, Settings(config, generator, critic));
-        using var log = files?.OpenLog();
-        var clock = Stopwatch.StartNew();
-        var status = RunStatus.Finished;
-        int done = 0;
-        double stepSeconds = 0;
+    static CheckpointHeader Resume(TrainConfig config, TrainingState state, string path, CheckpointHeader saved)
+    {
+        if (saved.Iterations != config.Iterations)
+            throw new InvalidDataException($"{path} was written by a run of {saved.Iterations} generator iterations, but this run has {config.Iterations}: " +
+                "the learning-rate schedule would differ; use a fresh run directory");
+        var header = Checkpoint.Load(path, state);
+        config.Report?.Invoke($"resumed from {Path.GetFileName(path)} at generator iteration {header.Iteration} of {config.Iterations}");
+        return header;
+    }
 
-        for (int it = 0; it < config.Iterations; it++)
+    static CheckpointHeader Header(TrainConfig config, int iteration, double seconds, RunOutputs outputs, double? best) => new()
+    {
+        Iteration = iteration,
+        Iterations = config.Iterations,
+        Seconds = seconds,
+        LogLength = outputs.LogLength,
+        EvaluationsLength = outputs.EvaluationsLength,
+        Best = best,
+    };
+
+    /// <summary>Scores fresh samples drawn from their own seeded generator, so evaluating does not change the training
+    /// run's random stream (a run with evaluations trains exactly as one without).</summary>
+    static double? Evaluate(TrainConfig config, TrainingState state, RunOutputs? outputs, CheckpointStore? store, int iteration,
+        double seconds, double? best)
+    {
+        var evaluation = config.Evaluation!;
+        using var noise = new Generator((ulong)config.Seed * 2_654_435_761UL + (ulong)iteration);
+        using var samples = Sample(state.Generator, evaluation.SampleCount, config.BatchSize, config.LatentDim, config.Device, noise);
+        var scores = Score(evaluation.Scorers, samples, config.RunDirectory is null ? null : new RunFiles(config.RunDirectory));
+        outputs?.Evaluation(iteration, seconds, scores);
+        config.OnEvaluation?.Invoke(iteration, scores);
+        if (config.Checkpoints is { BestBy: { } by } checkpoints && scores.TryGetValue(by, out var value) && double.IsFinite(value)
+            && (best is null || (checkpoints.HigherIsBetter ? value > best : value < best)))
         {
-            cancel.ThrowIfCancellationRequested();
-            var lr = method.Optimizer.LearningRateAt(it, config.Iterations);
-            SetLearningRate(criticOptimizer, lr);
-            if (generatorOptimizer is not null) SetLearningRate(generatorOptimizer, lr);
-
-            bool logged = it % config.LogEvery == 0 || it == config.Iterations - 1;
-            double generatorLoss = double.NaN;
-            if (it > 0 && generatorOptimizer is not null)
-            {
-                var started = Stopwatch.GetTimestamp();
-                using (NewDisposeScope()) generatorLoss = method.GeneratorStep(ctx);
-                stepSeconds += Stopwatch.GetElapsedTime(started).TotalSeconds;
-            }
-
-            CriticStepStats last = default;
-            for (int k = 0; k < method.CriticIterations; k++)
-            {
-                bool lastStep = k == method.CriticIterations - 1;
-                var started = Stopwatch.GetTimestamp();
-                using (NewDisposeScope()) last = method.CriticStep(ctx, record: lastStep, measureGradientNorm: logged && lastStep);
-                stepSeconds += Stopwatch.GetElapsedTime(started).TotalSeconds;
-                if (!double.IsFinite(last.Loss)) break;   // reported below as divergence at this iteration
-            }
-
-            done = it + 1;
-            var stats = new IterationStats(it, last.Loss, last.Wasserstein, last.Penalty, generatorLoss, last.GradientNorm,
-                clock.Elapsed.TotalSeconds);
-            if (logged || !stats.IsFinite)
-            {
-                log?.WriteLine(RunFiles.LogRow(stats));
-                onIteration?.Invoke(stats);
-            }
-            if (!stats.IsFinite)
-            {
-                status = RunStatus.Diverged;   // a NaN/Inf loss: the run stops and says where
-                break;
-            }
+            if (store is not null && outputs is not null) store.SaveBest(state, Header(config, iteration, seconds, outputs, value));
+            return value;
         }
-        log?.Flush();
-        var loopSeconds = clock.Elapsed.TotalSeconds;
+        return best;
+    }
 
-        Tensor? samples = null;
+    /// <summary>The latent batch every sample grid uses (its own seed, not torch's stream); null when grids are off or
+    /// the data are not images.</summary>
+    static Tensor? FixedNoise(TrainConfig config, nn.Module<Tensor, Tensor> generator, Device device)
+    {
+        if (config.SampleGridEvery == 0 || config.RunDirectory is null || config.Data.ItemShape.Length != 3) return null;
+        using var noise = new Generator((ulong)config.Seed * 40_503UL + 17UL);
+        return randn(new long[] { 64, config.LatentDim }, generator: noise).to(device);
+    }
+
+    static void WriteGrid(TrainConfig config, nn.Module<Tensor, Tensor> generator, Tensor z, RunOutputs outputs, int iteration)
+    {
+        using var _ = no_grad();
+        using var scope = NewDisposeScope();
+        var images = generator is Nets.IConditionalGenerator { Classes: > 0 } conditional
+            ? conditional.Forward(z, arange(z.shape[0], dtype: int64, device: z.device) % conditional.Classes)
+            : generator.call(z);
+        outputs.SampleGrid(iteration, images.cpu(), config.SampleScaling);
+    }
+
+    /// <summary>Every scorer's scores of the samples; each score's protocol (when its scorer has one) is recorded in
+    /// protocol.json beside them, so a table can tell what each number means.</summary>
+    static Dictionary<string, double> Score(IEnumerable<Metrics.IScorer> scorers, Tensor samples, RunFiles? files)
+    {
         var scores = new Dictionary<string, double>();
-        if (config.SampleCount > 0 && status == RunStatus.Finished)
+        var protocols = new SortedDictionary<string, IReadOnlyDictionary<string, string>>();
+        foreach (var scorer in scorers)
+            foreach (var (name, value) in scorer.Score(samples))
+            {
+                scores[name] = value;
+                if (scorer.Protocol.Count > 0) protocols[name] = scorer.Protocol;
+            }
+        if (files is not null && protocols.Count > 0)
         {
-            samples = Sample(generator, config.SampleCount, config.BatchSize, config.LatentDim, device);
-            if (config.SampleText is { } text) files?.WriteSampleText(text(samples));
-            else files?.WriteSamples(samples, config.SampleScaling);
-            foreach (var scorer in config.Scorers)
-                foreach (var (name, value) in scorer.Score(samples)) scores[name] = value;
-            files?.WriteJson(RunFiles.Scores, scores);
+            var path = files.PathOf(RunFiles.Protocol);
+            var all = File.Exists(path)
+                ? System.Text.Json.JsonSerializer.Deserialize<SortedDictionary<string, Dictionary<string, string>>>(File.ReadAllText(path)) ?? new()
+                : new SortedDictionary<string, Dictionary<string, string>>();
+            foreach (var (name, protocol) in protocols) all[name] = protocol.ToDictionary(kv => kv.Key, kv => kv.Value);
+            files.WriteJson(RunFiles.Protocol, all);
         }
-        var seconds = clock.Elapsed.TotalSeconds;
-        files?.WriteStatus(status == RunStatus.Finished ? "finished" : "diverged", done, seconds,
-            status == RunStatus.Diverged ? $"non-finite loss at generator iteration {done - 1}" : null);
-        return new TrainResult(status, done, generator, critic, samples, scores, seconds)
-        {
-            LoopSeconds = loopSeconds,
-            StepSeconds = stepSeconds,
-        };
+        return scores;
     }
 
     /// <summary>n samples from the generator, drawn in batches without gradient, returned on the CPU. Batch norm keeps
     /// using batch statistics, as tflib does when sampling.</summary>
-    public static Tensor Sample(nn.Module<Tensor, Tensor> generator, int n, int batchSize, int latentDim, Device device)
+    public static Tensor Sample(nn.Module<Tensor, Tensor> generator, int n, int batchSize, int latentDim, Device device,
+        Generator? noise = null)
     {
         using var _ = no_grad();
         var parts = new List<Tensor>();
         for (int i = 0; i < n; i += batchSize)
         {
             using var scope = NewDisposeScope();
-            var z = randn(Math.Min(batchSize, n - i), latentDim, device: device);
+            // z is drawn on the CPU so a seeded noise generator gives the same samples on every device.
+            var z = noise is null ? randn(Math.Min(batchSize, n - i), latentDim, device: device)
+                : randn(new long[] { Math.Min(batchSize, n - i), latentDim }, generator: noise).to(device);
             // A conditional generator samples every class equally often in expectation (uniform labels).
             var images = generator is Nets.IConditionalGenerator { Classes: > 0 } conditional
-                ? conditional.Forward(z, randint(conditional.Classes, z.shape[0], dtype: int64, device: device))
+                ? conditional.Forward(z, (noise is null ? randint(conditional.Classes, z.shape[0], dtype: int64, device: device)
+                    : randint(conditional.Classes, new long[] { z.shape[0] }, dtype: int64, generator: noise).to(device)))
                 : generator.call(z);
             parts.Add(images.cpu().MoveToOuterDisposeScope());
         }

@@ -1,0 +1,74 @@
+using System.Globalization;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace WganGp.Core.Training;
+
+/// <summary>
+/// What a run writes while it trains: log.csv, evaluations.csv, TensorBoard event files (tensorboard/) and sample grids
+/// (samples/iter-NNNNNNNN.png). The CSV files are append-only logs whose lengths go into checkpoints, so a resumed run
+/// continues them exactly where its checkpoint was taken.
+/// </summary>
+public sealed class RunOutputs : IDisposable
+{
+    readonly RunFiles files;
+    readonly AppendLog log, evaluations;
+    readonly TorchSharp.Modules.SummaryWriter? board;
+
+    RunOutputs(RunFiles files, AppendLog log, AppendLog evaluations, bool tensorBoard)
+    {
+        this.files = files;
+        this.log = log;
+        this.evaluations = evaluations;
+        board = tensorBoard ? torch.utils.tensorboard.SummaryWriter(files.PathOf(TensorBoardFolder)) : null;
+    }
+
+    public const string TensorBoardFolder = "tensorboard", SampleFolder = "samples";
+
+    public static RunOutputs Create(RunFiles files, bool tensorBoard) => new(files,
+        AppendLog.Create(files.PathOf(RunFiles.Log), RunFiles.LogHeader),
+        AppendLog.Create(files.PathOf(RunFiles.Evaluations), RunFiles.EvaluationsHeader), tensorBoard);
+
+    public static RunOutputs Resume(RunFiles files, bool tensorBoard, CheckpointHeader at) => new(files,
+        AppendLog.Resume(files.PathOf(RunFiles.Log), RunFiles.LogHeader, at.LogLength),
+        AppendLog.Resume(files.PathOf(RunFiles.Evaluations), RunFiles.EvaluationsHeader, at.EvaluationsLength), tensorBoard);
+
+    public long LogLength => log.Length;
+
+    public long EvaluationsLength => evaluations.Length;
+
+    public void Iteration(IterationStats s)
+    {
+        log.WriteLine(RunFiles.LogRow(s));
+        if (board is null) return;
+        foreach (var (tag, value) in new[] { ("loss/critic", s.CriticLoss), ("loss/wasserstein", s.Wasserstein),
+                     ("loss/penalty", s.Penalty), ("loss/generator", s.GeneratorLoss), ("critic/grad_norm", s.GradientNorm) })
+            if (double.IsFinite(value)) board.add_scalar(tag, (float)value, s.Iteration);
+    }
+
+    public void Evaluation(int iteration, double seconds, IReadOnlyDictionary<string, double> scores)
+    {
+        foreach (var (name, value) in scores)
+        {
+            evaluations.WriteLine(string.Join(",", iteration.ToString(CultureInfo.InvariantCulture),
+                seconds.ToString("F3", CultureInfo.InvariantCulture), name, value.ToString("R", CultureInfo.InvariantCulture)));
+            if (double.IsFinite(value)) board?.add_scalar($"score/{name}", (float)value, iteration);
+        }
+    }
+
+    /// <summary>A grid of samples from the run's fixed noise batch, so successive grids show the same z evolving.</summary>
+    public void SampleGrid(int iteration, Tensor samples, Data.PixelScaling scaling)
+    {
+        var path = files.PathOf(Path.Combine(SampleFolder, $"iter-{iteration.ToString("D8", CultureInfo.InvariantCulture)}.png"));
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var tmp = path + ".tmp.png";
+        Data.Images.ImageGrid.SavePng(samples, scaling, tmp);
+        File.Move(tmp, path, overwrite: true);
+    }
+
+    public void Dispose()
+    {
+        log.Dispose();
+        evaluations.Dispose();
+    }
+}

@@ -17,9 +17,19 @@ type RunArgs =
     | No_Figures
     | Data of name_path: string list
     | Decode_Threads of count: int
+    | Checkpoint_Every of iterations: int
+    | Eval_Every of iterations: int
+    | Eval_Samples of count: int
+    | Grid_Every of iterations: int
+    | No_Tensorboard
     interface IArgParserTemplate with
         member a.Usage =
             match a with
+            | Checkpoint_Every _ -> "checkpoint every this many generator iterations (default: a twentieth of the budget); reruns resume from the last"
+            | Eval_Every _ -> "score samples every this many generator iterations for the convergence curves (default: a tenth of the budget)"
+            | Eval_Samples _ -> "samples per evaluation during training (default 1000)"
+            | Grid_Every _ -> "write a sample grid from a fixed noise batch every this many iterations, image data (default: a tenth)"
+            | No_Tensorboard -> "do not write TensorBoard event files"
             | Data _ -> "NAME=PATH: read the dataset NAME from PATH instead of its default location (cell ids do not change)"
             | Decode_Threads _ -> "threads decoding images ahead of the trainer for folders and LMDB (default 1)"
             | Script _ -> "experiment script (experiments/*.fsx) whose top-level value `experiment` is run"
@@ -151,8 +161,40 @@ type ListArgs =
             match a with
             | Method _ -> "count the critic as built for this method (wgan-gp, the default; wgan-clip, dcgan, lsgan): its normaliser"
 
+type SampleArgs =
+    | [<MainCommand; ExactlyOnce>] Run_Dir of path: string
+    | N of count: int
+    | Out of path: string
+    | Seed of seed: int
+    | Checkpoint of which: string
+    | Data_Path of path: string
+    interface IArgParserTemplate with
+        member a.Usage =
+            match a with
+            | Run_Dir _ -> "a run directory (results/<experiment>/<cell id>)"
+            | N _ -> "samples to draw (default 64)"
+            | Out _ -> "output: a PNG grid for images, text for the language model, CSV for toys (default samples-<seed>.png/.txt/.csv in the current folder)"
+            | Seed _ -> "noise seed (default 0)"
+            | Checkpoint _ -> "best, or a checkpoint file (default: the newest)"
+            | Data_Path _ -> "language model: where the corpus is now, for its vocabulary"
+
+type ScoreArgs =
+    | [<MainCommand; ExactlyOnce>] Run_Dir of path: string
+    | N of count: int
+    | Seed of seed: int
+    | Checkpoint of which: string
+    interface IArgParserTemplate with
+        member a.Usage =
+            match a with
+            | Run_Dir _ -> "a run directory (results/<experiment>/<cell id>)"
+            | N _ -> "samples to score (default 2000)"
+            | Seed _ -> "noise seed (default 0)"
+            | Checkpoint _ -> "best, or a checkpoint file (default: the newest)"
+
 type Command =
     | [<CliPrefix(CliPrefix.None)>] Run of ParseResults<RunArgs>
+    | [<CliPrefix(CliPrefix.None)>] Sample of ParseResults<SampleArgs>
+    | [<CliPrefix(CliPrefix.None)>] Score of ParseResults<ScoreArgs>
     | [<CliPrefix(CliPrefix.None)>] Plan of ParseResults<PlanArgs>
     | [<CliPrefix(CliPrefix.None)>] Table of ParseResults<TableArgs>
     | [<CliPrefix(CliPrefix.None)>] Data of ParseResults<InspectArgs>
@@ -162,6 +204,8 @@ type Command =
         member a.Usage =
             match a with
             | List _ -> "the paper's architectures by name, with their source and parameter counts"
+            | Sample _ -> "draw samples from a run's checkpoint (no grid script needed)"
+            | Score _ -> "score fresh samples from a run's checkpoint with its dataset's scorers"
             | Bench _ -> "benchmarks (not tests): print measurements side by side from one run"
             | Data _ -> "open a dataset as training would and report its size, shape, read speed, values and skipped items"
 
@@ -191,7 +235,31 @@ let private command () = "wgangp " + String.Join(" ", Environment.GetCommandLine
 
 let private options (results: string option) budget select device figures decodeThreads : Runner.Options =
     { ResultsRoot = defaultArg results "results"; Budget = budget; Select = select; Device = device
-      Figures = figures; DataPaths = Map.empty; DecodeThreads = decodeThreads; Command = command () }
+      Figures = figures; DataPaths = Map.empty; DecodeThreads = decodeThreads; Command = command ()
+      Schedule = Runner.Schedule.defaults; Cancel = Threading.CancellationToken.None }
+
+/// Ctrl+C and SIGTERM (what Slurm sends a preempted or cancelled task) cancel the run: the current cell writes a
+/// checkpoint and the process exits, so a rerun or a requeued task resumes there.
+let private interruption () =
+    let cts = new Threading.CancellationTokenSource()
+    Console.CancelKeyPress.Add(fun e ->
+        e.Cancel <- true
+        cts.Cancel())
+    let term =
+        Runtime.InteropServices.PosixSignalRegistration.Create(Runtime.InteropServices.PosixSignal.SIGTERM, fun ctx ->
+            ctx.Cancel <- true
+            cts.Cancel())
+    cts, term
+
+/// Runs a command that reads user files, turning their errors into one message and exit code 1.
+let private guarded (f: unit -> string list) =
+    try
+        f () |> List.iter (printfn "%s")
+        0
+    with
+    | :? IO.IOException | :? ArgumentException | :? UnauthorizedAccessException | :? InvalidOperationException as e ->
+        eprintfn $"error: {e.Message}"
+        1
 
 /// Applies `--data NAME=PATH` to the options once the experiment (and so its datasets) is known.
 let private relocate (pairs: string list) (opts: Runner.Options) (experiment: Experiment) =
@@ -241,14 +309,42 @@ let main argv =
     match args.GetSubCommand() with
     | Run r ->
         torch.set_num_threads (r.GetResult(Threads, defaultValue = Environment.ProcessorCount))
+        let cts, term = interruption ()
+        use _ = cts
+        use _ = term
         let opts =
-            options (r.TryGetResult RunArgs.Results) (budget (r.TryGetResult RunArgs.Scale) (r.Contains RunArgs.Paper))
-                (r.GetResult(RunArgs.Cells, defaultValue = [])) (r.GetResult(Device, defaultValue = "cpu")) (not (r.Contains No_Figures))
-                (r.GetResult(RunArgs.Decode_Threads, defaultValue = 1))
-        loadExperiment (r.GetResult RunArgs.Script)
-        |> Result.bind (relocate (r.GetResult(RunArgs.Data, defaultValue = [])) opts)
-        |> Result.bind (fun (opts', experiment) -> Runner.run opts' experiment)
-        |> report
+            { options (r.TryGetResult RunArgs.Results) (budget (r.TryGetResult RunArgs.Scale) (r.Contains RunArgs.Paper))
+                  (r.GetResult(RunArgs.Cells, defaultValue = [])) (r.GetResult(Device, defaultValue = "cpu")) (not (r.Contains No_Figures))
+                  (r.GetResult(RunArgs.Decode_Threads, defaultValue = 1)) with
+                Schedule =
+                    { CheckpointEvery = r.TryGetResult Checkpoint_Every; EvaluateEvery = r.TryGetResult Eval_Every
+                      EvaluationSamples = r.GetResult(Eval_Samples, defaultValue = 1000); SampleGridEvery = r.TryGetResult Grid_Every
+                      TensorBoard = not (r.Contains No_Tensorboard) }
+                Cancel = cts.Token }
+        try
+            loadExperiment (r.GetResult RunArgs.Script)
+            |> Result.bind (relocate (r.GetResult(RunArgs.Data, defaultValue = [])) opts)
+            |> Result.bind (fun (opts', experiment) -> Runner.run opts' experiment)
+            |> report
+        with :? OperationCanceledException ->
+            eprintfn "interrupted: rerun the same command to resume"
+            130
+    | Sample s ->
+        let seed = s.GetResult(SampleArgs.Seed, defaultValue = 0)
+        guarded (fun () ->
+            let runDir = s.GetResult SampleArgs.Run_Dir
+            let recipe = CellRecipe.read runDir
+            let extension =
+                match recipe.Dataset with
+                | Real { Format = DataFormat.Text _ } -> "txt"
+                | Real _ -> "png"
+                | Toy _ -> "csv"
+            let out = s.GetResult(Out, defaultValue = $"samples-{seed}.{extension}")
+            RunCommands.sample runDir (s.GetResult(SampleArgs.N, defaultValue = 64)) out seed (s.TryGetResult SampleArgs.Checkpoint) (s.TryGetResult Data_Path))
+    | Score s ->
+        guarded (fun () ->
+            RunCommands.score (s.GetResult ScoreArgs.Run_Dir) (s.GetResult(ScoreArgs.N, defaultValue = 2000)) (s.GetResult(ScoreArgs.Seed, defaultValue = 0))
+                (s.TryGetResult ScoreArgs.Checkpoint) (fun recipe -> Runner.scorersFor recipe.Dataset))
     | Plan p ->
         let opts =
             options (p.TryGetResult PlanArgs.Results) (budget (p.TryGetResult PlanArgs.Scale) (p.Contains PlanArgs.Paper))

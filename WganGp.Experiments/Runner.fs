@@ -11,6 +11,28 @@ open WganGp.Core.Metrics
 open WganGp.Core.Training
 open WganGp.Experiments.Dsl
 
+/// What a run does besides training, on a schedule of generator iterations (None: the default for the cell's budget).
+type Schedule =
+    { /// Checkpoint every this many generator iterations (default: a twentieth of the budget); a rerun resumes there.
+      CheckpointEvery: int option
+      /// Score every this many generator iterations for the convergence curves (default: a tenth of the budget).
+      EvaluateEvery: int option
+      /// Samples per evaluation during training (cheap: curves need many points, not precise ones).
+      EvaluationSamples: int
+      /// A grid of samples from a fixed noise batch every this many iterations, for image data (default: a tenth).
+      SampleGridEvery: int option
+      TensorBoard: bool }
+
+module Schedule =
+    let defaults = { CheckpointEvery = None; EvaluateEvery = None; EvaluationSamples = 1000; SampleGridEvery = None; TensorBoard = true }
+
+    let private every (iterations: int) (fraction: int) (chosen: int option) =
+        chosen |> Option.defaultValue (max 1 (iterations / fraction))
+
+    let checkpointEvery (s: Schedule) iterations = every iterations 20 s.CheckpointEvery
+    let evaluateEvery (s: Schedule) iterations = every iterations 10 s.EvaluateEvery
+    let sampleGridEvery (s: Schedule) iterations = every iterations 10 s.SampleGridEvery
+
 type Options =
     { /// results/<experiment>/ goes under this folder.
       ResultsRoot: string
@@ -24,13 +46,22 @@ type Options =
       /// Threads decoding images ahead of the trainer (folders, LMDB).
       DecodeThreads: int
       /// The command line, written beside the results.
-      Command: string }
+      Command: string
+      Schedule: Schedule
+      /// Cancelled by Ctrl+C or SIGTERM (Slurm preemption): the current cell checkpoints and the grid stops.
+      Cancel: Threading.CancellationToken }
 
 /// Columns that group the summary table: one row per dataset × architecture × method, mean ± std over seeds.
 let keyColumns = [ "dataset"; "architecture"; "method" ]
 
 /// The real scores of toy runs are compared against this fixed reference sample.
 let private referenceSeed = 20_170_331L
+
+/// The scores of a dataset's samples, at the end of a run and during it.
+let scorersFor (dataset: Dataset) : IScorer list =
+    match dataset with
+    | Toy kind -> [ ToyScorer(kind, referenceSeed) ]
+    | Real _ -> []
 
 let experimentDir (options: Options) (experiment: Experiment) = Path.Combine(options.ResultsRoot, experiment.Name)
 
@@ -55,7 +86,8 @@ let private sampleText (data: IBatchSource) : Func<torch.Tensor, Collections.Gen
     | _ -> null
 
 /// The core configuration of a cell. Data and scorers are built from the cell's seed, so a cell is reproducible alone.
-let toConfig (options: Options) (cell: Cell) (runDirectory: string option) : TrainConfig * IDisposable =
+/// `say` receives the trainer's messages (resumed from a checkpoint, evaluation scores).
+let toConfig (options: Options) (cell: Cell) (runDirectory: string option) (say: string -> unit) : TrainConfig * IDisposable =
     let data = dataOf options cell
     let generator, critic, latent = Cells.networks cell.Architecture cell.Method cell.Init data.ItemShape
     let release () =
@@ -68,10 +100,9 @@ let toConfig (options: Options) (cell: Cell) (runDirectory: string option) : Tra
         release ()
         let shape (s: int64[]) = "[" + String.Join(", ", s) + "]"
         failwith $"{Names.dataset cell.Dataset} gives items of shape {shape actual} but {Names.architecture cell.Architecture} takes {shape expected}"
-    let scorers: IScorer list =
-        match cell.Dataset with
-        | Toy kind -> [ ToyScorer(kind, referenceSeed) ]
-        | Real _ -> []
+    let scorers = scorersFor cell.Dataset
+    let schedule = options.Schedule
+    let inRunDirectory value = if runDirectory.IsSome then value else null
     let description =
         readOnlyDict
             [ "id", Cells.id cell :> obj; "experiment", cell.Experiment :> obj; "grid", cell.Grid :> obj
@@ -86,30 +117,70 @@ let toConfig (options: Options) (cell: Cell) (runDirectory: string option) : Tra
             LogEvery = max 1 (cell.Iterations / 1000),
             Scorers = Array.ofList scorers, Description = description,
             SampleScaling = (match cell.Dataset with Real data -> data.Scaling | Toy _ -> PixelScaling.MinusOneOne),
-            SampleText = sampleText data)
+            SampleText = sampleText data,
+            Checkpoints = inRunDirectory (CheckpointOptions(Schedule.checkpointEvery schedule cell.Iterations)),
+            Evaluation =
+                (if scorers.IsEmpty then null
+                 else EvaluationOptions(Schedule.evaluateEvery schedule cell.Iterations, schedule.EvaluationSamples, Array.ofList scorers)),
+            SampleGridEvery = (if runDirectory.IsSome then Schedule.sampleGridEvery schedule cell.Iterations else 0),
+            TensorBoard = (schedule.TensorBoard && runDirectory.IsSome),
+            Report = Action<string>(say),
+            OnEvaluation =
+                Action<int, Collections.Generic.IReadOnlyDictionary<string, float>>(fun iteration scores ->
+                    let text = scores |> Seq.map (fun kv -> $"{kv.Key} {kv.Value:G4}") |> String.concat ", "
+                    say $"evaluation at iteration {iteration}: {text}"))
     config, { new IDisposable with member _.Dispose() = release () }
 
-let private progress (cell: Cell) (index: int) (total: int) =
-    let every = max 1 (cell.Iterations / 10)
-    fun (s: IterationStats) ->
-        if s.Iteration % every = 0 || s.Iteration = cell.Iterations - 1 then
-            let rate = float (s.Iteration + 1) / max s.Seconds 1e-9
-            let eta = float (cell.Iterations - s.Iteration - 1) / rate
-            printfn $"  [{index}/{total}] it {s.Iteration + 1}/{cell.Iterations}  D {s.CriticLoss:F4}  W {s.Wasserstein:F4}  gp {s.Penalty:F4}  G {s.GeneratorLoss:F4}  |grad| {s.GradientNorm:F3}  {rate:F1} it/s  ETA {eta:F0} s"
+/// The recipe written beside a cell's run so it can be sampled and scored from its checkpoint alone.
+let private recipeOf (cell: Cell) (config: TrainConfig) : CellRecipe.Recipe =
+    { Id = Cells.id cell; Architecture = cell.Architecture; Constraint = CellRecipe.constraintOf cell.Method; Init = cell.Init
+      Dataset = cell.Dataset; ItemShape = config.Data.ItemShape; LatentDim = config.LatentDim; BatchSize = cell.BatchSize
+      Seed = cell.Seed; Iterations = cell.Iterations }
 
-/// Trains one cell into its run directory; an exception is recorded as a failed run and does not stop the grid.
+/// A run directory under this cell's id that belongs to another cell (copied in by hand, or from an incompatible
+/// version of the grid): an error, and the directory is left alone.
+let private foreignRun (runDir: string) (cell: Cell) =
+    let settings = Path.Combine(runDir, RunFiles.Settings)
+    if not (File.Exists settings) then None
+    else
+        let recorded =
+            try
+                use doc = Text.Json.JsonDocument.Parse(File.ReadAllText settings)
+                match doc.RootElement.TryGetProperty "cell" with
+                | true, c ->
+                    match c.TryGetProperty "id" with
+                    | true, v -> v.GetString() |> Option.ofObj
+                    | _ -> None
+                | _ -> None
+            with :? Text.Json.JsonException -> Some "(unreadable settings.json)"
+        match recorded with
+        | Some id when id = Cells.id cell -> None
+        | Some id -> Some $"{runDir} holds the run of cell {id}, not of {Cells.id cell}: the results folder is from an incompatible grid; use another --results"
+        | None -> Some $"{settings} records no cell id: {runDir} was not written by this grid's runner; use another --results"
+
+/// Trains one cell into its run directory, resuming from its checkpoint when it has one. An exception is recorded as
+/// a failed run and does not stop the grid; a cancellation (Ctrl+C, SIGTERM) checkpoints and stops the grid.
 let runCell (options: Options) (dir: string) (cell: Cell) (index: int) (total: int) =
     let runDir = Path.Combine(dir, Cells.id cell)
     if RunDirectory.isDone runDir then printfn $"[{index}/{total}] {Cells.id cell}: done ({RunDirectory.status runDir}), skipped"
     else
         printfn $"[{index}/{total}] {Cells.id cell}: {cell.Iterations} generator iterations, batch {cell.BatchSize}, {cell.Method.Optimizer}"
+        let progress = Progress.CellProgress(index, total, cell.Iterations, Progress.isLive ())
         try
-            let config, data = toConfig options cell (Some runDir)
+            let config, data = toConfig options cell (Some runDir) progress.Line
             use _ = data
-            use result = Trainer.Run(config, Action<IterationStats>(progress cell index total))
+            CellRecipe.write runDir (recipeOf cell config)
+            use result = Trainer.Run(config, Action<IterationStats>(progress.Iteration), options.Cancel)
+            progress.Finish()
             let scores = result.Scores |> Seq.map (fun kv -> $"{kv.Key} {kv.Value:G4}") |> String.concat ", "
             printfn $"  {result.Status} after {result.Iterations} iterations in {result.Seconds:F1} s; {scores}"
-        with e ->
+        with
+        | :? OperationCanceledException ->
+            progress.Finish()
+            printfn $"  interrupted; its last checkpoint is in {runDir}/checkpoints: rerun the same command to resume"
+            reraise ()
+        | e ->
+            progress.Finish()
             eprintfn $"  FAILED: {e.Message}"
             RunFiles(runDir).WriteStatus("failed", 0, 0.0, e.ToString())
 
@@ -158,9 +229,14 @@ let run (options: Options) (experiment: Experiment) =
     | Error errors -> Error errors
     | Ok cells ->
         let chosen = cells |> List.filter (selected options)
-        match Datasets.missing options.DataPaths (chosen |> List.map (fun c -> c.Dataset)) with
+        let unknown =
+            [ for part in options.Select do
+                  if not (cells |> List.exists (fun c -> (Cells.id c).Contains(part, StringComparison.Ordinal))) then
+                      $"--cells {part}: no cell id of {experiment.Name} contains it (`wgangp plan` lists the ids)" ]
+        let foreign = chosen |> List.choose (fun c -> foreignRun (Path.Combine(experimentDir options experiment, Cells.id c)) c)
+        match unknown @ foreign @ Datasets.missing options.DataPaths (chosen |> List.map (fun c -> c.Dataset)) with
         | [] -> runChosen options experiment cells chosen
-        | missing -> Error missing
+        | problems -> Error problems
 
 /// One line per cell: id, settings and whether it is done.
 let plan (options: Options) (experiment: Experiment) =

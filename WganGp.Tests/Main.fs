@@ -27,6 +27,7 @@ let all =
         ResNetTests.tests
         ArchitectureTests.tests
         CheckpointTests.tests
+        RunTests.tests
     ]
 
 [<EntryPoint>]

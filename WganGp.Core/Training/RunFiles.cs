@@ -66,6 +66,14 @@ public sealed class RunFiles(string directory)
     /// <summary>Samples as text, one per line (the language model's decoded characters).</summary>
     public void WriteSampleText(IReadOnlyList<string> lines) => WriteAtomically(SampleText, string.Join("\n", lines) + "\n");
 
+    /// <summary>Deletes the temporary files a killed run may have left mid-write (the files they were to replace are
+    /// intact: see <see cref="AtomicFile"/>).</summary>
+    public void RemoveStaleTemporaries()
+    {
+        if (!System.IO.Directory.Exists(Directory)) return;
+        foreach (var tmp in System.IO.Directory.EnumerateFiles(Directory, "*.tmp", SearchOption.AllDirectories)) File.Delete(tmp);
+    }
+
     void WriteAtomically(string file, string text) => AtomicFile.WriteText(PathOf(file), text);
 
     static string F(double v) => double.IsNaN(v) ? "" : v.ToString("G7", CultureInfo.InvariantCulture);

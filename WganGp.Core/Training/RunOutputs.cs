@@ -60,10 +60,7 @@ public sealed class RunOutputs : IDisposable
     public void SampleGrid(int iteration, Tensor samples, Data.PixelScaling scaling)
     {
         var path = files.PathOf(Path.Combine(SampleFolder, $"iter-{iteration.ToString("D8", CultureInfo.InvariantCulture)}.png"));
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var tmp = path + ".tmp.png";
-        Data.Images.ImageGrid.SavePng(samples, scaling, tmp);
-        File.Move(tmp, path, overwrite: true);
+        Data.Images.ImageGrid.SavePng(samples, scaling, path);   // written atomically
     }
 
     public void Dispose()

@@ -37,6 +37,7 @@ public static class Trainer
 
         // Resume from the newest checkpoint, if the run directory has one: networks, optimisers, RNGs, the data
         // sampler and the logs all continue as if the run had never stopped.
+        files?.RemoveStaleTemporaries();   // half-written files of a killed run: never read, now removed
         var store = files is not null && config.Checkpoints is not null ? new CheckpointStore(files.Directory) : null;
         var resumed = store?.Latest(config.Report) is var (checkpointPath, saved) ? Resume(config, state, checkpointPath, saved) : null;
         int start = resumed?.Iteration ?? 0;

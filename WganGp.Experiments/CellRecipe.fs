@@ -1,0 +1,183 @@
+/// cell.json: what a run directory needs to rebuild its networks and data without the grid script, so a finished or
+/// interrupted run can be sampled and scored from its checkpoint alone (`wgangp sample`, `wgangp score`).
+module WganGp.Experiments.CellRecipe
+
+open System
+open System.IO
+open System.Text.Json
+open System.Text.Json.Nodes
+open System.Text.Json.Serialization
+open WganGp.Core.Data
+open WganGp.Core.Methods
+open WganGp.Experiments.Dsl
+
+let fileName = "cell.json"
+
+/// The Lipschitz constraint's family: the normaliser rules of the architectures depend on nothing else of the method.
+type ConstraintKind =
+    | Penalty
+    | Clipping
+    | Unconstrained
+
+/// Everything of a cell that shapes its networks and data (settings.json holds the rest, for reading).
+type Recipe =
+    { Id: string
+      Architecture: Architecture
+      Constraint: ConstraintKind
+      Init: WganGp.Core.Nets.InitScheme
+      Dataset: Dataset
+      ItemShape: int64[]
+      LatentDim: int
+      BatchSize: int
+      Seed: int
+      Iterations: int }
+
+let private options =
+    let o = JsonSerializerOptions(WriteIndented = true)
+    o.Converters.Add(JsonStringEnumConverter())
+    o
+
+let private node (value: 'a) : JsonNode | null = JsonSerializer.SerializeToNode(value, options)
+
+let private object (kind: string) (fields: (string * (JsonNode | null)) list) : JsonNode =
+    let j = JsonObject()
+    j["kind"] <- JsonValue.Create kind
+    for name, value in fields do j[name] <- value
+    j
+
+let private encodeArchitecture (architecture: Architecture) : JsonNode =
+    let o = object
+    match architecture with
+    | ToyMlp (width, layers) -> o "toy-mlp" [ "width", node width; "layers", node layers ]
+    | Figure2 (variant, size, channels) -> o "figure2" [ "variant", node variant; "size", node size; "channels", node channels ]
+    | CifarResNet conditional -> o "cifar-resnet" [ "conditional", node conditional ]
+    | CifarDcgan -> o "cifar-dcgan" []
+    | MnistDcgan -> o "mnist-dcgan" []
+    | CharResNet -> o "char-resnet" []
+    | RandomArch r -> o "random" [ "spec", node r ]
+
+let private encodeFormat (format: DataFormat) : JsonNode =
+    let o = object
+    match format with
+    | Idx (images, labels, padTo) -> o "idx" [ "images", node images; "labels", node labels; "pad_to", node (Option.toNullable padTo) ]
+    | Cifar10 train -> o "cifar10" [ "train", node train ]
+    | ImageFolder opts -> o "folder" [ "options", node opts ]
+    | Lmdb opts -> o "lmdb" [ "options", node opts ]
+    | Text opts -> o "text" [ "options", node opts ]
+
+let private encodeDataset (dataset: Dataset) : JsonNode =
+    let j = JsonObject()
+    match dataset with
+    | Toy kind -> j["toy"] <- node kind
+    | Real data ->
+        j["name"] <- JsonValue.Create data.Name
+        j["path"] <- JsonValue.Create data.Path
+        j["format"] <- encodeFormat data.Format
+        j["scaling"] <- node data.Scaling
+    j
+
+let constraintOf (method: Method) =
+    match method.Constraint with
+    | :? GradientPenalty -> Penalty
+    | :? WeightClipping -> Clipping
+    | _ -> Unconstrained
+
+let toJson (r: Recipe) =
+    let j = JsonObject()
+    j["id"] <- JsonValue.Create r.Id
+    j["architecture"] <- encodeArchitecture r.Architecture
+    j["constraint"] <- JsonValue.Create(string r.Constraint)
+    j["init"] <- node r.Init
+    j["dataset"] <- encodeDataset r.Dataset
+    j["item_shape"] <- node r.ItemShape
+    for name, value in [ "latent_dim", r.LatentDim; "batch_size", r.BatchSize; "seed", r.Seed; "iterations", r.Iterations ] do
+        j[name] <- JsonValue.Create value
+    j.ToJsonString options
+
+/// Reads a cell.json back; any missing or malformed field is an error naming the file and the field.
+let private failIn (file: string) (what: string) = raise (InvalidDataException $"{file}: {what}")
+
+let private fieldIn (file: string) (parent: JsonNode) (name: string) : JsonNode =
+    match parent[name] with
+    | null -> failIn file $"field '{name}' is missing"
+    | v -> v
+
+let private getIn<'T> (file: string) (parent: JsonNode) (name: string) : 'T =
+    let value =
+        try (fieldIn file parent name).Deserialize(typeof<'T>, options)
+        with
+        | :? JsonException | :? InvalidOperationException | :? FormatException as e -> failIn file $"field '{name}': {e.Message}"
+    match value with
+    | null -> failIn file $"field '{name}' is null"
+    | v -> unbox<'T> v
+
+let ofJson (file: string) (text: string) : Recipe =
+    let fail (what: string) = failIn file what
+    let root =
+        try JsonNode.Parse text |> nonNull
+        with :? JsonException as e -> fail $"not JSON ({e.Message})"
+    let field = fieldIn file
+    let architecture =
+        let a = field root "architecture"
+        match getIn<string> file a "kind" with
+        | "toy-mlp" -> ToyMlp(getIn file a "width", getIn file a "layers")
+        | "figure2" -> Figure2(getIn file a "variant", getIn file a "size", getIn file a "channels")
+        | "cifar-resnet" -> CifarResNet(getIn file a "conditional")
+        | "cifar-dcgan" -> CifarDcgan
+        | "mnist-dcgan" -> MnistDcgan
+        | "char-resnet" -> CharResNet
+        | "random" -> RandomArch(getIn file a "spec")
+        | other -> fail $"architecture kind '{other}' is not one this build knows"
+    let dataset =
+        let d = field root "dataset"
+        match d["toy"] with
+        | null ->
+            let f = field d "format"
+            let format =
+                match getIn<string> file f "kind" with
+                | "idx" -> Idx(getIn file f "images", getIn file f "labels", (match f["pad_to"] with null -> None | v -> Some(v.GetValue<int>())))
+                | "cifar10" -> Cifar10(getIn file f "train")
+                | "folder" -> ImageFolder(getIn file f "options")
+                | "lmdb" -> Lmdb(getIn file f "options")
+                | "text" -> Text(getIn file f "options")
+                | other -> fail $"data format '{other}' is not one this build knows"
+            Real { Name = getIn file d "name"; Path = getIn file d "path"; Format = format; Scaling = getIn file d "scaling" }
+        | _ -> Toy(getIn file d "toy")
+    { Id = getIn file root "id"
+      Architecture = architecture
+      Constraint =
+        match getIn<string> file root "constraint" with
+        | "Penalty" -> Penalty
+        | "Clipping" -> Clipping
+        | "Unconstrained" -> Unconstrained
+        | other -> fail $"constraint '{other}' is not Penalty, Clipping or Unconstrained"
+      Init = getIn file root "init"
+      Dataset = dataset
+      ItemShape = getIn file root "item_shape"
+      LatentDim = getIn file root "latent_dim"
+      BatchSize = getIn file root "batch_size"
+      Seed = getIn file root "seed"
+      Iterations = getIn file root "iterations" }
+
+let write (runDirectory: string) (recipe: Recipe) =
+    WganGp.Core.Training.AtomicFile.WriteText(Path.Combine(runDirectory, fileName), toJson recipe)
+
+/// The recipe of a run directory, or an error naming what is missing.
+let read (runDirectory: string) : Recipe =
+    let path = Path.Combine(runDirectory, fileName)
+    if not (Directory.Exists runDirectory) then raise (DirectoryNotFoundException $"{runDirectory}: no such run directory")
+    if not (File.Exists path) then
+        raise (FileNotFoundException $"{path} is missing: {runDirectory} is not a run directory written by `wgangp run` (or predates cell.json)")
+    ofJson path (File.ReadAllText path)
+
+/// A method with the recipe's constraint family (the paper's defaults), for the architecture rules that depend on it.
+let methodFor (kind: ConstraintKind) =
+    match kind with
+    | Penalty -> Methods.WganGp
+    | Clipping -> Methods.WganClipping
+    | Unconstrained -> Methods.Dcgan
+
+/// The generator of a recipe (built, not loaded).
+let generator (recipe: Recipe) =
+    let g, _, _ = Cells.networks recipe.Architecture (methodFor recipe.Constraint) recipe.Init recipe.ItemShape
+    g.Invoke()

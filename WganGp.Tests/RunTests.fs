@@ -1,0 +1,168 @@
+/// Runs that survive: a killed `wgangp run` resumes to the same result, cell.json rebuilds a run's generator for
+/// `wgangp sample`/`score`, and bad runner input is refused before anything is touched.
+module WganGp.Tests.RunTests
+
+open System
+open System.Diagnostics
+open System.IO
+open System.Text.Json
+open Expecto
+open WganGp.Core.Data
+open WganGp.Core.Training
+open WganGp.Experiments
+open WganGp.Experiments.Dsl
+open WganGp.Tests.Support
+
+/// The built `wgangp` (same configuration as the tests), run as its own process.
+let private wgangp =
+    let configuration = if AppContext.BaseDirectory.Contains "/Debug/" then "Debug" else "Release"
+    Path.Combine(repoRoot, "WganGp.Experiments", "bin", configuration, "net10.0", "wgangp.dll")
+
+/// Starts `wgangp args`; its output is collected for failure messages.
+let private start (args: string) =
+    let info = ProcessStartInfo("dotnet", $"\"{wgangp}\" {args}", RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false)
+    let p = nonNull (Process.Start info)
+    let output = Collections.Concurrent.ConcurrentQueue<string>()
+    p.OutputDataReceived.Add(fun e -> output.Enqueue(string e.Data))
+    p.ErrorDataReceived.Add(fun e -> output.Enqueue(string e.Data))
+    p.BeginOutputReadLine()
+    p.BeginErrorReadLine()
+    p, output
+
+let private runToEnd (args: string) =
+    let p, output = start args
+    use _ = p
+    if not (p.WaitForExit 240_000) then (p.Kill true; failtest $"wgangp {args} did not finish in 4 minutes")
+    p.WaitForExit()
+    if p.ExitCode <> 0 then failtest $"wgangp {args} exited with {p.ExitCode}:\n{String.Join('\n', output)}"
+
+/// A one-cell toy grid long enough to be killed in the middle.
+let private script =
+    """
+open WganGp.Core.Data
+open WganGp.Experiments
+open WganGp.Experiments.Dsl
+let experiment =
+    { Experiment.named "kill" with
+        Grids = [ { Grid.named "g" with
+                      Datasets = [ Toy ToyKind.EightGaussians ]; Architectures = [ ToyMlp(32, 3) ]
+                      Methods = [ Paper.Toy.wganGp ]; Seeds = [ 4 ]; Iterations = 1500; BatchSize = 32; SampleCount = 300 } ] }
+"""
+
+let private runArgs scriptPath results =
+    $"run \"{scriptPath}\" --results \"{results}\" --threads 1 --no-figures --checkpoint-every 25 --eval-every 100 --eval-samples 200"
+
+/// Every file a reader would open parses whole: JSON documents, CSV logs of whole rows, checkpoint headers.
+let private expectNothingTorn (runDir: string) =
+    for file in Directory.GetFiles(runDir, "*", SearchOption.AllDirectories) do
+        match Path.GetExtension file with
+        | ".json" -> JsonDocument.Parse(File.ReadAllText file).Dispose()
+        | ".csv" ->
+            let text = File.ReadAllText file
+            Expect.isTrue (text = "" || text.EndsWith "\n") $"{file} ends in a whole line"
+            let lines = text.TrimEnd('\n').Split '\n'
+            let columns = lines.[0].Split(',').Length
+            for line in lines do Expect.equal (line.Split(',').Length) columns $"{file}: a row with {columns} fields: {line}"
+        | ".ckpt" -> Checkpoint.ReadHeader file |> ignore
+        | _ -> ()
+
+let private withoutSeconds (file: string) =
+    File.ReadAllLines file |> Array.map (fun l -> l.Substring(0, l.LastIndexOf ','))
+
+let tests =
+    testList "Runs" [
+        test "SIGKILL at a random moment: nothing torn, and the rerun finishes with the uninterrupted run's results" {
+            inTempDir (fun dir ->
+                let scriptPath = Path.Combine(dir, "kill.fsx")
+                File.WriteAllText(scriptPath, script)
+                let straight, killed = Path.Combine(dir, "straight"), Path.Combine(dir, "killed")
+                runToEnd (runArgs scriptPath straight)
+                let cellDir root = Directory.GetDirectories(Path.Combine(root, "kill")) |> Array.exactlyOne
+                // Killed once the first checkpoint exists, after a random further delay: mid-step, mid-log or mid-checkpoint.
+                let delay = Random().Next(0, 1500)
+                (let p, _ = start (runArgs scriptPath killed)
+                 use _ = p
+                 let watch = Stopwatch.StartNew()
+                 let checkpoints () = Path.Combine(killed, "kill")
+                 while watch.Elapsed.TotalSeconds < 120.0
+                       && not (Directory.Exists(checkpoints ()) && Directory.GetFiles(checkpoints (), "*.ckpt", SearchOption.AllDirectories).Length > 0) do
+                     Threading.Thread.Sleep 20
+                 Threading.Thread.Sleep delay
+                 p.Kill()   // SIGKILL: no handler runs
+                 p.WaitForExit())
+                let runDir = cellDir killed
+                Expect.isFalse (File.Exists(Path.Combine(runDir, RunFiles.Status))) $"killed {delay} ms after the first checkpoint, before the end"
+                expectNothingTorn runDir
+                runToEnd (runArgs scriptPath killed)
+                expectNothingTorn runDir
+                Expect.equal (RunDirectory.status runDir) "finished" "the rerun finished the cell"
+                Expect.isEmpty (Directory.GetFiles(runDir, "*.tmp", SearchOption.AllDirectories)) "no temporary files left"
+                let same file = Expect.equal (File.ReadAllText(Path.Combine(runDir, file))) (File.ReadAllText(Path.Combine(cellDir straight, file))) file
+                same RunFiles.Scores
+                same RunFiles.Samples
+                Expect.equal (withoutSeconds (Path.Combine(runDir, RunFiles.Log))) (withoutSeconds (Path.Combine(cellDir straight, RunFiles.Log))) "log.csv"
+
+                // The finished run serves `sample` and `score` from its checkpoint alone.
+                let out = Path.Combine(dir, "points.csv")
+                let said = RunCommands.sample runDir 16 out 7 None None
+                Expect.stringContains said.Head "at generator iteration 1500 of 1500" "the final checkpoint"
+                Expect.equal (File.ReadAllLines out).Length 17 "a header and 16 points"
+                let scored = RunCommands.score runDir 500 7 None (fun r -> Runner.scorersFor r.Dataset)
+                Expect.exists scored (fun l -> l.StartsWith "energy ") "the toy scores"
+                let again = RunCommands.score runDir 500 7 None (fun r -> Runner.scorersFor r.Dataset)
+                Expect.equal again scored "the same seed scores the same samples")
+        }
+
+        test "cell.json rebuilds the generator of every architecture of the catalog, and every data format round-trips" {
+            let data format = Real { Name = "d"; Path = "/data/d"; Format = format; Scaling = PixelScaling.MinusOneOneDequantized }
+            let formats =
+                [ Idx("a.gz", "b.gz", Some 32); Idx("a", "b", None); Cifar10 false; ImageFolder(Images.ImageOptions(48, 1))
+                  Lmdb(Images.ImageOptions(64, 3, true)); Text(WganGp.Core.Data.Text.CharCorpusOptions.Utf8) ]
+            for architecture, _ in Paper.catalog do
+                for method in [ WganGp.Core.Methods.Methods.WganGp; WganGp.Core.Methods.Methods.WganClipping ] do
+                    let shape = Cells.inputShape architecture |> Array.map (fun d -> if d < 0L then 50L else d)
+                    let recipe: CellRecipe.Recipe =
+                        { Id = "x"; Architecture = architecture; Constraint = CellRecipe.constraintOf method
+                          Init = WganGp.Core.Nets.InitScheme.PyTorch; Dataset = Toy ToyKind.SwissRoll; ItemShape = shape
+                          LatentDim = 128; BatchSize = 8; Seed = 3; Iterations = 10 }
+                    let back = CellRecipe.ofJson "cell.json" (CellRecipe.toJson recipe)
+                    Expect.equal back recipe $"{Names.architecture architecture} round-trips"
+                    let built, _, _ = Cells.networks architecture method WganGp.Core.Nets.InitScheme.PyTorch shape
+                    use expected = built.Invoke()
+                    use rebuilt = CellRecipe.generator back
+                    Expect.equal (parameterCount rebuilt) (parameterCount expected) $"{Names.architecture architecture} under {method.Name}"
+            for format in formats do
+                let recipe: CellRecipe.Recipe =
+                    { Id = "x"; Architecture = CifarDcgan; Constraint = CellRecipe.Penalty; Init = WganGp.Core.Nets.InitScheme.Tflib
+                      Dataset = data format; ItemShape = [| 3L; 32L; 32L |]; LatentDim = 128; BatchSize = 8; Seed = 3; Iterations = 10 }
+                Expect.equal (CellRecipe.ofJson "cell.json" (CellRecipe.toJson recipe)) recipe (Names.format format)
+            throwsWith<InvalidDataException> "cell.json: field 'latent_dim' is missing"
+                (fun () -> CellRecipe.ofJson "cell.json" ((CellRecipe.toJson { Id = "x"; Architecture = CifarDcgan; Constraint = CellRecipe.Penalty; Init = WganGp.Core.Nets.InitScheme.Tflib; Dataset = Toy ToyKind.SwissRoll; ItemShape = [| 2L |]; LatentDim = 128; BatchSize = 8; Seed = 3; Iterations = 10 }).Replace("\"latent_dim\"", "\"latent\"")) |> ignore)
+        }
+
+        test "bad runner input: unknown cell ids and a results folder of another grid are refused, nothing touched" {
+            inTempDir (fun dir ->
+                let experiment =
+                    { Experiment.named "mini" with
+                        Grids = [ { Grid.named "g" with
+                                      Datasets = [ Toy ToyKind.EightGaussians ]; Architectures = [ ToyMlp(8, 2) ]
+                                      Methods = [ Paper.Toy.wganGp ]; Iterations = 2; BatchSize = 8; SampleCount = 10 } ] }
+                let options: Runner.Options =
+                    { ResultsRoot = dir; Budget = Cells.Scaled 1.0; Select = [ "no-such-cell" ]; Device = "cpu"; Figures = false
+                      DataPaths = Map.empty; DecodeThreads = 1; Command = "test"; Schedule = Runner.Schedule.defaults
+                      Cancel = Threading.CancellationToken.None }
+                match Runner.run options experiment with
+                | Error [ e ] -> Expect.stringContains e "--cells no-such-cell: no cell id of mini contains it" "named"
+                | other -> failtestf "expected one error, got %A" other
+                // A run directory under this cell's id whose settings name another cell.
+                let cell = Cells.ofExperiment (Cells.Scaled 1.0) experiment |> Result.defaultValue [] |> List.exactlyOne
+                let runDir = Path.Combine(dir, "mini", Cells.id cell)
+                RunFiles(runDir).WriteJson(RunFiles.Settings, dict [ "cell", dict [ "id", "8gaussians-other-cell" ] ])
+                let before = File.ReadAllText(Path.Combine(runDir, RunFiles.Settings))
+                match Runner.run { options with Select = [] } experiment with
+                | Error [ e ] -> Expect.stringContains e "holds the run of cell 8gaussians-other-cell" "named"
+                | other -> failtestf "expected one error, got %A" other
+                Expect.equal (File.ReadAllText(Path.Combine(runDir, RunFiles.Settings))) before "left as it was"
+                Expect.equal (Directory.GetFiles runDir).Length 1 "nothing written beside it")
+        }
+    ]

@@ -118,7 +118,11 @@ let toConfig (options: Options) (cell: Cell) (runDirectory: string option) (say:
             Scorers = Array.ofList scorers, Description = description,
             SampleScaling = (match cell.Dataset with Real data -> data.Scaling | Toy _ -> PixelScaling.MinusOneOne),
             SampleText = sampleText data,
-            Checkpoints = inRunDirectory (CheckpointOptions(Schedule.checkpointEvery schedule cell.Iterations)),
+            Checkpoints =
+                inRunDirectory (
+                    CheckpointOptions(Schedule.checkpointEvery schedule cell.Iterations,
+                                      // best.ckpt follows the distance the evaluations compute (lower is better)
+                                      BestBy = (match cell.Dataset with Toy _ -> "energy" | Real _ -> null))),
             Evaluation =
                 (if scorers.IsEmpty then null
                  else EvaluationOptions(Schedule.evaluateEvery schedule cell.Iterations, schedule.EvaluationSamples, Array.ofList scorers)),

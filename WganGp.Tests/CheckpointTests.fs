@@ -18,7 +18,7 @@ let private toyConfig (dir: string) (data: IBatchSource) iterations width =
     TrainConfig(Func<Module>(fun () -> new Mlp(2, width, 2, 3)), Func<Module>(fun () -> new Mlp(2, width, 1, 3)), 2,
                 data, Methods.WganGp, iterations, 32, 3L,
                 RunDirectory = dir, SampleCount = 200, Scorers = [| ToyScorer(ToyKind.EightGaussians, 5L) |],
-                Checkpoints = CheckpointOptions(5, Keep = 2),
+                Checkpoints = CheckpointOptions(5, Keep = 2, BestBy = "energy"),
                 Evaluation = EvaluationOptions(4, 100, [| ToyScorer(ToyKind.EightGaussians, 5L) |]))
 
 let private parameters (m: torch.nn.Module) =
@@ -60,7 +60,14 @@ let tests =
                 Expect.equal (logWithoutSeconds resumedDir) (logWithoutSeconds straightDir) "log.csv continues where it stopped"
                 Expect.equal (evaluationsWithoutSeconds resumedDir) (evaluationsWithoutSeconds straightDir) "evaluations.csv too"
                 Expect.equal (File.ReadAllText(Path.Combine(resumedDir, RunFiles.Scores))) (File.ReadAllText(Path.Combine(straightDir, RunFiles.Scores))) "final scores"
-                Expect.sequenceEqual (CheckpointStore(resumedDir).All() |> Seq.map (fun struct (it, _) -> it)) [ 20; 15 ] "the last two kept")
+                Expect.sequenceEqual (CheckpointStore(resumedDir).All() |> Seq.map (fun struct (it, _) -> it)) [ 20; 15 ] "the last two kept"
+                // best.ckpt: the evaluation with the lowest energy distance.
+                let energies =
+                    File.ReadAllLines(Path.Combine(resumedDir, RunFiles.Evaluations)) |> Array.skip 1 |> Array.map (fun l -> l.Split ',')
+                    |> Array.filter (fun f -> f.[2] = "energy") |> Array.map (fun f -> int f.[0], float f.[3])
+                let bestIteration, bestEnergy = energies |> Array.minBy snd
+                let best = Checkpoint.ReadHeader(CheckpointStore(resumedDir).BestPath)
+                Expect.equal (best.Iteration, best.Best) (bestIteration, Nullable bestEnergy) "best.ckpt is the lowest energy's")
         }
 
         test "resuming image data through the prefetcher is exact too (sampler position, Adam moments, batch norm)" {
@@ -70,7 +77,8 @@ let tests =
                 let config dir (data: IBatchSource) =
                     TrainConfig(Func<Module>(fun () -> Figure2.Generator(Figure2Variant.Dcgan, 8, 1)),
                                 Func<Module>(fun () -> Figure2.Critic(Figure2Variant.Dcgan, Normalization.Layer, 8, 1)), 128,
-                                data, Methods.WganGp, 6, 16, 1L, RunDirectory = dir, Checkpoints = CheckpointOptions(2))
+                                data, Methods.WganGp, 6, 16, 1L, RunDirectory = dir, Checkpoints = CheckpointOptions(2),
+                                SampleGridEvery = 3, TensorBoard = true)
                 let source () = new Prefetcher(new ShuffledBatches(images, 4L, PixelScaling.MinusOneOne))
                 use straightData = source ()
                 use straight = Trainer.Run(config (Path.Combine(root, "a")) straightData)
@@ -80,7 +88,14 @@ let tests =
                 use resumed = Trainer.Run(config (Path.Combine(root, "b")) data)
                 Expect.equal resumed.ResumedFrom (Nullable 3) "resumed"
                 Expect.equal (parameters resumed.Generator) (parameters straight.Generator) "generator (with batch-norm buffers)"
-                Expect.equal (parameters resumed.Critic) (parameters straight.Critic) "critic")
+                Expect.equal (parameters resumed.Critic) (parameters straight.Critic) "critic"
+                // Sample grids from the fixed noise batch every 3 iterations, identical whether resumed or not.
+                let grids dir = Directory.GetFiles(Path.Combine(root, dir, RunOutputs.SampleFolder)) |> Array.map Path.GetFileName |> Array.sort
+                Expect.equal (grids "b") [| "iter-00000003.png"; "iter-00000006.png" |] "grids at 3 and 6"
+                Expect.equal (File.ReadAllBytes(Path.Combine(root, "b", "samples", "iter-00000006.png"))) (File.ReadAllBytes(Path.Combine(root, "a", "samples", "iter-00000006.png"))) "the same grid"
+                let events = Directory.GetFiles(Path.Combine(root, "b", RunOutputs.TensorBoardFolder), "events.out.tfevents.*")
+                Expect.isNonEmpty events "TensorBoard event files"
+                Expect.isGreaterThan (events |> Array.sumBy (fun f -> FileInfo(f).Length)) 100L "with scalars in them")
         }
 
         test "a checkpoint of another architecture is refused with the difference named" {

@@ -93,8 +93,9 @@ let run (options: Options) =
     let d = int64 options.Dim
     say $"## Metrics on CPU: N generated feature rows vs a reference of the same N, D = {options.Dim}, {options.Classes} classes"
     say ""
-    say $"Wall-clock seconds of one run each; peak RSS (managed + native) above the RSS before the step. Features and logits"
-    say $"are random float64 (seed {options.Seed}); each set's features alone take N x D x 8 bytes (50k: {50000L * d * 8L / 1048576L} MiB)."
+    say "Wall-clock seconds of one run each; peak RSS (managed + native) above the RSS before the step, a lower bound: memory"
+    say "the allocators kept from earlier steps is reused without counting. Inputs are held before the steps start: random"
+    say $"float64 features (seed {options.Seed}), N x D x 8 bytes per set (50k: {50000L * d * 8L / 1048576L} MiB), and logits."
     say $"{Environment.ProcessorCount} cores, torch threads {torch.get_num_threads ()}."
     say ""
     say "| N | step | seconds | peak RSS above start (MiB) |"

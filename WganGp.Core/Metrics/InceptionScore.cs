@@ -31,21 +31,21 @@ public static class InceptionScore
 
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        var x = logits.detach().cpu().to(float64);
-        if (options.Shuffle)
-        {
-            var order = new NumpyRandomState(options.ShuffleSeed).Permutation((int)n);
-            x = x.index_select(0, tensor(order, int64));
-        }
-        var p = x.softmax(1);
-        var logP = x.log_softmax(1);
+        var source = logits.detach();
+        var order = options.Shuffle
+            ? tensor(new NumpyRandomState(options.ShuffleSeed).Permutation((int)n), int64, source.device)
+            : null;
         var scores = new double[options.Splits];
         for (int k = 0; k < options.Splits; k++)
         {
+            // Split by split (softmax is row-wise, so this equals torch-fidelity's whole-set softmax) to bound memory.
+            using var splitScope = NewDisposeScope();
             long start = k * n / options.Splits, end = (k + 1) * n / options.Splits;
-            var pk = p.narrow(0, start, end - start);
-            var marginal = pk.mean(new long[] { 0 }, keepdim: true);
-            var kl = (pk * (logP.narrow(0, start, end - start) - marginal.log())).sum(1);
+            var rows = order is null ? source.narrow(0, start, end - start) : source.index_select(0, order.narrow(0, start, end - start));
+            var x = rows.cpu().to(float64);
+            var p = x.softmax(1);
+            var marginal = p.mean(new long[] { 0 }, keepdim: true);
+            var kl = (p * (x.log_softmax(1) - marginal.log())).sum(1);
             scores[k] = Math.Exp(kl.mean().item<double>());
         }
         var (mean, std) = MeanAndPopulationStd(scores);

@@ -145,12 +145,27 @@ type StepBenchArgs =
             | Python _ -> "python with torch for bench/reference.py (default /usr/bin/python3)"
             | Report _ -> "also write the report (markdown) to this file, with the command that made it"
 
-type BenchArgs =
-    | [<CliPrefix(CliPrefix.None)>] Data of ParseResults<DataBenchArgs>
-    | [<CliPrefix(CliPrefix.None)>] Step of ParseResults<StepBenchArgs>
+type MetricBenchArgs =
+    | Sizes of counts: int list
+    | Seed of seed: int
+    | Python of path: string
+    | Report of markdown: string
     interface IArgParserTemplate with
         member a.Usage =
             match a with
+            | Sizes _ -> "sample counts N (generated and reference each; default 10000 50000)"
+            | Seed _ -> "seed of the random features (default 0)"
+            | Python _ -> "python with scipy for bench/metric_sqrtm.py (default /usr/bin/python3)"
+            | Report _ -> "also write the report (markdown) to this file, with the command that made it"
+
+type BenchArgs =
+    | [<CliPrefix(CliPrefix.None)>] Data of ParseResults<DataBenchArgs>
+    | [<CliPrefix(CliPrefix.None)>] Step of ParseResults<StepBenchArgs>
+    | [<CliPrefix(CliPrefix.None)>] Metrics of ParseResults<MetricBenchArgs>
+    interface IArgParserTemplate with
+        member a.Usage =
+            match a with
+            | Metrics _ -> "time and peak memory of statistics, FID (and its matrix square root beside scipy's), IS and KID at 10k and 50k samples"
             | Step _ -> "seconds per generator iteration of each Figure 2 row x method, beside PyTorch's, and the trainer's overhead"
             | Data _ -> "images/s decoded from LMDB and folders, and the share of a 64x64 DCGAN step spent waiting for data"
 
@@ -404,6 +419,15 @@ let main argv =
                   Seed = 0; Python = s.GetResult(StepBenchArgs.Python, defaultValue = "/usr/bin/python3")
                   Reference = IO.Path.Combine(repositoryRoot (), "bench", "reference.py") }
             StepBench.run options |> writeReport (s.TryGetResult StepBenchArgs.Report)
+            0
+        | BenchArgs.Metrics m ->
+            torch.set_num_threads Environment.ProcessorCount
+            let options: MetricBench.Options =
+                { Sizes = m.GetResult(Sizes, defaultValue = [ 10000; 50000 ]); Dim = 2048; Classes = 1008
+                  Seed = m.GetResult(MetricBenchArgs.Seed, defaultValue = 0)
+                  Python = m.GetResult(MetricBenchArgs.Python, defaultValue = "/usr/bin/python3")
+                  Reference = IO.Path.Combine(repositoryRoot (), "bench", "metric_sqrtm.py") }
+            MetricBench.run options |> writeReport (m.TryGetResult MetricBenchArgs.Report)
             0
     | List l ->
         let name = l.GetResult(Method, defaultValue = "wgan-gp")

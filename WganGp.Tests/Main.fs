@@ -28,6 +28,7 @@ let all =
         ArchitectureTests.tests
         CheckpointTests.tests
         RunTests.tests
+        MetricTests.tests
     ]
 
 [<EntryPoint>]

@@ -8,8 +8,9 @@ namespace WganGp.Core.Metrics.Inception;
 
 /// <summary>
 /// PyTorch state_dict files (<c>torch.save(model.state_dict(), f)</c>, the zip format of torch ≥ 1.6) read with
-/// TorchSharp.PyBridge, and copied into a module with every key and shape checked first, so a wrong file fails with
-/// the names of what is missing, unexpected or mis-shaped instead of half-loading.
+/// TorchSharp.PyBridge's unpickler, and copied into a module with every key and shape checked first, so a wrong file
+/// fails with the names of what is missing, unexpected or mis-shaped instead of half-loading. (PyBridge 1.4.4's own
+/// load_py checks keys only, and reads each tensor through an as_strided view of the target, whatever its shape.)
 /// </summary>
 public static class StateDictFile
 {

@@ -29,6 +29,7 @@ let all =
         CheckpointTests.tests
         RunTests.tests
         MetricTests.tests
+        InceptionTests.tests
     ]
 
 [<EntryPoint>]

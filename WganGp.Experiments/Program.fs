@@ -158,9 +158,11 @@ type Command =
     | [<CliPrefix(CliPrefix.None)>] Data of ParseResults<InspectArgs>
     | [<CliPrefix(CliPrefix.None)>] Bench of ParseResults<BenchArgs>
     | [<CliPrefix(CliPrefix.None)>] List of ParseResults<ListArgs>
+    | [<CliPrefix(CliPrefix.None)>] Classifier of ParseResults<ClassifierCommand.ClassifierArgs>
     interface IArgParserTemplate with
         member a.Usage =
             match a with
+            | Classifier _ -> "train or describe the dataset classifier behind classifier-IS/FID/KID (Fashion-MNIST, MNIST)"
             | List _ -> "the paper's architectures by name, with their source and parameter counts"
             | Bench _ -> "benchmarks (not tests): print measurements side by side from one run"
             | Data _ -> "open a dataset as training would and report its size, shape, read speed, values and skipped items"
@@ -326,4 +328,5 @@ let main argv =
             let input = String.Join("x", shape)
             printfn $"| {Names.architecture architecture} | {source} | {input} | {count generator:N0} | {count critic:N0} |"
         0
+    | Classifier c -> ClassifierCommand.run c
     | Table t -> Runner.table (t.GetResult Dir) (command ()) [] |> Result.map (printfn "%s") |> Result.mapError List.singleton |> report

@@ -26,6 +26,8 @@ let all =
         BehaviourTests.tests
         ResNetTests.tests
         ArchitectureTests.tests
+        ClassifierTests.tests
+        ClassifierTests.ngramTests
     ]
 
 [<EntryPoint>]

@@ -215,9 +215,11 @@ type Command =
     | [<CliPrefix(CliPrefix.None)>] Data of ParseResults<InspectArgs>
     | [<CliPrefix(CliPrefix.None)>] Bench of ParseResults<BenchArgs>
     | [<CliPrefix(CliPrefix.None)>] List of ParseResults<ListArgs>
+    | [<CliPrefix(CliPrefix.None)>] Classifier of ParseResults<ClassifierCommand.ClassifierArgs>
     interface IArgParserTemplate with
         member a.Usage =
             match a with
+            | Classifier _ -> "train or describe the dataset classifier behind classifier-IS/FID/KID (Fashion-MNIST, MNIST)"
             | List _ -> "the paper's architectures by name, with their source and parameter counts"
             | Sample _ -> "draw samples from a run's checkpoint (no grid script needed)"
             | Score _ -> "score fresh samples from a run's checkpoint with its dataset's scorers"
@@ -446,4 +448,5 @@ let main argv =
             let input = String.Join("x", shape)
             printfn $"| {Names.architecture architecture} | {source} | {input} | {count generator:N0} | {count critic:N0} |"
         0
+    | Classifier c -> ClassifierCommand.run c
     | Table t -> Runner.table (t.GetResult Dir) (command ()) [] |> Result.map (printfn "%s") |> Result.mapError List.singleton |> report

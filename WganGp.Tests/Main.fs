@@ -30,6 +30,8 @@ let all =
         RunTests.tests
         MetricTests.tests
         InceptionTests.tests
+        ClassifierTests.tests
+        ClassifierTests.ngramTests
     ]
 
 [<EntryPoint>]

@@ -25,6 +25,26 @@ let private readScores (dir: string) =
         doc.RootElement.EnumerateObject() |> Seq.map (fun p -> p.Name, p.Value.GetDouble()) |> Map.ofSeq
     else Map.empty
 
+/// protocol.json: score name → { field: value }; values that are not strings are kept as their JSON text. Empty when
+/// the file is absent (a run without scorers that record one).
+let readProtocols (dir: string) : Map<string, Map<string, string>> =
+    let path = Path.Combine(dir, RunFiles.Protocol)
+    if not (File.Exists path) then Map.empty
+    else
+        use doc = JsonDocument.Parse(File.ReadAllText path)
+        let fail what = raise (InvalidDataException $"{path}: {what}; expected an object of score name → object of string fields")
+        if doc.RootElement.ValueKind <> JsonValueKind.Object then fail $"the top level is a {doc.RootElement.ValueKind}"
+        [ for score in doc.RootElement.EnumerateObject() ->
+              if score.Value.ValueKind <> JsonValueKind.Object then fail $"score '{score.Name}' maps to a {score.Value.ValueKind}"
+              score.Name,
+              [ for field in score.Value.EnumerateObject() ->
+                    field.Name,
+                    (match field.Value.ValueKind with
+                     | JsonValueKind.String -> field.Value.GetString() |> Option.ofObj |> Option.defaultValue ""
+                     | _ -> field.Value.GetRawText()) ]
+              |> Map.ofList ]
+        |> Map.ofList
+
 /// The row of one run directory, or None when it is not a run directory (no settings.json).
 let tryRead (keyColumns: string list) (dir: string) : RunRow option =
     let settings = Path.Combine(dir, RunFiles.Settings)
@@ -42,7 +62,8 @@ let tryRead (keyColumns: string list) (dir: string) : RunRow option =
               Keys = keyColumns |> List.map (fun k -> k, text k) |> Map.ofList
               Seed = (match cell.TryGetProperty "seed" with | true, v when v.ValueKind = JsonValueKind.Number -> v.GetInt32() | _ -> 0)
               Status = status dir
-              Scores = readScores dir }
+              Scores = readScores dir
+              Protocols = readProtocols dir }
 
 /// Every run directory directly under `root`, in name order.
 let readAll (keyColumns: string list) (root: string) : RunRow list =

@@ -188,13 +188,22 @@ let runCell (options: Options) (dir: string) (cell: Cell) (index: int) (total: i
             eprintfn $"  FAILED: {e.Message}"
             RunFiles(runDir).WriteStatus("failed", 0, 0.0, e.ToString())
 
-/// Re-aggregates every run directory of an experiment folder into summary.csv and summary.md. Rows follow `order`
-/// (cell ids in grid order, when known), then the remaining directories by name.
+/// Re-aggregates every run directory of an experiment folder into summary.csv and summary.md (with each score's
+/// protocol and, where published numbers join, a comparison with them); pivot-<score>.md (architecture × method per
+/// dataset) when the runs span several architectures and methods; thresholds-<score>.md (Tables 2/5) for scores the
+/// paper counts thresholds of; and the training curves (Curves.write). Rows follow `order` (cell ids in grid order,
+/// when known), then the remaining directories by name. Refuses (Error, nothing written) when finished runs recorded
+/// a score under different protocols.
 let table (dir: string) (command: string) (order: string list) =
     let rank id = order |> List.tryFindIndex ((=) id) |> Option.defaultValue Int32.MaxValue
     let rows = RunDirectory.readAll keyColumns dir |> List.sortBy (fun r -> rank r.Id)
+    // Scores measured under different protocols never share a column: refuse before writing anything.
+    let protocols = Tables.protocols rows
+    let refusal = match protocols with Error e -> Some $"{dir}: {e}" | Ok _ -> None
     if rows.IsEmpty then Error $"{dir}: no run directories (folders with settings.json) found"
+    elif refusal.IsSome then Error(Option.get refusal)
     else
+        let protocols = protocols |> Result.defaultValue Map.empty
         let frame = Tables.summarize keyColumns rows
         Tables.writeCsv (Path.Combine(dir, "summary.csv")) frame
         let markdown = Tables.toMarkdown 3 frame
@@ -205,9 +214,42 @@ let table (dir: string) (command: string) (order: string list) =
               ""
               $"Produced by `{command}` on {today} from {rows.Length} run directories;"
               "mean ± sample std over seeds (finished runs only). Each run's budget and settings are in its settings.json."
+              ""
+              "## Protocols"
+              ""
+              (Tables.protocolsToMarkdown protocols).TrimEnd('\n')
               "" ]
-        File.WriteAllText(Path.Combine(dir, "summary.md"), String.Join("\n", header) + "\n" + markdown)
-        Ok markdown
+        let published =
+            match PaperNumbers.comparison 3 frame with
+            | "" -> ""
+            | c -> "\n## Against the published numbers\n\n" + c
+        File.WriteAllText(Path.Combine(dir, "summary.md"), String.Join("\n", header) + "\n" + markdown + published)
+        let write name (text: string) = File.WriteAllText(Path.Combine(dir, name), text)
+        let key k (r: Tables.RunRow) = r.Keys |> Map.tryFind k |> Option.defaultValue "-"
+        let count k = rows |> List.map (key k) |> List.distinct |> List.length
+        let byDataset = rows |> List.groupBy (key "dataset")
+        let scores = rows |> List.collect (fun r -> List.ofSeq r.Scores.Keys) |> List.distinct |> List.sort
+        if count "architecture" > 1 && count "method" > 1 then
+            for score in scores do
+                write $"pivot-{Curves.fileSafe score}.md"
+                    (String.concat "" [ for d, runs in byDataset ->
+                                            $"## {score} on {d}\n\n" + Tables.pivotToMarkdown 3 "architecture" (Tables.pivot score "architecture" "method" runs) + "\n" ])
+        let thresholdScores = PaperNumbers.thresholdRows |> List.map _.Score |> List.distinct
+        if count "architecture" > 1 then
+            for score in scores |> List.filter (fun s -> List.contains s thresholdScores) do
+                write $"thresholds-{Curves.fileSafe score}.md"
+                    (String.concat "" [
+                        for d, runs in byDataset do
+                            yield $"## Architectures above each minimum {score} on {d} (the paper's Tables 2 and 5)\n\n"
+                            yield PaperNumbers.methodCounts score runs
+                            match PaperNumbers.thresholdComparison score runs with
+                            | "" -> ()
+                            | c -> yield "\nPer architecture, against the paper:\n\n" + c
+                            yield "\n" ])
+        try
+            Curves.write dir rows |> ignore
+            Ok markdown
+        with :? InvalidDataException as e -> Error $"{dir}: tables written, curves not: {e.Message}"
 
 let private runChosen (options: Options) (experiment: Experiment) (cells: Cell list) (chosen: Cell list) =
     let dir = experimentDir options experiment

@@ -9,7 +9,19 @@ open Deedle
 /// One finished/failed run as read back from its run directory.
 /// Keys: the grouping columns, e.g. ["dataset","8gaussians"; "architecture","mlp-512x3"; "method","wgan-gp"].
 /// Status: "finished" | "diverged" | "failed" | "running" (only finished runs contribute scores; the others are counted).
-type RunRow = { Id: string; Keys: Map<string, string>; Seed: int; Status: string; Scores: Map<string, float> }
+/// Protocols: score name → what the score means (protocol.json: backbone, weights hash, N, reference, …); a score
+/// without an entry is self-describing (the toy scores) and has the empty protocol.
+type RunRow =
+    { Id: string
+      Keys: Map<string, string>
+      Seed: int
+      Status: string
+      Scores: Map<string, float>
+      Protocols: Map<string, Map<string, string>> }
+
+/// One cell of a pivot: the score's mean and sample std over the finished runs with a finite value (NaN when none),
+/// and how many runs the cell has, finished and diverged.
+type PivotCell = { Mean: float; Std: float; Runs: int; Finished: int; Diverged: int }
 
 // Columns of the per-run (long) frame; a union so a score can never collide with the status column.
 type private LongColumn =
@@ -29,13 +41,69 @@ let private sampleStd (values: Series<int, float>) =
         let deviations = values - Stats.mean values
         sqrt (Stats.sum (deviations * deviations) / float (n - 1))
 
+/// The protocol a row recorded for a score (empty when it recorded none).
+let protocolOf (score: string) (row: RunRow) = row.Protocols |> Map.tryFind score |> Option.defaultValue Map.empty
+
+// The runs whose value of a score can reach a table: finished ones that recorded it.
+let private recorded score (rows: RunRow list) =
+    rows |> List.filter (fun r -> r.Status = "finished" && r.Scores.ContainsKey score)
+
+let private describeFields (fields: string list) (protocol: Map<string, string>) =
+    let value f = protocol |> Map.tryFind f |> Option.defaultValue "(absent)"
+    fields |> List.map (fun f -> $"{f} = {value f}") |> String.concat ", "
+
+/// The single protocol of every score that finished runs recorded (score → fields), or an Error naming, for each score
+/// whose finished runs disagree, the fields that differ and one run id under each of two differing protocols. Scores
+/// measured under different protocols never share a column: e.g. FID on Inception features and FID on a classifier's.
+let protocols (rows: RunRow list) : Result<Map<string, Map<string, string>>, string> =
+    let scores = rows |> Seq.filter (fun r -> r.Status = "finished") |> Seq.collect (fun r -> r.Scores.Keys) |> Set.ofSeq
+    let perScore =
+        [ for score in scores ->
+              let distinct = recorded score rows |> List.map (fun r -> r, protocolOf score r) |> List.distinctBy snd
+              match distinct with
+              | (_, p) :: [] -> Result.Ok(score, p)
+              | (a, pa) :: (b, pb) :: _ ->
+                  let keys m = m |> Map.toSeq |> Seq.map fst |> Set.ofSeq
+                  let differing =
+                      Set.union (keys pa) (keys pb) |> Set.filter (fun k -> Map.tryFind k pa <> Map.tryFind k pb) |> List.ofSeq
+                  let differingList = String.Join(", ", differing)
+                  Result.Error(
+                      $"score '{score}' was measured under {distinct.Length} different protocols, so its numbers cannot share a column: "
+                      + $"run '{a.Id}' has {describeFields differing pa}; run '{b.Id}' has {describeFields differing pb} "
+                      + $"(differing fields: {differingList}). Rescore the runs under one protocol or keep them in separate results folders.")
+              | [] -> Result.Ok(score, Map.empty) ]
+    match perScore |> List.choose (function Result.Error e -> Some e | Result.Ok _ -> None) with
+    | [] -> Result.Ok(perScore |> List.choose (function Result.Ok p -> Some p | Result.Error _ -> None) |> Map.ofList)
+    | errors -> Result.Error(String.Join("\n", errors))
+
+// Raised by the table builders, so no caller can put two protocols in one column by forgetting to check.
+let private requireOneProtocol (rows: RunRow list) =
+    match protocols rows with
+    | Result.Ok p -> p
+    | Result.Error e -> raise (InvalidDataException e)
+
+/// Markdown list of the protocols (what `protocols` returns): scores with identical protocols share one line,
+/// "- `fid`, `is`: backbone = …; reference = …"; self-describing scores (empty protocol) are listed as such.
+let protocolsToMarkdown (protocols: Map<string, Map<string, string>>) : string =
+    if protocols.IsEmpty then "- no finished run recorded a score\n" else
+    protocols
+    |> Map.toList
+    |> List.groupBy snd
+    |> List.map (fun (protocol, scores) ->
+        let names = scores |> List.map (fun (s, _) -> $"`{s}`") |> String.concat ", "
+        if protocol.IsEmpty then $"- {names}: no protocol recorded (self-describing scores)\n"
+        else names + ": " + (protocol |> Map.toList |> List.map (fun (k, v) -> $"{k} = {v}") |> String.concat "; ") |> sprintf "- %s\n")
+    |> String.concat ""
+
 /// Groups rows by the given key columns (in that order; a row missing a key gets "-"), and for every score name that
 /// appears in any row (alphabetically) computes the mean and the sample standard deviation (n-1; 0 when only one run)
 /// over the finished runs of that group. One row per group (row keys 0..n-1), sorted by the key columns in turn, each
 /// column's values ranked by first appearance in `rows`; columns: the key columns (string), "runs", "finished",
 /// "diverged", "failed" (int), then "<score> mean", "<score> std" (float). Deedle stores NaN as a missing value, so a
 /// score no finished run has reads back as missing (TryGet), not as NaN. Non-finite scores are left out.
+/// Raises InvalidDataException (the message of `protocols`) when finished runs recorded a score under different protocols.
 let summarize (keyColumns: string list) (rows: RunRow list) : Frame<int, string> =
+    requireOneProtocol rows |> ignore
     let keysOf row = keyColumns |> List.map (fun k -> row.Keys |> Map.tryFind k |> Option.defaultValue "-")
     // Rank each column's values by first appearance, so groups come out in grid order rather than alphabetically.
     let rank =
@@ -131,3 +199,130 @@ let writeCsv (path: string) (frame: Frame<int, string>) : unit =
     let lines = (columns |> List.map fst) :: [ for r in frame.RowKeys -> columns |> List.map (cell r) ]
     // "\n" rather than WriteAllLines' Environment.NewLine, so the file is byte-identical on every OS.
     File.WriteAllText(path, lines |> List.map (List.map quote >> String.concat ",") |> List.map (fun l -> l + "\n") |> String.concat "")
+
+// The finite values of a score over the finished runs among `rows`.
+let private finishedValues score (rows: RunRow list) =
+    rows
+    |> List.choose (fun r ->
+        match r.Scores.TryFind score with
+        | Some v when r.Status = "finished" && Double.IsFinite v -> Some v
+        | _ -> None)
+
+let private meanStd (values: float list) =
+    match values with
+    | [] -> nan, nan
+    | _ -> List.average values, sampleStd (Series.ofValues values)
+
+let private keyOf (key: string) (row: RunRow) = row.Keys |> Map.tryFind key |> Option.defaultValue "-"
+
+/// A pivot of one score: one row per value of `rowKey` (e.g. "architecture"), one column per value of `colKey` (e.g.
+/// "method"), both in order of first appearance in `rows`; each cell a PivotCell over that combination's runs (seeds),
+/// missing when the combination has no run. Give it the rows of one dataset. Raises InvalidDataException when the
+/// finished runs recorded a score under different protocols (see `protocols`).
+let pivot (score: string) (rowKey: string) (colKey: string) (rows: RunRow list) : Frame<string, string> =
+    requireOneProtocol rows |> ignore
+    let rowValues = rows |> List.map (keyOf rowKey) |> List.distinct
+    let colValues = rows |> List.map (keyOf colKey) |> List.distinct
+    let cell r c =
+        match rows |> List.filter (fun x -> keyOf rowKey x = r && keyOf colKey x = c) with
+        | [] -> None
+        | runs ->
+            let mean, std = meanStd (finishedValues score runs)
+            Some
+                { Mean = mean; Std = std; Runs = runs.Length
+                  Finished = runs |> List.filter (fun x -> x.Status = "finished") |> List.length
+                  Diverged = runs |> List.filter (fun x -> x.Status = "diverged") |> List.length }
+    Frame.ofColumns
+        [ for c in colValues -> c, Series.ofOptionalObservations [ for r in rowValues -> r, cell r c ] ]
+    |> Frame.realignRows rowValues
+
+/// A pivot cell as text: "mean ± std" (formatMeanStd) when some finished run has a value, followed by what did not
+/// finish, e.g. "6.12 ± 0.08 (diverged 1/3)"; only the latter when nothing finished ("diverged 2/3",
+/// "not finished 3/3"); "–" when the runs finished without a value.
+let pivotCellText (digits: int) (cell: PivotCell) : string =
+    let other = cell.Runs - cell.Finished - cell.Diverged
+    let notes =
+        [ if cell.Diverged > 0 then $"diverged {cell.Diverged}/{cell.Runs}"
+          if other > 0 then $"not finished {other}/{cell.Runs}" ]
+        |> String.concat ", "
+    match Double.IsNaN cell.Mean, notes with
+    | false, "" -> formatMeanStd digits cell.Mean cell.Std
+    | false, notes -> $"{formatMeanStd digits cell.Mean cell.Std} ({notes})"
+    | true, "" -> "–"
+    | true, notes -> notes
+
+let private markdownLine (cells: string seq) =
+    "| " + String.Join(" | ", cells |> Seq.map (fun (s: string) -> s.Replace("|", "\\|").Replace("\n", " "))) + " |\n"
+
+/// Markdown of a pivot: `corner` names the row key (e.g. "architecture"), then one column per pivot column; a
+/// missing combination is blank.
+let pivotToMarkdown (digits: int) (corner: string) (frame: Frame<string, string>) : string =
+    let columns = List.ofSeq frame.ColumnKeys
+    let text r c =
+        match frame.GetColumn<PivotCell>(c).TryGet(r) |> OptionalValue.asOption with
+        | Some cell -> pivotCellText digits cell
+        | None -> ""
+    String.concat "" [
+        yield markdownLine (corner :: columns)
+        yield "|---|" + String.Join("", columns |> List.map (fun _ -> "--:|")) + "\n"
+        for r in frame.RowKeys -> markdownLine (r :: [ for c in columns -> text r c ]) ]
+
+/// Per (architecture, method) with a result (a finished or diverged run; running or failed runs are not a result yet):
+/// the mean of the score over the finished runs' finite values, NaN when none finished (a diverged architecture
+/// exceeds no threshold). Methods and architectures in order of first appearance.
+let private architectureMeans (score: string) (rows: RunRow list) =
+    let done' = rows |> List.filter (fun r -> r.Status = "finished" || r.Status = "diverged")
+    let methods = rows |> List.map (keyOf "method") |> List.distinct
+    let means =
+        done'
+        |> List.groupBy (fun r -> keyOf "architecture" r, keyOf "method" r)
+        |> List.map (fun (k, runs) -> k, finishedValues score runs |> meanStd |> fst)
+        |> Map.ofList
+    methods, means
+
+/// Table 2 of the paper, per method: for each minimum score in `thresholds`, how many architectures have a mean score
+/// (over their finished seeds) strictly above it. Rows keyed by threshold (in the given order), one int column per
+/// method (first appearance); the rows' "architecture" and "method" keys group them. An architecture counts for a
+/// method once it has a finished or diverged run with it; one with no finished run exceeds nothing.
+let thresholdCounts (score: string) (thresholds: float list) (rows: RunRow list) : Frame<float, string> =
+    requireOneProtocol rows |> ignore
+    let methods, means = architectureMeans score rows
+    Frame.ofColumns
+        [ for m in methods ->
+              m, Series.ofObservations [ for t in thresholds -> t, means |> Map.filter (fun (_, m') v -> m' = m && v > t) |> Map.count ] ]
+    |> Frame.realignRows thresholds
+
+/// How many architectures have a result for each method (the denominators of `thresholdCounts`).
+let architecturesPerMethod (score: string) (rows: RunRow list) : Map<string, int> =
+    let methods, means = architectureMeans score rows
+    methods |> List.map (fun m -> m, means |> Map.filter (fun (_, m') _ -> m' = m) |> Map.count) |> Map.ofList
+
+/// The paper's Tables 2 and 5 for two methods: over the architectures with a result for both (see thresholdCounts), how
+/// many exceed each threshold with only the first, only the second, both, or neither. Rows keyed by threshold, int
+/// columns "only <first>", "only <second>", "both", "neither" (they sum to the number of such architectures).
+let thresholdOutcomes (score: string) (first: string) (second: string) (thresholds: float list) (rows: RunRow list) : Frame<float, string> =
+    requireOneProtocol rows |> ignore
+    let _, means = architectureMeans score rows
+    let paired =
+        means
+        |> Map.toList
+        |> List.choose (fun ((a, m), _) -> if m = first && means.ContainsKey(a, second) then Some(means.[a, first], means.[a, second]) else None)
+    let count t predicate = paired |> List.filter (fun (x, y) -> predicate (x > t) (y > t)) |> List.length
+    let column name predicate = name, Series.ofObservations [ for t in thresholds -> t, count t predicate ]
+    Frame.ofColumns
+        [ column $"only {first}" (fun a b -> a && not b)
+          column $"only {second}" (fun a b -> b && not a)
+          column "both" (fun a b -> a && b)
+          column "neither" (fun a b -> not a && not b) ]
+    |> Frame.realignRows thresholds
+
+/// Markdown of a threshold frame (thresholdCounts or thresholdOutcomes): "min <score>" then its int columns; a
+/// column header gets " (of n)" when `totals` has n for it.
+let thresholdsToMarkdown (score: string) (totals: Map<string, int>) (frame: Frame<float, string>) : string =
+    let columns = List.ofSeq frame.ColumnKeys
+    let header c = match totals.TryFind c with Some n -> $"{c} (of {n})" | None -> c
+    String.concat "" [
+        yield markdownLine ($"min {score}" :: (columns |> List.map header))
+        yield "|--:|" + String.Join("", columns |> List.map (fun _ -> "--:|")) + "\n"
+        for t in frame.RowKeys ->
+            markdownLine (t.ToString("0.0##", CultureInfo.InvariantCulture) :: [ for c in columns -> string (frame.GetColumn<int>(c).[t]) ]) ]

@@ -20,6 +20,7 @@ let all =
         GridTests.tests
         GridCellTests.tests
         TableTests.tests
+        AggregationTests.tests
         ScriptLoaderTests.tests
         PlotTests.tests
         FigureTests.tests

@@ -8,7 +8,7 @@ open Expecto
 open WganGp.Experiments.Tables
 
 let private run id (keys: (string * string) list) seed status (scores: (string * float) list) =
-    { Id = id; Keys = Map.ofList keys; Seed = seed; Status = status; Scores = Map.ofList scores }
+    { Id = id; Keys = Map.ofList keys; Seed = seed; Status = status; Scores = Map.ofList scores; Protocols = Map.empty }
 
 let private datasets = [ "8gaussians", 1.0; "25gaussians", 10.0 ]
 let private methods = [ "wgan-gp", 1.0; "wgan", 3.0 ]

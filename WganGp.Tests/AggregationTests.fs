@@ -1,0 +1,397 @@
+/// Issue 5 items 4, 5 and 7: protocols in tables, architecture × method pivots, the paper's threshold counts (Tables
+/// 2/5), the paper's numbers as typed data joined to ours, and the training curves (Figures 3 and 5a).
+module WganGp.Tests.AggregationTests
+
+open System
+open System.IO
+open System.Text.Json
+open Deedle
+open Expecto
+open WganGp.Core.Training
+open WganGp.Experiments
+open WganGp.Experiments.Tables
+open WganGp.Tests.Support
+
+let private row id (keys: (string * string) list) seed status (scores: (string * float) list) =
+    { Id = id; Keys = Map.ofList keys; Seed = seed; Status = status; Scores = Map.ofList scores; Protocols = Map.empty }
+
+let private withProtocol score (fields: (string * string) list) (r: RunRow) =
+    { r with Protocols = r.Protocols.Add(score, Map.ofList fields) }
+
+let private inception = [ "backbone", "inception-v3-fid"; "weights_sha256", "6726825d"; "generated_n", "5000"; "reference", "cifar10/train" ]
+
+/// A run directory as the trainer writes it: settings.json (the cell), status.json, scores.json, protocol.json and,
+/// when given, evaluations.csv and log.csv (written verbatim).
+let private writeRun (root: string) (id: string) (keys: (string * string) list) (seed: int) (status: string)
+                     (scores: (string * float) list) (protocols: (string * (string * string) list) list) =
+    let dir = Path.Combine(root, id)
+    Directory.CreateDirectory dir |> ignore
+    let cell = dict [ for k, v in keys do yield k, box v
+                      yield "seed", box seed ]
+    File.WriteAllText(Path.Combine(dir, RunFiles.Settings), JsonSerializer.Serialize(dict [ "cell", cell ]))
+    File.WriteAllText(Path.Combine(dir, RunFiles.Status), JsonSerializer.Serialize(dict [ "status", status ]))
+    File.WriteAllText(Path.Combine(dir, RunFiles.Scores), JsonSerializer.Serialize(dict scores))
+    if not protocols.IsEmpty then
+        File.WriteAllText(Path.Combine(dir, RunFiles.Protocol), JsonSerializer.Serialize(dict [ for s, f in protocols -> s, dict f ]))
+    dir
+
+let private expectPng (path: string) =
+    Expect.isTrue (File.Exists path) $"{path} was written"
+    let bytes = File.ReadAllBytes path
+    Expect.isGreaterThan bytes.Length 100 $"{path}: more than a header"
+    Expect.sequenceEqual bytes.[0..7] [| 0x89uy; 0x50uy; 0x4Euy; 0x47uy; 0x0Duy; 0x0Auy; 0x1Auy; 0x0Auy |] $"{path}: PNG signature"
+
+/// 2 architectures × 2 methods × 3 seeds; value = base + seed where base = 10·arch + method, so each cell's mean is
+/// base + 1 and its std 1. (a2, clip) has one diverged seed; (a1, dcgan) diverged on all; (a2, dcgan) has no run.
+let private pivotRows =
+    [ for a, ai in [ "a1", 1.0; "a2", 2.0 ] do
+          for m, mi in [ "wgan-gp", 1.0; "clip", 2.0 ] do
+              for seed in 0..2 ->
+                  let status = if a = "a2" && m = "clip" && seed = 2 then "diverged" else "finished"
+                  row $"{a}-{m}-{seed}" [ "dataset", "d"; "architecture", a; "method", m ] seed status [ "is", 10.0 * ai + mi + float seed ]
+      for seed in 0..2 -> row $"a1-dcgan-{seed}" [ "dataset", "d"; "architecture", "a1"; "method", "dcgan" ] seed "diverged" [ "is", nan ] ]
+
+/// Architectures with a known mean per method: gan and wgan-gp means chosen so each threshold splits them differently.
+let private thresholdRowsOf (means: (string * float * float) list) =
+    [ for a, gan, wgan in means do
+          for seed, delta in [ 0, -0.5; 1, 0.5 ] do
+              yield row $"{a}-gan-{seed}" [ "dataset", "imagenet32"; "architecture", a; "method", "gan" ] seed "finished" [ "is", gan + delta ]
+              yield row $"{a}-wgan-{seed}" [ "dataset", "imagenet32"; "architecture", a; "method", "wgan-gp" ] seed "finished" [ "is", wgan + delta ] ]
+
+let private cellOf (frame: Frame<string, string>) r c = frame.GetColumn<PivotCell>(c).TryGet(r) |> OptionalValue.asOption
+
+let tests =
+    testList "Aggregation" [
+        testList "protocols" [
+            test "two run directories with fid under different backbones are refused, naming both runs and the field" {
+                inTempDir (fun dir ->
+                    writeRun dir "run-inception" [ "dataset", "cifar10"; "architecture", "r"; "method", "m" ] 0 "finished"
+                        [ "fid", 30.0 ] [ "fid", inception ] |> ignore
+                    writeRun dir "run-classifier" [ "dataset", "cifar10"; "architecture", "r"; "method", "m" ] 1 "finished"
+                        [ "fid", 3.0 ] [ "fid", [ yield "backbone", "fashion-cnn"; yield! inception.Tail ] ] |> ignore
+                    match Runner.table dir "wgangp table" [] with
+                    | Result.Ok _ -> failtest "a table mixing two FID protocols was written"
+                    | Result.Error e ->
+                        for text in [ "'fid'"; "run-inception"; "run-classifier"; "backbone = inception-v3-fid"; "backbone = fashion-cnn"; "differing fields: backbone)" ] do
+                            Expect.stringContains e text "refusal names the score, both runs and the differing field"
+                        Expect.isFalse (e.Contains "weights_sha256") "fields that agree are not listed"
+                        Expect.isFalse (File.Exists(Path.Combine(dir, "summary.md"))) "nothing written")
+            }
+
+            test "summarize and pivot raise on mixed protocols; an absent field is shown as such" {
+                let a = row "a" [ "method", "m" ] 0 "finished" [ "fid", 1.0 ] |> withProtocol "fid" inception
+                let b = row "b" [ "method", "m" ] 1 "finished" [ "fid", 2.0 ] |> withProtocol "fid" (List.take 2 inception)
+                throwsWith<InvalidDataException> "run 'b' has generated_n = (absent), reference = (absent)" (fun () -> summarize [ "method" ] [ a; b ] |> ignore)
+                throwsWith<InvalidDataException> "run 'a'" (fun () -> pivot "fid" "architecture" "method" [ a; b ] |> ignore)
+                throwsWith<InvalidDataException> "'fid'" (fun () -> thresholdCounts "fid" [ 1.0 ] [ a; b ] |> ignore)
+            }
+
+            test "one protocol per score: agreeing runs, toy scores without one, diverged runs not counted" {
+                let rows =
+                    [ row "a" [] 0 "finished" [ "fid", 1.0; "w1", 0.1 ] |> withProtocol "fid" inception
+                      row "b" [] 1 "finished" [ "fid", 2.0; "w1", 0.2 ] |> withProtocol "fid" inception
+                      // A diverged run's scores never reach a column, so its (older) protocol does not block the table.
+                      row "c" [] 2 "diverged" [ "fid", nan ] |> withProtocol "fid" [ "backbone", "other" ] ]
+                match protocols rows with
+                | Result.Error e -> failtest e
+                | Result.Ok p ->
+                    Expect.equal p (Map [ "fid", Map.ofList inception; "w1", Map.empty ]) "fid's protocol, w1 self-describing"
+                    let md = protocolsToMarkdown p
+                    Expect.stringContains md "- `fid`: backbone = inception-v3-fid; generated_n = 5000; reference = cifar10/train; weights_sha256 = 6726825d\n" "fields listed"
+                    Expect.stringContains md "- `w1`: no protocol recorded" "toy score"
+                // A finished run without protocol.json beside one with it: the unknown protocol is a different one.
+                let old = row "old" [] 3 "finished" [ "fid", 3.0 ]
+                match protocols (old :: rows) with
+                | Result.Ok _ -> failtest "a score without protocol accepted beside one with a protocol"
+                | Result.Error e -> Expect.stringContains e "run 'old' has backbone = (absent)" "absent protocol named"
+            }
+
+            test "scores sharing a protocol share one line" {
+                let md = protocolsToMarkdown (Map [ "fid", Map.ofList inception; "is", Map.ofList inception; "w1", Map.empty ])
+                Expect.equal (md.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length) 2 "two lines"
+                Expect.stringContains md "- `fid`, `is`: backbone" "grouped"
+            }
+
+            test "protocol.json is read into the row; a malformed one names the file" {
+                inTempDir (fun dir ->
+                    let run = writeRun dir "r" [ "dataset", "d" ] 0 "finished" [ "fid", 1.0 ] [ "fid", inception ]
+                    let r = RunDirectory.tryRead [ "dataset" ] run |> Option.get
+                    Expect.equal r.Protocols (Map [ "fid", Map.ofList inception ]) "read back"
+                    File.WriteAllText(Path.Combine(run, RunFiles.Protocol), """{ "fid": "inception" }""")
+                    throwsWith<InvalidDataException> "protocol.json: score 'fid' maps to a String" (fun () -> RunDirectory.tryRead [ "dataset" ] run |> ignore))
+            }
+        ]
+
+        testList "pivots" [
+            test "architecture × method: mean ± std over finished seeds, diverged counted, missing combination absent" {
+                let frame = pivot "is" "architecture" "method" pivotRows
+                Expect.sequenceEqual frame.RowKeys [ "a1"; "a2" ] "rows in order of appearance"
+                Expect.sequenceEqual frame.ColumnKeys [ "wgan-gp"; "clip"; "dcgan" ] "columns in order of appearance"
+                for a, ai in [ "a1", 1.0; "a2", 2.0 ] do
+                    let c = cellOf frame a "wgan-gp" |> Option.get
+                    close 1e-12 (10.0 * ai + 2.0) c.Mean $"{a}/wgan-gp mean"
+                    close 1e-12 1.0 c.Std $"{a}/wgan-gp std"
+                    Expect.equal (c.Runs, c.Finished, c.Diverged) (3, 3, 0) "counts"
+                let partial = cellOf frame "a2" "clip" |> Option.get
+                close 1e-12 22.5 partial.Mean "mean of seeds 0 and 1 only"
+                close 1e-12 (sqrt 0.5) partial.Std "std of seeds 0 and 1 only"
+                Expect.equal (partial.Runs, partial.Finished, partial.Diverged) (3, 2, 1) "one diverged"
+                let dead = cellOf frame "a1" "dcgan" |> Option.get
+                Expect.isTrue (Double.IsNaN dead.Mean) "nothing finished"
+                Expect.isNone (cellOf frame "a2" "dcgan") "no run: missing"
+            }
+
+            test "pivot Markdown: corner, one line per row, diverged shown, blank when missing" {
+                let md = pivotToMarkdown 3 "architecture" (pivot "is" "architecture" "method" pivotRows)
+                let lines = md.TrimEnd('\n').Split('\n')
+                Expect.equal lines.[0] "| architecture | wgan-gp | clip | dcgan |" "header"
+                Expect.equal lines.[1] "|---|--:|--:|--:|" "separator"
+                Expect.equal lines.[2] "| a1 | 12.0 ± 1.0 | 13.0 ± 1.0 | diverged 3/3 |" "a1"
+                Expect.equal lines.[3] "| a2 | 22.0 ± 1.0 | 22.5 ± 0.7 (diverged 1/3) |  |" "a2"
+                Expect.equal lines.Length 4 "two rows"
+            }
+
+            test "pivot cell text for runs that neither finished nor diverged" {
+                Expect.equal (pivotCellText 3 { Mean = nan; Std = nan; Runs = 2; Finished = 0; Diverged = 0 }) "not finished 2/2" "running or failed"
+                Expect.equal (pivotCellText 3 { Mean = nan; Std = nan; Runs = 2; Finished = 2; Diverged = 0 }) "–" "finished without a value"
+                Expect.equal (pivotCellText 3 { Mean = 5.0; Std = 0.0; Runs = 3; Finished = 1; Diverged = 1 }) "5.00 ± 0.00 (diverged 1/3, not finished 1/3)" "both notes"
+            }
+        ]
+
+        testList "thresholds" [
+            // Means (gan, wgan-gp): a1 (2, 6), a2 (4, 4), a3 (6, 2), a4 (8, 8); each is the mean of value ± 0.5.
+            let means = [ "a1", 2.0, 6.0; "a2", 4.0, 4.0; "a3", 6.0, 2.0; "a4", 8.0, 8.0 ]
+            let expectedCount thresholds pick = [ for t in thresholds -> means |> List.filter (fun m -> pick m > t) |> List.length ]
+
+            test "per method: architectures whose mean exceeds each minimum (strictly)" {
+                let thresholds = [ 1.0; 3.0; 4.0; 5.0; 7.0; 9.0 ]
+                let frame = thresholdCounts "is" thresholds (thresholdRowsOf means)
+                Expect.sequenceEqual frame.RowKeys thresholds "one row per threshold, in order"
+                Expect.sequenceEqual frame.ColumnKeys [ "gan"; "wgan-gp" ] "one column per method"
+                Expect.sequenceEqual (frame.GetColumn<int>("gan").Values) (expectedCount thresholds (fun (_, g, _) -> g)) "gan"
+                Expect.sequenceEqual (frame.GetColumn<int>("wgan-gp").Values) (expectedCount thresholds (fun (_, _, w) -> w)) "wgan-gp"
+                Expect.equal (frame.GetColumn<int>("gan").[4.0]) 2 "a mean equal to the minimum does not exceed it"
+            }
+
+            test "a diverged architecture exceeds nothing but counts; a running one is not counted yet" {
+                let extra =
+                    [ row "a5-gan" [ "architecture", "a5"; "method", "gan" ] 0 "diverged" [ "is", nan ]
+                      row "a5-wgan" [ "architecture", "a5"; "method", "wgan-gp" ] 0 "finished" [ "is", 5.0 ]
+                      row "a6-gan" [ "architecture", "a6"; "method", "gan" ] 0 "running" [] ]
+                let rows = thresholdRowsOf means @ extra
+                let frame = thresholdCounts "is" [ 1.0 ] rows
+                Expect.equal (frame.GetColumn<int>("gan").[1.0]) 4 "a5 diverged under gan: not above 1"
+                Expect.equal (frame.GetColumn<int>("wgan-gp").[1.0]) 5 "a5 counts for wgan-gp"
+                Expect.equal (architecturesPerMethod "is" rows) (Map [ "gan", 5; "wgan-gp", 5 ]) "a6 (running) not counted"
+                let outcomes = thresholdOutcomes "is" "gan" "wgan-gp" [ 4.5 ] rows
+                Expect.equal [ for c in outcomes.ColumnKeys -> outcomes.GetColumn<int>(c).[4.5] ] [ 1; 2; 1; 1 ] "only gan a3; only wgan-gp a1, a5; both a4; neither a2"
+            }
+
+            test "outcomes: only first, only second, both, neither, summing to the paired architectures" {
+                let thresholds = [ 1.0; 3.0; 5.0; 7.0; 9.0 ]
+                let frame = thresholdOutcomes "is" "gan" "wgan-gp" thresholds (thresholdRowsOf means)
+                Expect.sequenceEqual frame.ColumnKeys [ "only gan"; "only wgan-gp"; "both"; "neither" ] "columns"
+                for t in thresholds do
+                    let at c = frame.GetColumn<int>(c).[t]
+                    let expect pick = means |> List.filter pick |> List.length
+                    Expect.equal (at "only gan") (expect (fun (_, g, w) -> g > t && not (w > t))) $"only gan at {t}"
+                    Expect.equal (at "only wgan-gp") (expect (fun (_, g, w) -> w > t && not (g > t))) $"only wgan-gp at {t}"
+                    Expect.equal (at "both") (expect (fun (_, g, w) -> g > t && w > t)) $"both at {t}"
+                    Expect.equal (at "only gan" + at "only wgan-gp" + at "both" + at "neither") means.Length $"sum at {t}"
+                let md = thresholdsToMarkdown "is" Map.empty frame
+                Expect.stringContains md "| min is | only gan | only wgan-gp | both | neither |\n" "header"
+                Expect.stringContains md "| 5.0 | 1 | 1 | 1 | 1 |\n" "row 5.0: a3 / a1 / a4 / a2"
+            }
+
+            test "counts Markdown names the denominators" {
+                let rows = thresholdRowsOf means
+                let md = thresholdsToMarkdown "is" (architecturesPerMethod "is" rows) (thresholdCounts "is" [ 3.0 ] rows)
+                Expect.stringContains md "| min is | gan (of 4) | wgan-gp (of 4) |\n|--:|--:|--:|\n| 3.0 | 3 | 3 |\n" "table"
+            }
+        ]
+
+        testList "paper numbers" [
+            test "every record names its source, table and score" {
+                for p in PaperNumbers.numbers do
+                    for field, value in [ "Source", p.Source; "Table", p.Table; "Score", p.Score; "Dataset", p.Dataset; "Method", p.Method; "Protocol", p.Protocol ] do
+                        Expect.isFalse (String.IsNullOrWhiteSpace value) $"{p.Model}: {field}"
+                    Expect.isTrue (Double.IsFinite p.Value) $"{p.Model}: value"
+                for t in PaperNumbers.thresholdRows do
+                    Expect.isFalse (String.IsNullOrWhiteSpace t.Source) $"threshold {t.Threshold}: source"
+            }
+
+            test "Tables 2/5: 200 architectures per threshold, Table 2 is the rows 1, 3, 5, 7, 9" {
+                Expect.sequenceEqual (PaperNumbers.thresholdRows |> List.map _.Threshold) PaperNumbers.table5Thresholds "Table 5's thresholds"
+                for t in PaperNumbers.thresholdRows do
+                    Expect.equal t.Of 200 $"row {t.Threshold} sums to the 200 sampled architectures"
+                let table2 = PaperNumbers.thresholdRows |> List.filter (fun t -> t.Table.Contains "Table 2")
+                Expect.sequenceEqual (table2 |> List.map _.Threshold) PaperNumbers.table2Thresholds "Table 2's rows"
+                // Per method, a higher minimum can only be exceeded by fewer architectures.
+                for a, b in List.pairwise PaperNumbers.thresholdRows do
+                    Expect.isLessThanOrEqual b.FirstCount a.FirstCount $"gan counts fall from {a.Threshold} to {b.Threshold}"
+                    Expect.isLessThanOrEqual b.SecondCount a.SecondCount $"wgan-gp counts fall from {a.Threshold} to {b.Threshold}"
+            }
+
+            test "comparison joins by dataset, method, score and architecture; unknown keys do not appear" {
+                let published: PaperNumbers.PaperNumber list =
+                    [ { Table = "Table 9"; Source = "test source A"; Dataset = "d"; Model = "M"; Method = "m"; Architecture = Some "a1"
+                        Score = "is"; Value = 7.5; Std = Some 0.25; Protocol = "protocol A" }
+                      { Table = "Table 9"; Source = "test source B"; Dataset = "d"; Model = "M any"; Method = "m"; Architecture = None
+                        Score = "is"; Value = 6.0; Std = None; Protocol = "protocol B" }
+                      { Table = "Table 9"; Source = "never joins"; Dataset = "d"; Model = "X"; Method = "other"; Architecture = None
+                        Score = "is"; Value = 1.0; Std = None; Protocol = "p" }
+                      { Table = "Table 9"; Source = "no such score"; Dataset = "d"; Model = "M"; Method = "m"; Architecture = None
+                        Score = "fid"; Value = 1.0; Std = None; Protocol = "p" } ]
+                let rows =
+                    [ for a in [ "a1"; "a2" ] do
+                          for seed, v in [ 0, 7.0; 1, 8.0 ] -> row $"{a}-{seed}" [ "dataset", "d"; "architecture", a; "method", "m" ] seed "finished" [ "is", v ] ]
+                let md = PaperNumbers.comparisonWith published 3 (summarize Runner.keyColumns rows)
+                let lines = md.TrimEnd('\n').Split('\n')
+                Expect.equal lines.[0] "| dataset | architecture | method | score | ours | paper | source | paper's protocol |" "header"
+                Expect.equal lines.Length 5 "header, rule, a1 × 2 numbers, a2 × 1 (architecture-free) number"
+                Expect.contains lines "| d | a1 | m | is | 7.50 ± 0.71 (n = 2) | 7.5 ± 0.25 | M: test source A | protocol A |" "a1 joined to A"
+                Expect.contains lines "| d | a2 | m | is | 7.50 ± 0.71 (n = 2) | 6 | M any: test source B | protocol B |" "a2 joined to B"
+                Expect.isFalse (md.Contains "never joins" || md.Contains "no such score") "unmatched numbers absent"
+                Expect.equal (PaperNumbers.comparisonWith published 3 (summarize Runner.keyColumns [ row "z" [ "dataset", "e"; "method", "m" ] 0 "finished" [ "is", 1.0 ] ])) "" "nothing joins: empty"
+            }
+
+            test "Table 3 joins our unsupervised ResNet run with the paper's 7.86 and the prior-art anchors" {
+                let rows =
+                    [ for seed, v in [ 0, 7.5; 1, 7.7 ] ->
+                          row $"r{seed}" [ "dataset", "cifar10-dequantized"; "architecture", "cifar-resnet"; "method", "wgan-gp-resnet" ] seed "finished" [ "is", v ] ]
+                let md = PaperNumbers.comparison 3 (summarize Runner.keyColumns rows)
+                Expect.stringContains md "| 7.86 ± 0.07 | WGAN-GP ResNet, unsupervised: arXiv 1704.00028v3, Table 3 |" "paper row"
+                Expect.stringContains md "mimicry" "prior-art anchor"
+                Expect.isFalse (md.Contains "8.42") "the supervised number needs the AC architecture and method"
+            }
+
+            test "per-method counts: the paper's count beside gan and wgan-gp only" {
+                let rows =
+                    thresholdRowsOf [ "a1", 2.0, 6.0; "a2", 4.0, 4.0 ]
+                    @ [ row "a1-clip" [ "architecture", "a1"; "method", "clip" ] 0 "finished" [ "is", 9.5 ] ]
+                let md = PaperNumbers.methodCounts "is" rows
+                Expect.stringContains md "| min is | gan, ours (of 2) | gan, paper (of 200) | wgan-gp, ours (of 2) | wgan-gp, paper (of 200) | clip, ours (of 1) |\n" "header"
+                Expect.stringContains md "| 5.0 | 0 | 42 | 1 | 189 | 1 |\n" "row 5.0: ours, the paper's 0 + 42 and 147 + 42"
+                Expect.equal (md.TrimEnd('\n').Split('\n').Length) (2 + PaperNumbers.table5Thresholds.Length) "one row per threshold of Table 5"
+                Expect.equal (PaperNumbers.methodCounts "fid" rows) "" "no published thresholds for fid"
+            }
+
+            test "threshold comparison: ours beside the paper's counts for gan and wgan-gp" {
+                let md = PaperNumbers.thresholdComparison "is" (thresholdRowsOf [ "a1", 2.0, 6.0; "a2", 4.0, 4.0; "a3", 6.0, 2.0; "a4", 8.0, 8.0 ])
+                Expect.stringContains md "| min is | only gan, ours (of 4) |" "header"
+                Expect.stringContains md "| 3.0 | 1 | 1 | 2 | 0 | 1 | 88 | 110 | 1 | arXiv 1704.00028v3, Table 2 (and Table 5) |" "row 3.0"
+                Expect.equal (PaperNumbers.thresholdComparison "is" pivotRows) "" "other methods: nothing"
+            }
+        ]
+
+        testList "curves" [
+            let evaluations (rows: string list) = String.concat "" [ yield RunFiles.EvaluationsHeader + "\n"; for r in rows -> r + "\n" ]
+            let log (rows: string list) = String.concat "" [ yield RunFiles.LogHeader + "\n"; for r in rows -> r + "\n" ]
+
+            test "Figure 3 and 5a: one PNG per score and axis, and the negative critic loss, from two run directories" {
+                inTempDir (fun dir ->
+                    let runs =
+                        [ for m, seed in [ "wgan-gp", 0; "clip", 1 ] ->
+                              let id = $"cifar-{m}-{seed}"
+                              let run = writeRun dir id [ "dataset", "cifar10"; "architecture", "cifar-dcgan"; "method", m ] seed "finished" [ "is", 5.0 ] []
+                              File.WriteAllText(Path.Combine(run, RunFiles.Evaluations),
+                                  evaluations [ for k in 1..4 do
+                                                    yield $"{1000 * k},{12.5 * float k},is,{1.0 + float k}"
+                                                    yield $"{1000 * k},{12.5 * float k},fid,{100.0 / float k}" ])
+                              File.WriteAllText(Path.Combine(run, RunFiles.Log),
+                                  log [ for i in 0..9 -> $"{i * 100},{-1.0 / float (i + 1)},0.5,0.01,0.2,1.0,{float i}" ])
+                              id ]
+                    let rows = RunDirectory.readAll Runner.keyColumns dir
+                    Expect.equal (rows |> List.map _.Id |> List.sort) (List.sort runs) "both runs read"
+                    let written = Curves.write dir rows
+                    let expected = [ for s in [ "fid"; "is" ] do for x in [ "iterations"; "seconds" ] -> $"curve-{s}-{x}.png" ] @ [ "critic-negative-loss.png" ]
+                    Expect.equal (written |> List.map Path.GetFileName) expected "files written, scores alphabetical"
+                    for f in expected do expectPng (Path.Combine(dir, f)))
+            }
+
+            test "readers: values parsed, critic loss negated, NaN kept, an unterminated last line skipped" {
+                inTempDir (fun dir ->
+                    let e = Path.Combine(dir, "evaluations.csv")
+                    File.WriteAllText(e, evaluations [ "100,1.5,is,2.25"; "200,3.000,is,NaN"; "200,3.000,kid," ] + "300,4.5,is,7")
+                    Expect.equal (Curves.readEvaluations e |> List.map (fun x -> x.Iteration, x.Seconds, x.Score)) [ 100, 1.5, "is"; 200, 3.0, "is"; 200, 3.0, "kid" ] "three complete rows"
+                    Expect.equal (Curves.readEvaluations e |> List.map _.Value |> List.head) 2.25 "value"
+                    Expect.isTrue (Curves.readEvaluations e |> List.skip 1 |> List.forall (fun x -> Double.IsNaN x.Value)) "NaN and empty are NaN"
+                    let l = Path.Combine(dir, "log.csv")
+                    File.WriteAllText(l, log [ "0,0.25,0,0,0,0,0.1"; "5,,0,0,0,0,0.2" ])
+                    let points = Curves.readNegativeCriticLoss l
+                    Expect.equal (points |> List.map fst) [ 0; 5 ] "iterations"
+                    Expect.equal (List.head points |> snd) -0.25 "negated"
+                    Expect.isTrue (Double.IsNaN(snd points.[1])) "empty loss is NaN")
+            }
+
+            test "a malformed row is reported with its file and line" {
+                inTempDir (fun dir ->
+                    let e = Path.Combine(dir, "evaluations.csv")
+                    File.WriteAllText(e, evaluations [ "100,1.5,is,2.25"; "200,3.0,is" ])
+                    throwsWith<InvalidDataException> $"{e}:3: '200,3.0,is' has 3 fields" (fun () -> Curves.readEvaluations e |> ignore)
+                    File.WriteAllText(e, evaluations [ "100,1.5,is,abc" ])
+                    throwsWith<InvalidDataException> $"{e}:2: value 'abc' is not a number" (fun () -> Curves.readEvaluations e |> ignore)
+                    File.WriteAllText(e, "it,sec,score,value\n")
+                    throwsWith<InvalidDataException> $"{e}:1: header" (fun () -> Curves.readEvaluations e |> ignore)
+                    let l = Path.Combine(dir, "log.csv")
+                    File.WriteAllText(l, log [ "0,0.25,0,0,0,0,0.1"; "x,0.5,0,0,0,0,0.2" ])
+                    throwsWith<InvalidDataException> $"{l}:3: iteration 'x' is not an integer" (fun () -> Curves.readNegativeCriticLoss l |> ignore))
+            }
+
+            test "no evaluations and no log: no figure" {
+                inTempDir (fun dir ->
+                    writeRun dir "r" [ "dataset", "d" ] 0 "finished" [] [] |> ignore
+                    Expect.isEmpty (Curves.write dir (RunDirectory.readAll Runner.keyColumns dir)) "nothing written"
+                    Expect.isEmpty (Directory.GetFiles(dir, "*.png")) "no PNG")
+            }
+
+            test "legend labels: architecture/method/seed, with the dataset when several" {
+                let r d a m s = row "x" [ "dataset", d; "architecture", a; "method", m ] s "finished" []
+                Expect.equal (Curves.labels [ r "d" "a" "m" 0; r "d" "a" "n" 1 ]) [ "a/m/s0"; "a/n/s1" ] "one dataset"
+                Expect.equal (Curves.labels [ r "d" "a" "m" 0; r "e" "a" "m" 0 ]) [ "d/a/m/s0"; "e/a/m/s0" ] "two datasets"
+            }
+        ]
+
+        testList "runner" [
+            test "table writes the protocols, pivots, threshold counts, the comparison and the curves" {
+                inTempDir (fun dir ->
+                    for a, offset in [ "arch-a", 0.0; "arch-b", 4.0 ] do
+                        for m, bonus in [ "gan", 0.0; "wgan-gp", 1.0 ] do
+                            for seed in 0..1 do
+                                let id = $"{a}-{m}-{seed}"
+                                let run =
+                                    writeRun dir id [ "dataset", "imagenet32"; "architecture", a; "method", m ] seed "finished"
+                                        [ "is", 2.0 + offset + bonus + float seed; "fid", 50.0 ] [ "is", inception; "fid", inception ]
+                                File.WriteAllText(Path.Combine(run, RunFiles.Evaluations), $"{RunFiles.EvaluationsHeader}\n100,2.0,is,1.5\n200,4.0,is,2.5\n")
+                    match Runner.table dir "wgangp table" [] with
+                    | Result.Error e -> failtest e
+                    | Result.Ok markdown ->
+                        Expect.stringContains markdown "| imagenet32 | arch-b | wgan-gp |" "summary rows"
+                        let summary = File.ReadAllText(Path.Combine(dir, "summary.md"))
+                        Expect.stringContains summary "## Protocols\n\n- `fid`, `is`: backbone = inception-v3-fid;" "protocol section, once for both scores"
+                        Expect.isLessThan (summary.IndexOf "## Protocols") (summary.IndexOf "| dataset |") "protocols before the table"
+                        let pivotIs = File.ReadAllText(Path.Combine(dir, "pivot-is.md"))
+                        Expect.stringContains pivotIs "## is on imagenet32\n\n| architecture | gan | wgan-gp |" "pivot header"
+                        Expect.stringContains pivotIs "| arch-b | 6.50 ± 0.71 | 7.50 ± 0.71 |" "pivot row"
+                        Expect.isTrue (File.Exists(Path.Combine(dir, "pivot-fid.md"))) "one pivot per score"
+                        let thresholds = File.ReadAllText(Path.Combine(dir, "thresholds-is.md"))
+                        Expect.stringContains thresholds "| min is | gan, ours (of 2) | gan, paper (of 200) | wgan-gp, ours (of 2) | wgan-gp, paper (of 200) |" "per-method counts"
+                        Expect.stringContains thresholds "| 3.0 | 1 | 111 | 2 | 198 |" "means 2.5, 6.5 (gan) and 3.5, 7.5 (wgan-gp): 1 and 2 above 3; the paper's 1 + 110 and 88 + 110"
+                        Expect.stringContains thresholds "| 3.0 | 0 | 1 | 1 | 0 | 1 | 88 | 110 | 1 |" "per architecture, beside the paper's Table 2"
+                        Expect.isFalse (File.Exists(Path.Combine(dir, "thresholds-fid.md"))) "the paper counts thresholds of IS only"
+                        for f in [ "curve-is-iterations.png"; "curve-is-seconds.png" ] do expectPng (Path.Combine(dir, f))
+                        Expect.isFalse (File.Exists(Path.Combine(dir, "critic-negative-loss.png"))) "no log.csv: no loss figure")
+            }
+
+            test "a malformed evaluations.csv fails the command after the tables, naming file and line" {
+                inTempDir (fun dir ->
+                    let run = writeRun dir "r" [ "dataset", "d"; "architecture", "a"; "method", "m" ] 0 "finished" [ "w1", 0.5 ] []
+                    File.WriteAllText(Path.Combine(run, RunFiles.Evaluations), $"{RunFiles.EvaluationsHeader}\n100,1.0,w1\n")
+                    match Runner.table dir "wgangp table" [] with
+                    | Result.Ok _ -> failtest "accepted"
+                    | Result.Error e ->
+                        Expect.stringContains e "evaluations.csv:2:" "file and line"
+                        Expect.isTrue (File.Exists(Path.Combine(dir, "summary.md"))) "tables written first")
+            }
+        ]
+    ]

@@ -24,7 +24,9 @@ type Options =
       /// Threads decoding images ahead of the trainer (folders, LMDB).
       DecodeThreads: int
       /// The command line, written beside the results.
-      Command: string }
+      Command: string
+      /// Write summary.csv/summary.md after the cells; off for Slurm tasks, which run concurrently.
+      Table: bool }
 
 /// Columns that group the summary table: one row per dataset × architecture × method, mean ± std over seeds.
 let keyColumns = [ "dataset"; "architecture"; "method" ]
@@ -121,7 +123,16 @@ let table (dir: string) (command: string) (order: string list) =
     if rows.IsEmpty then Error $"{dir}: no run directories (folders with settings.json) found"
     else
         let frame = Tables.summarize keyColumns rows
-        Tables.writeCsv (Path.Combine(dir, "summary.csv")) frame
+        // Written beside the target and renamed over it, so a reader never sees half a table.
+        let replace (name: string) (write: string -> unit) =
+            let target = Path.Combine(dir, name)
+            let temporary = $"{target}.{Guid.NewGuid():N}.tmp"
+            try
+                write temporary
+                File.Move(temporary, target, true)
+            finally
+                if File.Exists temporary then File.Delete temporary
+        replace "summary.csv" (fun path -> Tables.writeCsv path frame)
         let markdown = Tables.toMarkdown 3 frame
         let today = DateTime.UtcNow.ToString "yyyy-MM-dd"
         let name = Path.GetFileName(Path.GetFullPath(dir).TrimEnd('/'))
@@ -131,7 +142,7 @@ let table (dir: string) (command: string) (order: string list) =
               $"Produced by `{command}` on {today} from {rows.Length} run directories;"
               "mean ± sample std over seeds (finished runs only). Each run's budget and settings are in its settings.json."
               "" ]
-        File.WriteAllText(Path.Combine(dir, "summary.md"), String.Join("\n", header) + "\n" + markdown)
+        replace "summary.md" (fun path -> File.WriteAllText(path, String.Join("\n", header) + "\n" + markdown))
         Ok markdown
 
 let private runChosen (options: Options) (experiment: Experiment) (cells: Cell list) (chosen: Cell list) =
@@ -146,10 +157,12 @@ let private runChosen (options: Options) (experiment: Experiment) (cells: Cell l
                 Figures.criticSurfaces dir options.Command (Cells.iterations options.Budget spec.Iterations spec.PaperIterations) spec
             | Figure1bc spec ->
                 Figures.deepCriticGradients dir options.Command (Cells.iterations options.Budget spec.Iterations spec.PaperIterations) spec
-    match table dir options.Command (cells |> List.map Cells.id) with
-    | Ok markdown -> printfn $"\n{markdown}"; Ok()
-    | Error e when chosen.IsEmpty -> printfn $"{e}"; Ok()
-    | Error e -> Error [ e ]
+    if not options.Table then Ok()
+    else
+        match table dir options.Command (cells |> List.map Cells.id) with
+        | Ok markdown -> printfn $"\n{markdown}"; Ok()
+        | Error e when chosen.IsEmpty -> printfn $"{e}"; Ok()
+        | Error e -> Error [ e ]
 
 /// Runs the selected cells that are not done yet, then the figures, then the table. Stops before training when a
 /// selected cell's data is not where it will be looked for.

@@ -26,6 +26,7 @@ let all =
         BehaviourTests.tests
         ResNetTests.tests
         ArchitectureTests.tests
+        SlurmTests.tests
     ]
 
 [<EntryPoint>]

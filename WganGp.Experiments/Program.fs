@@ -30,7 +30,7 @@ type SubmitArgs =
             | Partition _ -> "Slurm partition (default: the cluster's default partition)"
             | Gres _ -> "generic resources per task, e.g. gpu:1 (use with --device cuda)"
             | Time _ -> "time limit per task, e.g. 2-00:00:00"
-            | Cpus_Per_Task _ -> "CPUs per task (pair with --threads)"
+            | Cpus_Per_Task _ -> "CPUs per task; also the tasks' --threads unless that is given"
             | Results _ -> "results root on a filesystem every node sees (default: results)"
             | Scale _ -> "iteration scale, as for run"
             | Paper -> "paper budgets, as for run"

@@ -108,15 +108,15 @@ let jobScript (experiment: string) (resources: Resources) (folder: string) (coun
           "" ]
     )
 
-/// The selected cells that are neither finished nor diverged, in grid order.
-let pending (options: Runner.Options) (experiment: Experiment) : Result<Cell list, string list> =
+/// The selected cells, and those of them that are neither finished nor diverged, in grid order.
+let pending (options: Runner.Options) (experiment: Experiment) : Result<Cell list * Cell list, string list> =
     Cells.ofExperiment options.Budget experiment
     |> Result.bind (fun cells ->
         let chosen = cells |> List.filter (Runner.selected options)
         match Datasets.missing options.DataPaths (chosen |> List.map (fun c -> c.Dataset)) with
         | [] ->
             let dir = Runner.experimentDir options experiment
-            Ok(chosen |> List.filter (fun c -> not (RunDirectory.isDone (Path.Combine(dir, Cells.id c)))))
+            Ok(chosen, chosen |> List.filter (fun c -> not (RunDirectory.isDone (Path.Combine(dir, Cells.id c)))))
         | missing -> Error missing)
 
 /// sbatch on the PATH, if any.
@@ -163,9 +163,10 @@ let private sbatch (sbatchExe: string) (prepared: Prepared) =
 let submit (options: Runner.Options) (request: Request) (experiment: Experiment) : Result<string list, string list> =
     match pending options experiment with
     | Error e -> Error e
-    | Ok [] ->
-        Ok [ $"{experiment.Name}: every selected cell is finished or diverged; nothing to submit (see `wgangp plan`)" ]
-    | Ok cells ->
+    | Ok([], _) -> Error [ $"{experiment.Name}: no cell id contains any of {String.Join(' ', options.Select)} (see `wgangp plan`)" ]
+    | Ok(chosen, []) ->
+        Ok [ $"{experiment.Name}: all {chosen.Length} selected cells are finished or diverged; nothing to submit (see `wgangp plan`)" ]
+    | Ok(_, cells) ->
         let table = $"when they finish: wgangp table {quote (Path.GetFullPath(Runner.experimentDir options experiment))}"
         match request.DryRun, sbatchPath () with
         | false, None -> Error [ "sbatch not found on the PATH: submit from a Slurm login node (Debian: apt-get install slurm-client), or pass --dry-run to only write the job" ]

@@ -211,7 +211,10 @@ let tests =
                 Expect.equal (File.ReadAllLines(Path.Combine(newest, "cells.txt")) |> List.ofArray) [ ids.[2] ] "only the unfinished cell"
                 let selectedDone = dryRun { options root with Select = [ "-s0-"; "-s1-" ] }
                 Expect.stringContains selectedDone "nothing to submit" "selected cells all done"
-                Expect.equal (slurmFolders root).Length 2 "nothing written when nothing is pending")
+                Expect.equal (slurmFolders root).Length 2 "nothing written when nothing is pending"
+                match Slurm.submit { options root with Select = [ "no-such-cell" ] } request experiment with
+                | Ok out -> failtestf "submitted an empty selection: %A" out
+                | Error e -> Expect.stringContains (String.concat " " e) "no cell id contains any of no-such-cell" "unknown ids named")
         }
 
         test "without sbatch on the PATH, submit says so and writes nothing" {

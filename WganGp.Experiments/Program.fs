@@ -6,6 +6,40 @@ open Argu
 open TorchSharp
 open WganGp.Experiments.Dsl
 
+// Before RunArgs, so the later argument types' cases keep their unqualified names; these are always qualified.
+type SubmitArgs =
+    | [<MainCommand; ExactlyOnce>] Script of path: string
+    | Slurm
+    | Partition of name: string
+    | Gres of spec: string
+    | Time of limit: string
+    | Cpus_Per_Task of count: int
+    | Results of dir: string
+    | Scale of factor: float
+    | Paper
+    | Cells of id_part: string list
+    | Data of name_path: string list
+    | Threads of count: int
+    | Device of device: string
+    | Dry_Run
+    interface IArgParserTemplate with
+        member a.Usage =
+            match a with
+            | Script _ -> "experiment script (experiments/*.fsx); every task runs it with `wgangp run --cells <id>`"
+            | Slurm -> "required: submit to Slurm (sbatch) as a job array, one task per unfinished cell"
+            | Partition _ -> "Slurm partition (default: the cluster's default partition)"
+            | Gres _ -> "generic resources per task, e.g. gpu:1 (use with --device cuda)"
+            | Time _ -> "time limit per task, e.g. 2-00:00:00"
+            | Cpus_Per_Task _ -> "CPUs per task; also the tasks' --threads unless that is given"
+            | Results _ -> "results root on a filesystem every node sees (default: results)"
+            | Scale _ -> "iteration scale, as for run"
+            | Paper -> "paper budgets, as for run"
+            | Cells _ -> "submit only cells whose id contains one of these strings"
+            | Data _ -> "NAME=PATH, as for run; the path must be the same on the nodes"
+            | Threads _ -> "intra-op CPU threads per task (default: --cpus-per-task, else all cores the task sees)"
+            | Device _ -> "torch device of every task: cpu (default) or cuda"
+            | Dry_Run -> "write job.sh and cells.txt and print them, without submitting"
+
 type RunArgs =
     | [<MainCommand; ExactlyOnce>] Script of path: string
     | Cells of id_part: string list
@@ -22,6 +56,7 @@ type RunArgs =
     | Eval_Samples of count: int
     | Grid_Every of iterations: int
     | No_Tensorboard
+    | No_Table
     interface IArgParserTemplate with
         member a.Usage =
             match a with
@@ -30,6 +65,7 @@ type RunArgs =
             | Eval_Samples _ -> "samples per evaluation during training (default 1000)"
             | Grid_Every _ -> "write a sample grid from a fixed noise batch every this many iterations, image data (default: a tenth)"
             | No_Tensorboard -> "do not write TensorBoard event files"
+            | No_Table -> "do not write summary.md/summary.csv (Slurm tasks: `wgangp table` aggregates once they finish)"
             | Data _ -> "NAME=PATH: read the dataset NAME from PATH instead of its default location (cell ids do not change)"
             | Decode_Threads _ -> "threads decoding images ahead of the trainer for folders and LMDB (default 1)"
             | Script _ -> "experiment script (experiments/*.fsx) whose top-level value `experiment` is run"
@@ -212,6 +248,7 @@ type Command =
     | [<CliPrefix(CliPrefix.None)>] Score of ParseResults<ScoreArgs>
     | [<CliPrefix(CliPrefix.None)>] Plan of ParseResults<PlanArgs>
     | [<CliPrefix(CliPrefix.None)>] Table of ParseResults<TableArgs>
+    | [<CliPrefix(CliPrefix.None)>] Submit of ParseResults<SubmitArgs>
     | [<CliPrefix(CliPrefix.None)>] Data of ParseResults<InspectArgs>
     | [<CliPrefix(CliPrefix.None)>] Bench of ParseResults<BenchArgs>
     | [<CliPrefix(CliPrefix.None)>] List of ParseResults<ListArgs>
@@ -229,6 +266,7 @@ type Command =
             | Run _ -> "train the cells of an experiment script that are not done yet, make its figures, write its table"
             | Plan _ -> "list an experiment's cells with their ids and whether each is done"
             | Table _ -> "re-aggregate a results folder into summary.md and summary.csv without training"
+            | Submit _ -> "submit the unfinished cells to a Slurm cluster as a job array (`wgangp table` afterwards)"
 
 /// Evaluates a script; compile errors come back with file and line.
 let loadExperiment (path: string) =
@@ -253,7 +291,7 @@ let private command () = "wgangp " + String.Join(" ", Environment.GetCommandLine
 let private options (results: string option) budget select device figures decodeThreads : Runner.Options =
     { ResultsRoot = defaultArg results "results"; Budget = budget; Select = select; Device = device
       Figures = figures; DataPaths = Map.empty; DecodeThreads = decodeThreads; Command = command ()
-      Schedule = Runner.Schedule.defaults; Cancel = Threading.CancellationToken.None }
+      Schedule = Runner.Schedule.defaults; Cancel = Threading.CancellationToken.None; Table = true }
 
 /// Ctrl+C and SIGTERM (what Slurm sends a preempted or cancelled task) cancel the run: the current cell writes a
 /// checkpoint and the process exits, so a rerun or a requeued task resumes there.
@@ -337,7 +375,8 @@ let main argv =
                     { CheckpointEvery = r.TryGetResult Checkpoint_Every; EvaluateEvery = r.TryGetResult Eval_Every
                       EvaluationSamples = r.GetResult(Eval_Samples, defaultValue = 1000); SampleGridEvery = r.TryGetResult Grid_Every
                       TensorBoard = not (r.Contains No_Tensorboard) }
-                Cancel = cts.Token }
+                Cancel = cts.Token
+                Table = not (r.Contains No_Table) }
         try
             loadExperiment (r.GetResult RunArgs.Script)
             |> Result.bind (relocate (r.GetResult(RunArgs.Data, defaultValue = [])) opts)
@@ -369,6 +408,22 @@ let main argv =
         loadExperiment (p.GetResult PlanArgs.Script)
         |> Result.bind (relocate (p.GetResult(PlanArgs.Data, defaultValue = [])) opts)
         |> Result.bind (fun (opts', experiment) -> Runner.plan opts' experiment)
+        |> Result.map (List.iter (printfn "%s"))
+        |> report
+    | Submit s ->
+        let opts =
+            options (s.TryGetResult SubmitArgs.Results) (budget (s.TryGetResult SubmitArgs.Scale) (s.Contains SubmitArgs.Paper))
+                (s.GetResult(SubmitArgs.Cells, defaultValue = [])) "cpu" false 1
+        let request: Slurm.Request =
+            { Script = s.GetResult SubmitArgs.Script; Data = s.GetResult(SubmitArgs.Data, defaultValue = [])
+              Threads = s.TryGetResult SubmitArgs.Threads; Device = s.TryGetResult SubmitArgs.Device; DryRun = s.Contains SubmitArgs.Dry_Run
+              Resources =
+                { Partition = s.TryGetResult SubmitArgs.Partition; Gres = s.TryGetResult SubmitArgs.Gres
+                  Time = s.TryGetResult SubmitArgs.Time; CpusPerTask = s.TryGetResult SubmitArgs.Cpus_Per_Task } }
+        (if s.Contains SubmitArgs.Slurm then loadExperiment request.Script
+         else Error [ "say where to submit: --slurm (the only scheduler supported)" ])
+        |> Result.bind (relocate request.Data opts)
+        |> Result.bind (fun (opts', experiment) -> Slurm.submit opts' request experiment)
         |> Result.map (List.iter (printfn "%s"))
         |> report
     | Data d ->

@@ -49,7 +49,9 @@ type Options =
       Command: string
       Schedule: Schedule
       /// Cancelled by Ctrl+C or SIGTERM (Slurm preemption): the current cell checkpoints and the grid stops.
-      Cancel: Threading.CancellationToken }
+      Cancel: Threading.CancellationToken
+      /// Write summary.csv/summary.md after the cells; off for Slurm tasks, which run concurrently.
+      Table: bool }
 
 /// Columns that group the summary table: one row per dataset × architecture × method, mean ± std over seeds.
 let keyColumns = [ "dataset"; "architecture"; "method" ]
@@ -205,7 +207,16 @@ let table (dir: string) (command: string) (order: string list) =
     else
         let protocols = protocols |> Result.defaultValue Map.empty
         let frame = Tables.summarize keyColumns rows
-        Tables.writeCsv (Path.Combine(dir, "summary.csv")) frame
+        // Written beside the target and renamed over it, so a reader never sees half a table.
+        let replace (name: string) (write: string -> unit) =
+            let target = Path.Combine(dir, name)
+            let temporary = $"{target}.{Guid.NewGuid():N}.tmp"
+            try
+                write temporary
+                File.Move(temporary, target, true)
+            finally
+                if File.Exists temporary then File.Delete temporary
+        replace "summary.csv" (fun path -> Tables.writeCsv path frame)
         let markdown = Tables.toMarkdown 3 frame
         let today = DateTime.UtcNow.ToString "yyyy-MM-dd"
         let name = Path.GetFileName(Path.GetFullPath(dir).TrimEnd('/'))
@@ -223,8 +234,8 @@ let table (dir: string) (command: string) (order: string list) =
             match PaperNumbers.comparison 3 frame with
             | "" -> ""
             | c -> "\n## Against the published numbers\n\n" + c
-        File.WriteAllText(Path.Combine(dir, "summary.md"), String.Join("\n", header) + "\n" + markdown + published)
-        let write name (text: string) = File.WriteAllText(Path.Combine(dir, name), text)
+        let write name (text: string) = AtomicFile.WriteText(Path.Combine(dir, name), text)
+        write "summary.md" (String.Join("\n", header) + "\n" + markdown + published)
         let key k (r: Tables.RunRow) = r.Keys |> Map.tryFind k |> Option.defaultValue "-"
         let count k = rows |> List.map (key k) |> List.distinct |> List.length
         let byDataset = rows |> List.groupBy (key "dataset")
@@ -263,10 +274,12 @@ let private runChosen (options: Options) (experiment: Experiment) (cells: Cell l
                 Figures.criticSurfaces dir options.Command (Cells.iterations options.Budget spec.Iterations spec.PaperIterations) spec
             | Figure1bc spec ->
                 Figures.deepCriticGradients dir options.Command (Cells.iterations options.Budget spec.Iterations spec.PaperIterations) spec
-    match table dir options.Command (cells |> List.map Cells.id) with
-    | Ok markdown -> printfn $"\n{markdown}"; Ok()
-    | Error e when chosen.IsEmpty -> printfn $"{e}"; Ok()
-    | Error e -> Error [ e ]
+    if not options.Table then Ok()
+    else
+        match table dir options.Command (cells |> List.map Cells.id) with
+        | Ok markdown -> printfn $"\n{markdown}"; Ok()
+        | Error e when chosen.IsEmpty -> printfn $"{e}"; Ok()
+        | Error e -> Error [ e ]
 
 /// Runs the selected cells that are not done yet, then the figures, then the table. Stops before training when a
 /// selected cell's data is not where it will be looked for.

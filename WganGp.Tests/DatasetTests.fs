@@ -36,7 +36,7 @@ let private grid data =
 let private options dir paths : Runner.Options =
     { ResultsRoot = dir; Budget = Cells.Scaled 1.0; Select = []; Device = "cpu"; Figures = false
       DataPaths = paths; DecodeThreads = 1; Command = "test"
-      Schedule = Runner.Schedule.defaults; Cancel = System.Threading.CancellationToken.None }
+      Schedule = Runner.Schedule.defaults; Cancel = System.Threading.CancellationToken.None; Table = true }
 
 let private statusOf (dir: string) =
     let run = Directory.GetDirectories dir |> Array.exactlyOne

@@ -22,7 +22,7 @@ let private cells budget g = Cells.expand "exp" budget g
 let private options dir : Runner.Options =
     { ResultsRoot = dir; Budget = Cells.Scaled 1.0; Select = []; Device = "cpu"; Figures = false
       DataPaths = Map.empty; DecodeThreads = 1; Command = "test"
-      Schedule = Runner.Schedule.defaults; Cancel = System.Threading.CancellationToken.None }
+      Schedule = Runner.Schedule.defaults; Cancel = System.Threading.CancellationToken.None; Table = true }
 
 /// Writes a run directory as the trainer would, with given scores and status.
 let private fakeRun (root: string) id dataset methodName seed status (scores: (string * float) list) =

@@ -33,6 +33,7 @@ let all =
         InceptionTests.tests
         ClassifierTests.tests
         ClassifierTests.ngramTests
+        SlurmTests.tests
     ]
 
 [<EntryPoint>]

@@ -150,7 +150,7 @@ let tests =
                 let options: Runner.Options =
                     { ResultsRoot = dir; Budget = Cells.Scaled 1.0; Select = [ "no-such-cell" ]; Device = "cpu"; Figures = false
                       DataPaths = Map.empty; DecodeThreads = 1; Command = "test"; Schedule = Runner.Schedule.defaults
-                      Cancel = Threading.CancellationToken.None }
+                      Cancel = Threading.CancellationToken.None; Table = true }
                 match Runner.run options experiment with
                 | Error [ e ] -> Expect.stringContains e "--cells no-such-cell: no cell id of mini contains it" "named"
                 | other -> failtestf "expected one error, got %A" other

@@ -1,0 +1,189 @@
+/// Scale-out on Slurm: a job array with one task per unfinished cell, each task running this same wgangp as
+/// `wgangp run <script> --cells <id>`, so a task takes exactly the code path of a local run (and a requeued task
+/// finds its run directory as a rerun would).
+module WganGp.Experiments.Slurm
+
+open System
+open System.Diagnostics
+open System.Globalization
+open System.IO
+open WganGp.Experiments.Dsl
+
+/// What every task asks Slurm for beyond the array itself; None leaves the cluster's default.
+type Resources =
+    { Partition: string option
+      /// e.g. gpu:1
+      Gres: string option
+      /// Slurm's time formats, e.g. 2-00:00:00
+      Time: string option
+      CpusPerTask: int option }
+
+/// A submission: the grid selection is in Runner.Options; this is what a task needs to run it the same way.
+type Request =
+    { Script: string
+      /// `--data NAME=PATH` as given (paths are made absolute for the tasks).
+      Data: string list
+      Threads: int option
+      Device: string option
+      Resources: Resources
+      /// Write job.sh and cells.txt and show them, but do not call sbatch.
+      DryRun: bool }
+
+/// The files of one submission.
+type Prepared = { Folder: string; CellsFile: string; JobScript: string; Cells: string list }
+
+/// A word for bash: as it is when it is plainly safe, else single-quoted.
+let quote (s: string) =
+    let plain c = Char.IsAsciiLetterOrDigit c || "-_./=:+,@%".Contains(c: char)
+    if s <> "" && Seq.forall plain s then s else "'" + s.Replace("'", "'\"'\"'") + "'"
+
+/// The command that starts this same wgangp: its apphost, or `<dotnet host> <wgangp.dll>` when the process is the
+/// dotnet host (`dotnet wgangp.dll`) or another program that loaded wgangp.dll.
+let self () : string list =
+    let dll = typeof<Resources>.Assembly.Location
+    let name (p: string) = Path.GetFileNameWithoutExtension p |> nonNull
+    match Environment.ProcessPath with
+    | null -> [ "dotnet"; dll ]
+    | host when name host = "dotnet" -> [ host; dll ]
+    | apphost when name apphost = name dll -> [ apphost ]
+    | _ -> [ "dotnet"; dll ]
+
+/// The arguments of `wgangp run` that every task gets, before its `--cells <id>`: the same script, results, budget,
+/// data, device and threads (--cpus-per-task when --threads is not given) as the submission, no figures (they are not cells) and no table (concurrent tasks would race on
+/// summary.md; `wgangp table` aggregates once they finish).
+let taskArguments (options: Runner.Options) (request: Request) : string list =
+    [ "run"
+      Path.GetFullPath request.Script
+      "--results"
+      Path.GetFullPath options.ResultsRoot
+      match options.Budget with
+      | Cells.PaperBudget -> "--paper"
+      | Cells.Scaled factor ->
+          "--scale"
+          factor.ToString("R", CultureInfo.InvariantCulture)
+      if not request.Data.IsEmpty then
+          "--data"
+          for pair in request.Data do
+              match pair.IndexOf '=' with
+              | i when i > 0 -> pair.Substring(0, i + 1) + Path.GetFullPath(pair.Substring(i + 1))
+              | _ -> pair
+      // Without --threads a task uses every core it can see: --cpus-per-task when given, since a cluster that binds
+      // no tasks to cores would otherwise let each task oversubscribe the whole node.
+      match request.Threads |> Option.orElse request.Resources.CpusPerTask with
+      | Some n -> yield! [ "--threads"; string n ]
+      | None -> ()
+      match request.Device with
+      | Some d -> yield! [ "--device"; d ]
+      | None -> ()
+      "--no-figures"
+      "--no-table" ]
+
+/// job.sh: an array of `count` tasks named wgangp-<experiment>, requeueable, each appending to <folder>/<job>_<task>.out;
+/// task k runs `command --cells <line k+1 of cells.txt>`.
+let jobScript (experiment: string) (resources: Resources) (folder: string) (count: int) (command: string list) =
+    if count < 1 then invalidArg (nameof count) $"a job array needs at least one task, got {count}"
+    // #SBATCH lines are not read by a shell: sbatch takes a double-quoted value whole.
+    let value (s: string) = if s |> Seq.exists Char.IsWhiteSpace then "\"" + s + "\"" else s
+    let cellsFile = Path.Combine(folder, "cells.txt")
+    let line = "$((SLURM_ARRAY_TASK_ID+1))"
+    String.Join(
+        "\n",
+        [ "#!/bin/bash"
+          "# Written by `wgangp submit`: task k trains the cell on line k+1 of cells.txt, exactly as `wgangp run` would."
+          "#SBATCH --job-name=" + value ("wgangp-" + experiment)
+          $"#SBATCH --array=0-{count - 1}"
+          "#SBATCH --requeue"
+          "#SBATCH --open-mode=append"
+          "#SBATCH --output=" + value (Path.Combine(folder, "%A_%a.out"))
+          match resources.Partition with Some p -> $"#SBATCH --partition={value p}" | None -> ()
+          match resources.Gres with Some g -> $"#SBATCH --gres={value g}" | None -> ()
+          match resources.Time with Some t -> $"#SBATCH --time={value t}" | None -> ()
+          match resources.CpusPerTask with Some n -> $"#SBATCH --cpus-per-task={n}" | None -> ()
+          "set -euo pipefail"
+          $"cell=$(sed -n \"{line}p\" {quote cellsFile})"
+          $"if [ -z \"$cell\" ]; then echo \"no cell on line {line} of {cellsFile}\" >&2; exit 1; fi"
+          "echo \"task $SLURM_ARRAY_TASK_ID (job ${SLURM_ARRAY_JOB_ID:-?}, restart ${SLURM_RESTART_COUNT:-0}) on $(hostname): $cell\""
+          // exec: Slurm's SIGTERM on cancel, preemption or requeue reaches wgangp itself.
+          "exec " + String.Join(" ", command |> List.map quote) + " --cells \"$cell\""
+          "" ]
+    )
+
+/// The selected cells, and those of them that are neither finished nor diverged, in grid order.
+let pending (options: Runner.Options) (experiment: Experiment) : Result<Cell list * Cell list, string list> =
+    Cells.ofExperiment options.Budget experiment
+    |> Result.bind (fun cells ->
+        let chosen = cells |> List.filter (Runner.selected options)
+        match Datasets.missing options.DataPaths (chosen |> List.map (fun c -> c.Dataset)) with
+        | [] ->
+            let dir = Runner.experimentDir options experiment
+            Ok(chosen, chosen |> List.filter (fun c -> not (RunDirectory.isDone (Path.Combine(dir, Cells.id c)))))
+        | missing -> Error missing)
+
+/// sbatch on the PATH, if any.
+let private sbatchPath () =
+    (Environment.GetEnvironmentVariable "PATH" |> Option.ofObj |> Option.defaultValue "").Split(Path.PathSeparator)
+    |> Array.filter (fun d -> d <> "")
+    |> Array.map (fun d -> Path.Combine(d, "sbatch"))
+    |> Array.tryFind File.Exists
+
+/// Writes <results>/<experiment>/slurm/<UTC time>/ with cells.txt (one id a line) and job.sh.
+let prepare (options: Runner.Options) (request: Request) (experiment: Experiment) (cells: Cell list) : Prepared =
+    let root = Path.Combine(Path.GetFullPath(Runner.experimentDir options experiment), "slurm")
+    let stamp = DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture)
+    // Two submissions within a second get distinct folders.
+    let folder =
+        Seq.initInfinite (fun i -> if i = 0 then stamp else $"{stamp}-{i + 1}")
+        |> Seq.map (fun name -> Path.Combine(root, name))
+        |> Seq.find (Directory.Exists >> not)
+    Directory.CreateDirectory folder |> ignore
+    let ids = cells |> List.map Cells.id
+    let cellsFile = Path.Combine(folder, "cells.txt")
+    File.WriteAllText(cellsFile, String.Join("", ids |> List.map (fun id -> id + "\n")))
+    let jobFile = Path.Combine(folder, "job.sh")
+    File.WriteAllText(jobFile, jobScript experiment.Name request.Resources folder ids.Length (self () @ taskArguments options request))
+    if not (OperatingSystem.IsWindows()) then
+        File.SetUnixFileMode(jobFile, File.GetUnixFileMode jobFile ||| UnixFileMode.UserExecute)
+    { Folder = folder; CellsFile = cellsFile; JobScript = jobFile; Cells = ids }
+
+/// Runs `sbatch --parsable job.sh` and returns the job id.
+let private sbatch (sbatchExe: string) (prepared: Prepared) =
+    let start = ProcessStartInfo(sbatchExe, [ "--parsable"; prepared.JobScript ], UseShellExecute = false,
+                                 RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = prepared.Folder)
+    use p = Process.Start start |> nonNull
+    let stderr = p.StandardError.ReadToEndAsync()
+    let stdout = p.StandardOutput.ReadToEnd()
+    p.WaitForExit()
+    // --parsable prints "<job id>" or "<job id>;<cluster>".
+    match p.ExitCode, stdout.Trim().Split(';').[0] with
+    | 0, id when id <> "" -> Ok id
+    | code, _ -> Error [ $"sbatch {prepared.JobScript} failed (exit code {code}): {stderr.Result.Trim()} {stdout.Trim()}".TrimEnd() ]
+
+/// Submits the unfinished selected cells as one job array; the lines to print, or errors. Nothing is written or
+/// submitted when every selected cell is done; without sbatch on the PATH (and not a dry run) it is an error.
+let submit (options: Runner.Options) (request: Request) (experiment: Experiment) : Result<string list, string list> =
+    match pending options experiment with
+    | Error e -> Error e
+    | Ok([], _) -> Error [ $"{experiment.Name}: no cell id contains any of {String.Join(' ', options.Select)} (see `wgangp plan`)" ]
+    | Ok(chosen, []) ->
+        Ok [ $"{experiment.Name}: all {chosen.Length} selected cells are finished or diverged; nothing to submit (see `wgangp plan`)" ]
+    | Ok(_, cells) ->
+        let table = $"when they finish: wgangp table {quote (Path.GetFullPath(Runner.experimentDir options experiment))}"
+        match request.DryRun, sbatchPath () with
+        | false, None -> Error [ "sbatch not found on the PATH: submit from a Slurm login node (Debian: apt-get install slurm-client), or pass --dry-run to only write the job" ]
+        | true, _ ->
+            let p = prepare options request experiment cells
+            Ok [ $"dry run: {cells.Length} tasks written to {p.Folder}, not submitted"
+                 $"--- {p.CellsFile}"
+                 yield! p.Cells
+                 $"--- {p.JobScript}"
+                 File.ReadAllText(p.JobScript).TrimEnd()
+                 $"--- submit with: sbatch {quote p.JobScript}"
+                 table ]
+        | false, Some exe ->
+            let p = prepare options request experiment cells
+            sbatch exe p
+            |> Result.map (fun job ->
+                File.WriteAllText(Path.Combine(p.Folder, "job-id.txt"), job + "\n")
+                [ $"submitted job {job}: {cells.Length} tasks (wgangp-{experiment.Name}), one per unfinished cell"
+                  $"logs: {p.Folder}"
+                  table ])

@@ -1,0 +1,273 @@
+module WganGp.Tests.SlurmTests
+
+open System
+open System.ComponentModel
+open System.Diagnostics
+open System.IO
+open System.Text.RegularExpressions
+open System.Threading
+open Expecto
+open WganGp.Core.Data
+open WganGp.Core.Training
+open WganGp.Experiments
+open WganGp.Experiments.Dsl
+open WganGp.Tests.Support
+
+// ---------------------------------------------------------------------------------------------------------------
+// Processes
+
+/// Runs a program to completion; its exit code and stdout + stderr, or Error when it cannot be started.
+let private tryExec (timeout: TimeSpan) (file: string) (args: string list) =
+    let info = ProcessStartInfo(file, args, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true)
+    try
+        use p = Process.Start info |> nonNull
+        let out = p.StandardOutput.ReadToEndAsync()
+        let err = p.StandardError.ReadToEndAsync()
+        if not (p.WaitForExit timeout) then
+            p.Kill true
+            p.WaitForExit()
+            Ok(124, $"{file} {String.Join(' ', args)}: killed after {timeout.TotalSeconds:F0} s\n{out.Result}{err.Result}")
+        else
+            p.WaitForExit()
+            Ok(p.ExitCode, out.Result + err.Result)
+    with :? Win32Exception as e -> Error $"{file}: {e.Message}"
+
+/// Runs a program that must succeed; its output.
+let private exec timeout file args =
+    match tryExec timeout file args with
+    | Ok(0, out) -> out
+    | Ok(code, out) -> failtestf "%s %s exited with %d:\n%s" file (String.concat " " args) code out
+    | Error e -> failtest e
+
+/// This build's wgangp, as a user would start it: `dotnet wgangp.dll ...`.
+let private wgangp (timeout: float) (args: string list) =
+    let host = Environment.GetEnvironmentVariable "DOTNET_HOST_PATH" |> Option.ofObj |> Option.defaultValue "dotnet"
+    exec (TimeSpan.FromSeconds timeout) host (typeof<Runner.Options>.Assembly.Location :: args)
+
+/// Polls `condition` every 0.2 s; fails after `seconds` with `what` and the diagnosis.
+let private waitUntil (seconds: float) (what: string) (diagnose: unit -> string) (condition: unit -> bool) =
+    let clock = Stopwatch.StartNew()
+    while not (condition ()) do
+        if clock.Elapsed.TotalSeconds > seconds then failtestf "%s: not within %.0f s\n%s" what seconds (diagnose ())
+        Thread.Sleep 200
+
+// ---------------------------------------------------------------------------------------------------------------
+// The cluster
+
+/// Starts the one-node cluster with .ci/slurm-up unless sinfo already answers; fails (never skips) with the reason.
+let private ensureCluster () =
+    let answers () =
+        match tryExec (TimeSpan.FromSeconds 15.0) "sinfo" [ "-h"; "-o"; "%T" ] with
+        | Ok(0, out) -> Regex.IsMatch(out, "idle|mixed|alloc")
+        | _ -> false
+    if not (answers ()) then
+        let up = Path.Combine(repoRoot, ".ci", "slurm-up")
+        match tryExec (TimeSpan.FromSeconds 90.0) up [] with
+        | Ok(0, _) -> ()
+        | Ok(code, out) -> failtestf "no Slurm cluster: sinfo does not answer and %s failed (exit %d):\n%s" up code out
+        | Error e -> failtestf "no Slurm cluster: sinfo does not answer and %s could not start: %s" up e
+
+/// Array tasks of a job still queued or running, as "<job>_<task> <STATE>" lines (none once it has left the queue).
+let private queued (job: string) =
+    match tryExec (TimeSpan.FromSeconds 15.0) "squeue" [ "-h"; "-r"; "-j"; job; "-o"; "%i %T" ] with
+    | Ok(0, out) -> out.Split('\n', StringSplitOptions.RemoveEmptyEntries ||| StringSplitOptions.TrimEntries) |> List.ofArray
+    // Slurm forgets a finished job after MinJobAge; squeue then calls the id invalid.
+    | Ok(_, out) when out.Contains "Invalid job id" -> []
+    | Ok(code, out) -> failtestf "squeue -j %s failed (exit %d): %s" job code out
+    | Error e -> failtest e
+
+/// squeue's whole queue and the end of every task log in the folder, for failure messages.
+let private diagnosis (logs: string) () =
+    let queue =
+        match tryExec (TimeSpan.FromSeconds 15.0) "squeue" [ "-r" ] with
+        | Ok(_, out) -> out
+        | Error e -> e
+    let tail (file: string) =
+        let lines = File.ReadAllLines file
+        $"--- {file}\n" + String.Join("\n", lines |> Array.skip (max 0 (lines.Length - 15)))
+    let files = if Directory.Exists logs then Directory.GetFiles(logs, "*.out") |> Array.sort else [||]
+    $"squeue:\n{queue}\n" + String.Join("\n", files |> Array.map tail)
+
+/// `wgangp submit` for the script; the job id and the log folder it printed.
+let private submit (script: string) (results: string) =
+    let out = wgangp 120.0 [ "submit"; script; "--slurm"; "--results"; results; "--threads"; "1" ]
+    let job = Regex.Match(out, @"submitted job (\d+): (\d+) tasks")
+    let logs = Regex.Match(out, @"(?m)^logs: (.+)$")
+    if not (job.Success && logs.Success) then failtestf "wgangp submit printed no job id and log folder:\n%s" out
+    job.Groups.[1].Value, logs.Groups.[1].Value.Trim()
+
+let private waitForJob (seconds: float) (job: string) (logs: string) =
+    waitUntil seconds $"job {job} leaves the queue" (diagnosis logs) (fun () -> (queued job).IsEmpty)
+
+// ---------------------------------------------------------------------------------------------------------------
+// Grids
+
+/// Three toy cells of a few seconds each (one thread): long enough to cancel one while it trains.
+let private script =
+    """open WganGp.Core.Data
+open WganGp.Experiments.Dsl
+open WganGp.Experiments.Paper
+
+let tiny =
+    { Grid.named "tiny" with
+        Datasets = [ Toy ToyKind.EightGaussians ]
+        Architectures = [ ToyMlp(64, 3) ]
+        Methods = [ Toy.wganGp ]
+        Seeds = [ 0; 1; 2 ]
+        Iterations = 400
+        BatchSize = 128
+        SampleCount = 500 }
+
+let experiment = { Experiment.named "slurmtiny" with Grids = [ tiny ] }
+"""
+
+/// The same shape of grid as a value, for the in-process tests.
+let private experiment =
+    { Experiment.named "slurmunit" with
+        Grids =
+            [ { Grid.named "tiny" with
+                  Datasets = [ Toy ToyKind.EightGaussians ]
+                  Architectures = [ ToyMlp(8, 2) ]
+                  Methods = [ Paper.Toy.wganGp ]
+                  Seeds = [ 0; 1; 2 ]
+                  Iterations = 10 } ] }
+
+let private options root : Runner.Options =
+    { ResultsRoot = root; Budget = Cells.Scaled 1.0; Select = []; Device = "cpu"; Figures = false
+      DataPaths = Map.empty; DecodeThreads = 1; Command = "test"; Table = true
+      Schedule = Runner.Schedule.defaults; Cancel = System.Threading.CancellationToken.None }
+
+let private noResources: Slurm.Resources = { Partition = None; Gres = None; Time = None; CpusPerTask = None }
+
+let private request: Slurm.Request =
+    { Script = "experiments/toy.fsx"; Data = []; Threads = None; Device = None; Resources = noResources; DryRun = true }
+
+let private lines (s: string) = s.Split('\n') |> List.ofArray
+
+let private slurmFolders root =
+    let dir = Path.Combine(root, experiment.Name, "slurm")
+    if Directory.Exists dir then Directory.GetDirectories dir |> List.ofArray else []
+
+let private idsOf () =
+    match Cells.ofExperiment (Cells.Scaled 1.0) experiment with
+    | Ok cells -> cells |> List.map Cells.id
+    | Error e -> failtestf "%A" e
+
+let tests =
+    testList "Slurm" [
+        test "job.sh: an array of one task per cell, requeueable, appending to per-task logs, running wgangp on line k+1" {
+            let resources: Slurm.Resources = { Partition = Some "gpu"; Gres = Some "gpu:1"; Time = Some "1-00:00:00"; CpusPerTask = Some 4 }
+            let job = Slurm.jobScript "lsun" resources "/shared/r/lsun/slurm/T" 28 [ "/opt/dotnet"; "/a b/wgangp.dll"; "run"; "x.fsx" ]
+            let ls = lines job
+            Expect.equal ls.Head "#!/bin/bash" "a bash script"
+            for expected in
+                [ "#SBATCH --job-name=wgangp-lsun"; "#SBATCH --array=0-27"; "#SBATCH --requeue"; "#SBATCH --open-mode=append"
+                  "#SBATCH --output=/shared/r/lsun/slurm/T/%A_%a.out"; "#SBATCH --partition=gpu"; "#SBATCH --gres=gpu:1"
+                  "#SBATCH --time=1-00:00:00"; "#SBATCH --cpus-per-task=4"
+                  "cell=$(sed -n \"$((SLURM_ARRAY_TASK_ID+1))p\" /shared/r/lsun/slurm/T/cells.txt)"
+                  "exec /opt/dotnet '/a b/wgangp.dll' run x.fsx --cells \"$cell\"" ] do
+                Expect.contains ls expected "line of job.sh"
+            // sbatch stops reading #SBATCH lines at the first command.
+            let firstCommand = ls |> List.findIndex (fun l -> l <> "" && not (l.StartsWith "#"))
+            Expect.isTrue (ls |> List.indexed |> List.forall (fun (i, l) -> not (l.StartsWith "#SBATCH") || i < firstCommand)) "directives first"
+            let plain = Slurm.jobScript "toy" noResources "/r" 1 [ "wgangp" ]
+            Expect.contains (lines plain) "#SBATCH --array=0-0" "one task"
+            for absent in [ "--partition"; "--gres"; "--time"; "--cpus-per-task" ] do
+                Expect.isFalse (plain.Contains absent) $"{absent} only when asked for"
+            throwsWith<ArgumentException> "at least one task" (fun () -> Slurm.jobScript "toy" noResources "/r" 0 [ "wgangp" ] |> ignore)
+        }
+
+        test "each task runs `wgangp run` with the submission's script, results, budget, data, threads, no figures and no table" {
+            let args = Slurm.taskArguments { options "res" with Budget = Cells.Scaled 0.25 } { request with Data = [ "lsun=data/lsun" ]; Threads = Some 2; Device = Some "cuda" }
+            Expect.equal args
+                [ "run"; Path.GetFullPath "experiments/toy.fsx"; "--results"; Path.GetFullPath "res"; "--scale"; "0.25"
+                  "--data"; "lsun=" + Path.GetFullPath "data/lsun"; "--threads"; "2"; "--device"; "cuda"; "--no-figures"; "--no-table" ]
+                "absolute paths, the same options"
+            let paper = Slurm.taskArguments { options "res" with Budget = Cells.PaperBudget } { request with Resources = { noResources with CpusPerTask = Some 3 } }
+            Expect.contains paper "--paper" "paper budget"
+            Expect.isFalse (List.contains "--scale" paper) "no scale with the paper's budget"
+            Expect.equal (paper |> List.skipWhile ((<>) "--threads") |> List.truncate 2) [ "--threads"; "3" ] "threads follow --cpus-per-task"
+            Expect.equal (Slurm.quote "it's") "'it'\"'\"'s'" "single quotes survive"
+        }
+
+        test "a dry run writes cells.txt with the unfinished selected cells only; nothing to do writes nothing" {
+            inTempDir (fun root ->
+                let ids = idsOf ()
+                let dryRun opts =
+                    match Slurm.submit opts request experiment with
+                    | Ok out -> String.Join("\n", out)
+                    | Error e -> failtestf "%A" e
+                let out = dryRun (options root)
+                Expect.stringContains out "dry run: 3 tasks" "all three pending"
+                let folder = slurmFolders root |> List.exactlyOne
+                Expect.equal (File.ReadAllLines(Path.Combine(folder, "cells.txt")) |> List.ofArray) ids "cells.txt: grid order"
+                Expect.stringContains (File.ReadAllText(Path.Combine(folder, "job.sh"))) "#SBATCH --array=0-2" "job.sh beside it"
+                // One finished, one diverged (both done), one killed mid-run (no status): only the last is submitted.
+                RunFiles(Path.Combine(root, experiment.Name, ids.[0])).WriteStatus("finished", 10, 1.0)
+                RunFiles(Path.Combine(root, experiment.Name, ids.[1])).WriteStatus("diverged", 3, 1.0)
+                Directory.CreateDirectory(Path.Combine(root, experiment.Name, ids.[2])) |> ignore
+                Thread.Sleep 1100 // a new timestamped folder
+                dryRun (options root) |> ignore
+                let newest = slurmFolders root |> List.except [ folder ] |> List.exactlyOne
+                Expect.equal (File.ReadAllLines(Path.Combine(newest, "cells.txt")) |> List.ofArray) [ ids.[2] ] "only the unfinished cell"
+                let selectedDone = dryRun { options root with Select = [ "-s0-"; "-s1-" ] }
+                Expect.stringContains selectedDone "nothing to submit" "selected cells all done"
+                Expect.equal (slurmFolders root).Length 2 "nothing written when nothing is pending"
+                match Slurm.submit { options root with Select = [ "no-such-cell" ] } request experiment with
+                | Ok out -> failtestf "submitted an empty selection: %A" out
+                | Error e -> Expect.stringContains (String.concat " " e) "no cell id contains any of no-such-cell" "unknown ids named")
+        }
+
+        test "without sbatch on the PATH, submit says so and writes nothing" {
+            inTempDir (fun root ->
+                let path = Environment.GetEnvironmentVariable "PATH"
+                Environment.SetEnvironmentVariable("PATH", root)
+                let result = try Slurm.submit (options root) { request with DryRun = false } experiment finally Environment.SetEnvironmentVariable("PATH", path)
+                match result with
+                | Ok out -> failtestf "submitted without sbatch: %A" out
+                | Error e -> Expect.stringContains (String.concat " " e) "sbatch not found on the PATH" "clear error"
+                Expect.isEmpty (slurmFolders root) "no job folder")
+        }
+
+        test "a real one-node cluster: cancel one task mid-run, resubmit it alone, and the table equals a local run's" {
+            ensureCluster ()
+            inTempDir (fun root ->
+                let scriptFile = Path.Combine(root, "slurmtiny.fsx")
+                File.WriteAllText(scriptFile, script)
+                let slurmResults, localResults = Path.Combine(root, "slurm"), Path.Combine(root, "local")
+                let dir = Path.Combine(slurmResults, "slurmtiny")
+                let job, logs = submit scriptFile slurmResults
+                let ids = File.ReadAllLines(Path.Combine(logs, "cells.txt")) |> List.ofArray
+                Expect.equal ids.Length 3 "one task per cell"
+                // Task 1, once it is RUNNING and its log shows training under way, is cancelled.
+                let victim = ids.[1]
+                let victimLog = Path.Combine(logs, $"{job}_1.out")
+                waitUntil 120.0 $"task {job}_1 runs and trains" (diagnosis logs) (fun () ->
+                    queued job |> List.contains $"{job}_1 RUNNING"
+                    && File.Exists victimLog && File.ReadAllText(victimLog).Contains "] it ")
+                exec (TimeSpan.FromSeconds 15.0) "scancel" [ $"{job}_1" ] |> ignore
+                waitForJob 180.0 job logs
+                Expect.stringContains (File.ReadAllText victimLog) "CANCELLED" $"task 1's log records the cancellation\n{diagnosis logs ()}"
+                Expect.isFalse (RunDirectory.isDone (Path.Combine(dir, victim))) $"the cancelled cell is not done\n{diagnosis logs ()}"
+                for other in [ ids.[0]; ids.[2] ] do
+                    Expect.equal (RunDirectory.status (Path.Combine(dir, other))) "finished" $"{other} finished\n{diagnosis logs ()}"
+                Expect.isFalse (File.Exists(Path.Combine(dir, "summary.csv"))) "tasks write no table"
+                // Resubmitting sends only the cancelled cell.
+                let job2, logs2 = submit scriptFile slurmResults
+                Expect.equal (File.ReadAllLines(Path.Combine(logs2, "cells.txt")) |> List.ofArray) [ victim ] "only the unfinished cell"
+                waitForJob 180.0 job2 logs2
+                Expect.equal (RunDirectory.status (Path.Combine(dir, victim))) "finished" $"the resubmitted cell finished\n{diagnosis logs2 ()}"
+                Expect.stringContains (wgangp 60.0 [ "submit"; scriptFile; "--slurm"; "--results"; slurmResults ]) "nothing to submit" "a third submit has nothing to do"
+                wgangp 60.0 [ "table"; dir ] |> ignore
+                // The same grid trained locally, one process, one thread.
+                wgangp 300.0 [ "run"; scriptFile; "--results"; localResults; "--threads"; "1"; "--no-figures" ] |> ignore
+                let local = Path.Combine(localResults, "slurmtiny")
+                let summary d = File.ReadAllText(Path.Combine(d, "summary.csv"))
+                Expect.equal (summary dir) (summary local) "summary.csv: the same rows, counts and scores"
+                Expect.stringContains (summary dir) ",3,3,0,0," "three runs, all finished"
+                for id in ids do
+                    let scores d = File.ReadAllText(Path.Combine(d, id, RunFiles.Scores))
+                    Expect.equal (scores dir) (scores local) $"{id}: the same scores"
+                Expect.isEmpty (Directory.GetFiles(dir, "*.tmp")) "the table's temporary files are gone")
+        }
+    ]

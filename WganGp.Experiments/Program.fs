@@ -57,6 +57,9 @@ type RunArgs =
     | Grid_Every of iterations: int
     | No_Tensorboard
     | No_Table
+    | Classifier of file: string
+    | Inception of file: string
+    | Reference_Count of count: int
     interface IArgParserTemplate with
         member a.Usage =
             match a with
@@ -65,6 +68,9 @@ type RunArgs =
             | Eval_Samples _ -> "samples per evaluation during training (default 1000)"
             | Grid_Every _ -> "write a sample grid from a fixed noise batch every this many iterations, image data (default: a tenth)"
             | No_Tensorboard -> "do not write TensorBoard event files"
+            | Classifier _ -> "score real images with this classifier (from `wgangp classifier train`): cls_is, cls_fid, cls_kid and their _real ceilings"
+            | Inception _ -> "score real images with the FID Inception from this state_dict (pytorch-fid's pt_inception-2015-12-05-6726825d.pth)"
+            | Reference_Count _ -> "training images the scores compare with, and held-out images for the ceiling (default 5000)"
             | No_Table -> "do not write summary.md/summary.csv (Slurm tasks: `wgangp table` aggregates once they finish)"
             | Data _ -> "NAME=PATH: read the dataset NAME from PATH instead of its default location (cell ids do not change)"
             | Decode_Threads _ -> "threads decoding images ahead of the trainer for folders and LMDB (default 1)"
@@ -231,6 +237,9 @@ type SampleArgs =
 
 type ScoreArgs =
     | [<MainCommand; ExactlyOnce>] Run_Dir of path: string
+    | Classifier of file: string
+    | Inception of file: string
+    | Data_Path of path: string
     | N of count: int
     | Seed of seed: int
     | Checkpoint of which: string
@@ -238,6 +247,9 @@ type ScoreArgs =
         member a.Usage =
             match a with
             | Run_Dir _ -> "a run directory (results/<experiment>/<cell id>)"
+            | Classifier _ -> "real images: score with this classifier (see run --classifier)"
+            | Inception _ -> "real images: score with the FID Inception from this state_dict"
+            | Data_Path _ -> "real images: where the dataset is now (default: where the run read it)"
             | N _ -> "samples to score (default 2000)"
             | Seed _ -> "noise seed (default 0)"
             | Checkpoint _ -> "best, or a checkpoint file (default: the newest)"
@@ -374,7 +386,10 @@ let main argv =
                 Schedule =
                     { CheckpointEvery = r.TryGetResult Checkpoint_Every; EvaluateEvery = r.TryGetResult Eval_Every
                       EvaluationSamples = r.GetResult(Eval_Samples, defaultValue = 1000); SampleGridEvery = r.TryGetResult Grid_Every
-                      TensorBoard = not (r.Contains No_Tensorboard) }
+                      TensorBoard = not (r.Contains No_Tensorboard)
+                      Scoring =
+                          { Classifier = r.TryGetResult RunArgs.Classifier; Inception = r.TryGetResult RunArgs.Inception
+                            ReferenceCount = r.GetResult(Reference_Count, defaultValue = 5000) } }
                 Cancel = cts.Token
                 Table = not (r.Contains No_Table) }
         try
@@ -396,11 +411,15 @@ let main argv =
                 | Real _ -> "png"
                 | Toy _ -> "csv"
             let out = s.GetResult(Out, defaultValue = $"samples-{seed}.{extension}")
-            RunCommands.sample runDir (s.GetResult(SampleArgs.N, defaultValue = 64)) out seed (s.TryGetResult SampleArgs.Checkpoint) (s.TryGetResult Data_Path))
+            RunCommands.sample runDir (s.GetResult(SampleArgs.N, defaultValue = 64)) out seed (s.TryGetResult SampleArgs.Checkpoint) (s.TryGetResult SampleArgs.Data_Path))
     | Score s ->
         guarded (fun () ->
             RunCommands.score (s.GetResult ScoreArgs.Run_Dir) (s.GetResult(ScoreArgs.N, defaultValue = 2000)) (s.GetResult(ScoreArgs.Seed, defaultValue = 0))
-                (s.TryGetResult ScoreArgs.Checkpoint) (fun recipe -> Runner.scorersFor recipe.Dataset))
+                (s.TryGetResult ScoreArgs.Checkpoint) (fun recipe ->
+                    let scoring =
+                        { Scoring.none with Classifier = s.TryGetResult ScoreArgs.Classifier; Inception = s.TryGetResult ScoreArgs.Inception }
+                    let relocate (d: RealData) = s.TryGetResult ScoreArgs.Data_Path |> Option.defaultValue d.Path
+                    Runner.scorersFor scoring relocate recipe.Dataset |> fst))
     | Plan p ->
         let opts =
             options (p.TryGetResult PlanArgs.Results) (budget (p.TryGetResult PlanArgs.Scale) (p.Contains PlanArgs.Paper))

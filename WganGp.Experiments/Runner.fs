@@ -21,10 +21,14 @@ type Schedule =
       EvaluationSamples: int
       /// A grid of samples from a fixed noise batch every this many iterations, for image data (default: a tenth).
       SampleGridEvery: int option
-      TensorBoard: bool }
+      TensorBoard: bool
+      /// The networks scoring real images (a classifier or the FID Inception); toys always get the toy metrics.
+      Scoring: Scoring.Options }
 
 module Schedule =
-    let defaults = { CheckpointEvery = None; EvaluateEvery = None; EvaluationSamples = 1000; SampleGridEvery = None; TensorBoard = true }
+    let defaults =
+        { CheckpointEvery = None; EvaluateEvery = None; EvaluationSamples = 1000; SampleGridEvery = None; TensorBoard = true
+          Scoring = Scoring.none }
 
     let private every (iterations: int) (fraction: int) (chosen: int option) =
         chosen |> Option.defaultValue (max 1 (iterations / fraction))
@@ -59,11 +63,12 @@ let keyColumns = [ "dataset"; "architecture"; "method" ]
 /// The real scores of toy runs are compared against this fixed reference sample.
 let private referenceSeed = 20_170_331L
 
-/// The scores of a dataset's samples, at the end of a run and during it.
-let scorersFor (dataset: Dataset) : IScorer list =
+/// The scores of a dataset's samples, at the end of a run and during it, and the score best.ckpt follows (lower is
+/// better); `relocate` says where a real dataset is now.
+let scorersFor (scoring: Scoring.Options) (relocate: RealData -> string) (dataset: Dataset) : IScorer list * string option =
     match dataset with
-    | Toy kind -> [ ToyScorer(kind, referenceSeed) ]
-    | Real _ -> []
+    | Toy kind -> [ ToyScorer(kind, referenceSeed) ], Some "energy"
+    | Real data -> Scoring.forReal scoring data (relocate data) relocate
 
 let experimentDir (options: Options) (experiment: Experiment) = Path.Combine(options.ResultsRoot, experiment.Name)
 
@@ -102,7 +107,7 @@ let toConfig (options: Options) (cell: Cell) (runDirectory: string option) (say:
         release ()
         let shape (s: int64[]) = "[" + String.Join(", ", s) + "]"
         failwith $"{Names.dataset cell.Dataset} gives items of shape {shape actual} but {Names.architecture cell.Architecture} takes {shape expected}"
-    let scorers = scorersFor cell.Dataset
+    let scorers, bestBy = scorersFor options.Schedule.Scoring (Datasets.pathOf options.DataPaths) cell.Dataset
     let schedule = options.Schedule
     let inRunDirectory value = if runDirectory.IsSome then value else null
     let description =
@@ -124,7 +129,7 @@ let toConfig (options: Options) (cell: Cell) (runDirectory: string option) (say:
                 inRunDirectory (
                     CheckpointOptions(Schedule.checkpointEvery schedule cell.Iterations,
                                       // best.ckpt follows the distance the evaluations compute (lower is better)
-                                      BestBy = (match cell.Dataset with Toy _ -> "energy" | Real _ -> null))),
+                                      BestBy = Option.toObj bestBy)),
             Evaluation =
                 (if scorers.IsEmpty then null
                  else EvaluationOptions(Schedule.evaluateEvery schedule cell.Iterations, schedule.EvaluationSamples, Array.ofList scorers)),

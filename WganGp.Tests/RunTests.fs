@@ -107,9 +107,9 @@ let tests =
                 let said = RunCommands.sample runDir 16 out 7 None None
                 Expect.stringContains said.Head "at generator iteration 1500 of 1500" "the final checkpoint"
                 Expect.equal (File.ReadAllLines out).Length 17 "a header and 16 points"
-                let scored = RunCommands.score runDir 500 7 None (fun r -> Runner.scorersFor r.Dataset)
+                let scored = RunCommands.score runDir 500 7 None (fun r -> Runner.scorersFor Scoring.none (fun d -> d.Path) r.Dataset |> fst)
                 Expect.exists scored (fun l -> l.StartsWith "energy ") "the toy scores"
-                let again = RunCommands.score runDir 500 7 None (fun r -> Runner.scorersFor r.Dataset)
+                let again = RunCommands.score runDir 500 7 None (fun r -> Runner.scorersFor Scoring.none (fun d -> d.Path) r.Dataset |> fst)
                 Expect.equal again scored "the same seed scores the same samples")
         }
 
@@ -164,5 +164,47 @@ let tests =
                 | other -> failtestf "expected one error, got %A" other
                 Expect.equal (File.ReadAllText(Path.Combine(runDir, RunFiles.Settings))) before "left as it was"
                 Expect.equal (Directory.GetFiles runDir).Length 1 "nothing written beside it")
+        }
+    
+        test "a Fashion-MNIST grid scored by a classifier: cls_ scores beside their real-data ceilings, with their protocol" {
+            inTempDir (fun dir ->
+                let classifier = Path.Combine(dir, "fashion.weights")
+                (use all = WganGp.Core.Metrics.Classifier.ClassifierTraining.LoadSplit(Datasets.fashionMnist.Path, true, 28)
+                 use train = new LabelledImages("train", all.Images.narrow(0L, 0L, 1024L).clone(), all.Labels.narrow(0L, 0L, 1024L).clone())
+                 use test = new LabelledImages("test", all.Images.narrow(0L, 1024L, 256L).clone(), all.Labels.narrow(0L, 1024L, 256L).clone())
+                 WganGp.Core.Metrics.Classifier.ClassifierTraining.TrainAndSave("fashion-mnist", train, test,
+                     WganGp.Core.Metrics.Classifier.ClassifierTrainingOptions(1, 5L), classifier) |> ignore)
+                let experiment =
+                    { Experiment.named "fashion" with
+                        Grids = [ { Grid.named "g" with
+                                      Datasets = [ Real Datasets.fashionMnist ]; Architectures = [ MnistDcgan ]
+                                      Methods = [ Paper.Mnist.wganGp ]; Iterations = 2; BatchSize = 8; SampleCount = 300 } ] }
+                let options: Runner.Options =
+                    { ResultsRoot = dir; Budget = Cells.Scaled 1.0; Select = []; Device = "cpu"; Figures = false
+                      DataPaths = Map.empty; DecodeThreads = 1; Command = "test"; Table = true
+                      Schedule =
+                          { Runner.Schedule.defaults with
+                              EvaluationSamples = 300; EvaluateEvery = Some 1
+                              Scoring = { Scoring.none with Classifier = Some classifier; ReferenceCount = 300 } }
+                      Cancel = Threading.CancellationToken.None }
+                match Runner.run options experiment with
+                | Error e -> failtestf "%A" e
+                | Ok () ->
+                    let runDir = Directory.GetDirectories(Path.Combine(dir, "fashion")) |> Array.exactlyOne
+                    Expect.equal (RunDirectory.status runDir) "finished" "trained"
+                    use scores = JsonDocument.Parse(File.ReadAllText(Path.Combine(runDir, RunFiles.Scores)))
+                    let score (name: string) = scores.RootElement.GetProperty(name).GetDouble()
+                    // An untrained generator against real images: far from the real test split's own distance.
+                    Expect.isGreaterThan (score "cls_fid") (5.0 * score "cls_fid_real") "generated FID far above the real ceiling"
+                    Expect.isGreaterThan (score "cls_is_real") (score "cls_is") "real images are more confidently classified"
+                    use protocol = JsonDocument.Parse(File.ReadAllText(Path.Combine(runDir, RunFiles.Protocol)))
+                    let fid = protocol.RootElement.GetProperty "cls_fid"
+                    Expect.equal (fid.GetProperty("backbone").GetString()) "classifier-fashion-mnist" "backbone"
+                    Expect.equal (fid.GetProperty("reference_n").GetString()) "300" "reference N"
+                    Expect.stringContains (fid.GetProperty("real_baseline").GetString() |> string) "fashion-mnist-test" "ceiling from the test split"
+                    let evaluations = File.ReadAllLines(Path.Combine(runDir, RunFiles.Evaluations))
+                    Expect.exists evaluations (fun l -> l.StartsWith "2," && l.Contains ",cls_fid,") "evaluated during training"
+                    Expect.isTrue (File.Exists(Path.Combine(runDir, "checkpoints", "best.ckpt"))) "best.ckpt by cls_fid"
+                    Expect.stringContains (File.ReadAllText(Path.Combine(dir, "fashion", "summary.md"))) "classifier-fashion-mnist" "the table states the protocol")
         }
     ]

@@ -21,6 +21,10 @@ public sealed record FeatureScorerOptions
     /// <summary>When either set has fewer rows than KID's subset size: leave KID out (true) or refuse (false).
     /// Cheap in-training evaluations with few samples set it.</summary>
     public bool KidOptional { get; init; }
+
+    /// <summary>Leave FID out (instead of failing) when the samples are too few for a non-singular covariance
+    /// (N ≤ feature dimension): cheap in-training evaluations with 2048-d Inception features.</summary>
+    public bool FidOptional { get; init; }
 }
 
 /// <summary>
@@ -72,8 +76,9 @@ public sealed class FeatureScorer : IScorer, IDisposable
             {
                 [p + "is"] = inception.Mean,
                 [p + "is_std"] = inception.Std,
-                [p + "fid"] = FrechetDistance.Compute(FeatureStatistics.FromFeatures(features), _referenceStatistics),
             };
+            if (n > features.shape[1] || !_options.FidOptional)
+                scores[p + "fid"] = FrechetDistance.Compute(FeatureStatistics.FromFeatures(features), _referenceStatistics);
             bool kidPossible = n >= _options.Kid.SubsetSize && _reference.shape[0] >= _options.Kid.SubsetSize;
             if (kidPossible || !_options.KidOptional)
             {

@@ -117,6 +117,8 @@ let validate (grid: Grid) =
                   $"grid '{grid.Name}': {Names.architecture architecture} is the language model and cannot train on {WganGp.Core.Data.ToyDataset.NameOf kind}"
               | ToyMlp _, Real data ->
                   $"grid '{grid.Name}': {Names.architecture architecture} is a 2-D toy architecture and cannot train on {data.Name}"
+              | MnistDcgan, Real data when data.Scaling <> WganGp.Core.Data.PixelScaling.ZeroOne ->
+                  $"grid '{grid.Name}': mnist-dcgan's generator ends in a sigmoid ([0, 1]) but {data.Name} is scaled {data.Scaling}; use a ZeroOne preset (Datasets.mnist, Datasets.fashionMnistZeroOne)"
               | a, Toy kind when isImageArchitecture a ->
                   $"grid '{grid.Name}': {Names.architecture architecture} is an image architecture and cannot train on {WganGp.Core.Data.ToyDataset.NameOf kind}"
               | Figure2 (WganGp.Core.Nets.Figure2Variant.ResNet101, size, _), _ when size <> 32 && size <> 64 ->

@@ -17,6 +17,9 @@ let fashionMnist =
 let fashionMnist32 =
     { fashionMnist with Name = "fashion-mnist-32"; Format = Idx("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", Some 32) }
 
+/// Fashion-MNIST in [0, 1], for gan_mnist.py's pair (its generator ends in a sigmoid).
+let fashionMnistZeroOne = { fashionMnist with Scaling = PixelScaling.ZeroOne }
+
 /// MNIST's training split from IDX files in `path`, in [0, 1] as gan_mnist.py (its generator ends in a sigmoid).
 let mnist path =
     { Name = "mnist"; Path = path; Format = Idx("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", None)

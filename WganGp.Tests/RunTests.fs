@@ -163,7 +163,10 @@ let tests =
                 | Error [ e ] -> Expect.stringContains e "holds the run of cell 8gaussians-other-cell" "named"
                 | other -> failtestf "expected one error, got %A" other
                 Expect.equal (File.ReadAllText(Path.Combine(runDir, RunFiles.Settings))) before "left as it was"
-                Expect.equal (Directory.GetFiles runDir).Length 1 "nothing written beside it")
+                Expect.equal (Directory.GetFiles runDir).Length 1 "nothing written beside it"
+                // gan_mnist.py's sigmoid generator against data in [-1, 1] could never match it: refused.
+                let mismatched = { experiment.Grids.Head with Datasets = [ Real Datasets.fashionMnist ]; Architectures = [ MnistDcgan ] }
+                Expect.exists (Cells.validate mismatched) (fun e -> e.Contains "ends in a sigmoid ([0, 1]) but fashion-mnist is scaled MinusOneOne") "refused")
         }
     
         test "a Fashion-MNIST grid scored by a classifier: cls_ scores beside their real-data ceilings, with their protocol" {
@@ -177,7 +180,7 @@ let tests =
                 let experiment =
                     { Experiment.named "fashion" with
                         Grids = [ { Grid.named "g" with
-                                      Datasets = [ Real Datasets.fashionMnist ]; Architectures = [ MnistDcgan ]
+                                      Datasets = [ Real Datasets.fashionMnistZeroOne ]; Architectures = [ MnistDcgan ]
                                       Methods = [ Paper.Mnist.wganGp ]; Iterations = 2; BatchSize = 8; SampleCount = 300 } ] }
                 let options: Runner.Options =
                     { ResultsRoot = dir; Budget = Cells.Scaled 1.0; Select = []; Device = "cpu"; Figures = false

@@ -108,6 +108,11 @@ let toConfig (options: Options) (cell: Cell) (runDirectory: string option) (say:
         let shape (s: int64[]) = "[" + String.Join(", ", s) + "]"
         failwith $"{Names.dataset cell.Dataset} gives items of shape {shape actual} but {Names.architecture cell.Architecture} takes {shape expected}"
     let scorers, bestBy = scorersFor options.Schedule.Scoring (Datasets.pathOf options.DataPaths) cell.Dataset
+    // The language model: character n-gram JS divergences to its own corpus (js1..js4, lower is better).
+    let scorers, bestBy =
+        match data with
+        | :? WganGp.Core.Data.Text.CharBatches as text -> scorers @ [ NgramScorer.ForCorpus(text.Corpus) :> IScorer ], Some "js4"
+        | _ -> scorers, bestBy
     let schedule = options.Schedule
     let inRunDirectory value = if runDirectory.IsSome then value else null
     let description =

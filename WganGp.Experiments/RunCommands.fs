@@ -48,12 +48,9 @@ let sample (runDir: string) (n: int) (out: string) (seed: int) (which: string op
     use _ = generator
     use samples = draw generator recipe n seed
     match recipe.Dataset with
-    | Real { Format = Text _ } as dataset ->
-        let data = match dataset with Real d -> d | Toy _ -> failwith "unreachable"
+    | Real ({ Format = Text _ } as data) ->
         use source = Datasets.openReal data (defaultArg dataPath data.Path) 0L 1 ignore
-        let text = source :?> Text.CharBatches
-        use ids = samples.argmax(2L)
-        let lines = [ for row in 0L .. ids.shape.[0] - 1L -> text.Corpus.Vocabulary.Decode(ids.[row].data<int64>().ToArray() |> Array.map int) ]
+        let lines = (Runner.sampleText source |> nonNull).Invoke samples
         AtomicFile.WriteText(out, String.Join("\n", lines) + "\n")
     | Real _ -> WganGp.Core.Data.Images.ImageGrid.SavePng(samples, scalingOf recipe, out)
     | Toy _ ->

@@ -83,7 +83,7 @@ let private dataOf (options: Options) (cell: Cell) : IBatchSource =
     | Real data -> Datasets.openReal data (Datasets.pathOf options.DataPaths data) seed options.DecodeThreads (eprintfn "  warning: %s")
 
 /// For text data: samples [N, 32, V] (softmax outputs) as lines of their most likely characters.
-let private sampleText (data: IBatchSource) : Func<torch.Tensor, Collections.Generic.IReadOnlyList<string>> | null =
+let sampleText (data: IBatchSource) : Func<torch.Tensor, Collections.Generic.IReadOnlyList<string>> | null =
     match data with
     | :? WganGp.Core.Data.Text.CharBatches as text ->
         Func<_, _>(fun samples ->

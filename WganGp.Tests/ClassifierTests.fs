@@ -130,14 +130,14 @@ let tests =
         test "quantisation: -1 -> 0, 1 -> 255, out of range clamped, and every 8-bit level survives scaling and back" {
             let levels (t: torch.Tensor) = t.data<byte>().ToArray() |> List.ofArray
             use x = torch.tensor([| -1.0f; 1.0f; 0.0f; -3.0f; 2.0f |])
-            Expect.equal (levels (ClassifierExtractor.Quantise(x, PixelScaling.MinusOneOne))) [ 0uy; 255uy; 128uy; 0uy; 255uy ] "[-1, 1]"
+            Expect.equal (levels (Quantisation.ToBytes(x, PixelScaling.MinusOneOne))) [ 0uy; 255uy; 128uy; 0uy; 255uy ] "[-1, 1]"
             use y = torch.tensor([| 0.0f; 1.0f; 0.5f; -0.2f; 1.7f |])
-            Expect.equal (levels (ClassifierExtractor.Quantise(y, PixelScaling.ZeroOne))) [ 0uy; 255uy; 128uy; 0uy; 255uy ] "[0, 1]"
+            Expect.equal (levels (Quantisation.ToBytes(y, PixelScaling.ZeroOne))) [ 0uy; 255uy; 128uy; 0uy; 255uy ] "[0, 1]"
             use all = torch.arange(256L, dtype = torch.uint8)
             use noise = new torch.Generator(5UL)
             for scaling in [ PixelScaling.MinusOneOne; PixelScaling.ZeroOne; PixelScaling.MinusOneOneDequantized ] do
                 use scaled = Pixels.Scale(all, scaling, noise)
-                Expect.isTrue (same (ClassifierExtractor.Quantise(scaled, scaling)) all) $"{scaling} round trip"
+                Expect.isTrue (same (Quantisation.ToBytes(scaled, scaling)) all) $"{scaling} round trip"
         }
 
         test "reference sets: the first N test images and as many first training images, scaled" {

@@ -10,6 +10,7 @@ open System.Text.RegularExpressions
 open Expecto
 open TorchSharp
 open WganGp.Core.Data
+open WganGp.Core.Metrics
 open WganGp.Core.Metrics.Inception
 open WganGp.Tests.Support
 

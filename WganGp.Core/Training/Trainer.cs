@@ -110,7 +110,7 @@ public static class Trainer
                     break;
                 }
                 if (config.Evaluation is { } evaluation && done % evaluation.Every == 0)
-                    Aside(() => best = Evaluate(config, state, outputs, store, done, TrainingSeconds(), best));
+                    Aside(() => best = Evaluate(config, state, files, outputs, store, done, TrainingSeconds(), best));
                 if (fixedNoise is not null && done % config.SampleGridEvery == 0)
                     Aside(() => WriteGrid(config, generator, fixedNoise, outputs!, done));
                 if (config.Checkpoints is { } checkpoints && done % checkpoints.Every == 0) Save(done);
@@ -186,13 +186,13 @@ public static class Trainer
 
     /// <summary>Scores fresh samples drawn from their own seeded generator, so evaluating does not change the training
     /// run's random stream (a run with evaluations trains exactly as one without).</summary>
-    static double? Evaluate(TrainConfig config, TrainingState state, RunOutputs? outputs, CheckpointStore? store, int iteration,
+    static double? Evaluate(TrainConfig config, TrainingState state, RunFiles? files, RunOutputs? outputs, CheckpointStore? store, int iteration,
         double seconds, double? best)
     {
         var evaluation = config.Evaluation!;
         using var noise = new Generator((ulong)config.Seed * 2_654_435_761UL + (ulong)iteration);
         using var samples = Sample(state.Generator, evaluation.SampleCount, config.BatchSize, config.LatentDim, config.Device, noise);
-        var scores = Score(evaluation.Scorers, samples, config.RunDirectory is null ? null : new RunFiles(config.RunDirectory));
+        var scores = Score(evaluation.Scorers, samples, files);
         outputs?.Evaluation(iteration, seconds, scores);
         config.OnEvaluation?.Invoke(iteration, scores);
         if (config.Checkpoints is { BestBy: { } by } checkpoints && scores.TryGetValue(by, out var value) && double.IsFinite(value)

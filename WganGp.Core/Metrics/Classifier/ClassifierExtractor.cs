@@ -64,7 +64,7 @@ public sealed class ClassifierExtractor : IFeatureExtractor
             for (long start = 0; start < n; start += batchSize)
             {
                 using var scope = NewDisposeScope();
-                var bytes = Quantise(images.narrow(0, start, Math.Min(batchSize, n - start)).cpu(), scaling);
+                var bytes = Quantisation.ToBytes(images.narrow(0, start, Math.Min(batchSize, n - start)).cpu(), scaling);
                 var input = Pixels.Scale(bytes, ClassifierTraining.Scaling).to(device);
                 var (f, l) = network.FeaturesAndLogits(input);
                 features.Add(f.to(float64).cpu().MoveToOuterDisposeScope());
@@ -78,25 +78,6 @@ public sealed class ClassifierExtractor : IFeatureExtractor
             foreach (var t in features) t.Dispose();
             foreach (var t in logits) t.Dispose();
         }
-    }
-
-    /// <summary>
-    /// 8-bit levels (uint8) of images given in <paramref name="scaling"/>, as if saved to PNG: [−1, 1] →
-    /// round((x + 1)/2 · 255); [0, 1] → round(x · 255); the dequantised [−1, 1) of gan_cifar_resnet.py →
-    /// floor((x + 1) · 128), the level whose interval holds x. Clamped to 0..255; round is half-to-even.
-    /// </summary>
-    public static Tensor Quantise(Tensor images, PixelScaling scaling)
-    {
-        using var scope = NewDisposeScope();
-        var x = images.to(float64);
-        var levels = scaling switch
-        {
-            PixelScaling.MinusOneOne => ((x + 1.0) / 2.0 * 255.0).round(),
-            PixelScaling.ZeroOne => (x * 255.0).round(),
-            PixelScaling.MinusOneOneDequantized => ((x + 1.0) * 128.0).floor(),
-            _ => throw new ArgumentOutOfRangeException(nameof(scaling), scaling, null),
-        };
-        return levels.clamp(0, 255).to(ScalarType.Byte).MoveToOuterDisposeScope();
     }
 
     public void Dispose() => network.Dispose();

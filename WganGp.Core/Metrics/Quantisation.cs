@@ -1,7 +1,7 @@
 using WganGp.Core.Data;
 using static TorchSharp.torch;
 
-namespace WganGp.Core.Metrics.Inception;
+namespace WganGp.Core.Metrics;
 
 /// <summary>
 /// Images in a network's range back to 8-bit pixels, as if saved to PNG (spec §2: evaluate quantised images), so

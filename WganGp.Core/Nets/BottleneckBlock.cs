@@ -1,6 +1,7 @@
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using WganGp.Core.Numerics;
 
 namespace WganGp.Core.Nets;
 
@@ -51,10 +52,10 @@ public sealed class BottleneckBlock : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var h = conv1.call(nn.functional.relu(x));
-        h = conv1b.call(nn.functional.relu(h));
-        h = normalizer.call(conv2.call(nn.functional.relu(h)));
-        var identity = shortcut is null ? x : shortcut.call(x);
+        var h = conv1.Routed(nn.functional.relu(x));
+        h = conv1b.Routed(nn.functional.relu(h));
+        h = normalizer.call(conv2.Routed(nn.functional.relu(h)));
+        var identity = shortcut is null ? x : shortcut.Routed(x);
         return (identity + ResidualScale * h).MoveToOuterDisposeScope();
     }
 

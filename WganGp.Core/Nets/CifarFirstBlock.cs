@@ -1,6 +1,7 @@
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using WganGp.Core.Numerics;
 
 namespace WganGp.Core.Nets;
 
@@ -29,8 +30,8 @@ public sealed class CifarFirstBlock : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var identity = shortcut.call(Resampling.MeanPool2x(x));
-        var h = Resampling.MeanPool2x(conv2.call(nn.functional.relu(conv1.call(x))));
+        var identity = shortcut.Routed(Resampling.MeanPool2x(x));
+        var h = Resampling.MeanPool2x(conv2.Routed(nn.functional.relu(conv1.Routed(x))));
         return (identity + h).MoveToOuterDisposeScope();
     }
 }

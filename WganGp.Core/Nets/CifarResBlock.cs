@@ -1,6 +1,7 @@
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using WganGp.Core.Numerics;
 
 namespace WganGp.Core.Nets;
 
@@ -49,15 +50,15 @@ public sealed class CifarResBlock : nn.Module<Tensor, Tensor?, Tensor>
         using var scope = NewDisposeScope();
         var identity = resample switch
         {
-            Resample.Up => shortcut!.call(Resampling.NearestUp2x(x)),
-            Resample.Down => Resampling.MeanPool2x(shortcut!.call(x)),
-            _ => shortcut is null ? x : shortcut.call(x),
+            Resample.Up => shortcut!.Routed(Resampling.NearestUp2x(x)),
+            Resample.Down => Resampling.MeanPool2x(shortcut!.Routed(x)),
+            _ => shortcut is null ? x : shortcut.Routed(x),
         };
         var h = nn.functional.relu(Normalize(norm1, x, labels));
         if (resample == Resample.Up && !upsampleBeforeSecondConv) h = Resampling.NearestUp2x(h);
-        h = nn.functional.relu(Normalize(norm2, conv1.call(h), labels));
+        h = nn.functional.relu(Normalize(norm2, conv1.Routed(h), labels));
         if (resample == Resample.Up && upsampleBeforeSecondConv) h = Resampling.NearestUp2x(h);
-        h = conv2.call(h);
+        h = conv2.Routed(h);
         if (resample == Resample.Down) h = Resampling.MeanPool2x(h);
         return (identity + h).MoveToOuterDisposeScope();
     }

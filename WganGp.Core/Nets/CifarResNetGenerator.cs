@@ -1,6 +1,7 @@
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using WganGp.Core.Numerics;
 
 namespace WganGp.Core.Nets;
 
@@ -73,6 +74,6 @@ public sealed class CifarResNetGenerator : nn.Module<Tensor, Tensor>, ICondition
         var x = input.call(z).view(-1, dim, 4, 4);
         foreach (var block in blocks) x = block.call(x, labels);
         x = nn.functional.relu(outputNorm.call(x));
-        return tanh(output.call(x)).MoveToOuterDisposeScope();
+        return tanh(output.Routed(x)).MoveToOuterDisposeScope();
     }
 }

@@ -1,6 +1,7 @@
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using WganGp.Core.Numerics;
 
 namespace WganGp.Core.Nets;
 
@@ -33,7 +34,7 @@ public sealed class Conv3x3Stack : nn.Module<Tensor, Tensor>
     {
         if (convs.Count == 0) return x.alias();
         using var scope = NewDisposeScope();
-        for (var i = 0; i < convs.Count; i++) x = nonlinearity.Apply(norms[i].call(convs[i].call(x)));
+        for (var i = 0; i < convs.Count; i++) x = nonlinearity.Apply(norms[i].call(convs[i].Routed(x)));
         return x.MoveToOuterDisposeScope();
     }
 }

@@ -1,6 +1,7 @@
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using WganGp.Core.Numerics;
 
 namespace WganGp.Core.Nets;
 
@@ -39,7 +40,7 @@ public sealed class ResNet101Critic : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var h = input.call(x);
+        var h = input.Routed(x);
         foreach (var block in blocks) h = block.call(h);
         return (output.call(h.flatten(1)) / 5.0).MoveToOuterDisposeScope();
     }

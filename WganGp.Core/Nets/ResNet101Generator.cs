@@ -1,6 +1,7 @@
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using WganGp.Core.Numerics;
 
 namespace WganGp.Core.Nets;
 
@@ -43,6 +44,6 @@ public sealed class ResNet101Generator : nn.Module<Tensor, Tensor>
         var x = input.call(z).view(-1, start, 4, 4);
         foreach (var block in blocks) x = block.call(x);
         // The code scales by 1/5 before tanh (and the critic by 1/5 after its Linear).
-        return tanh(output.call(x) / 5.0).MoveToOuterDisposeScope();
+        return tanh(output.Routed(x) / 5.0).MoveToOuterDisposeScope();
     }
 }

@@ -1,6 +1,7 @@
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using WganGp.Core.Numerics;
 
 namespace WganGp.Core.Nets;
 
@@ -28,9 +29,9 @@ public sealed class SameConv2d : nn.Module<Tensor, Tensor>
     {
         var (top, bottom) = Padding(x.shape[2]);
         var (left, right) = Padding(x.shape[3]);
-        if (top == 0 && bottom == 0 && left == 0 && right == 0) return conv.call(x);
+        if (top == 0 && bottom == 0 && left == 0 && right == 0) return conv.Routed(x);
         using var padded = nn.functional.pad(x, [left, right, top, bottom]);
-        return conv.call(padded);
+        return conv.Routed(padded);
     }
 
     (long Before, long After) Padding(long size)

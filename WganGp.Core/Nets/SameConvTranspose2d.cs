@@ -1,6 +1,7 @@
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using WganGp.Core.Numerics;
 
 namespace WganGp.Core.Nets;
 
@@ -28,7 +29,7 @@ public sealed class SameConvTranspose2d : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         var (h, w) = (x.shape[2] * 2, x.shape[3] * 2);
-        using var full = deconv.call(x);
+        using var full = deconv.Routed(x);
         return full.narrow(2, before, h).narrow(3, before, w);
     }
 }

@@ -1,6 +1,7 @@
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using WganGp.Core.Numerics;
 
 namespace WganGp.Core.Nets;
 
@@ -24,6 +25,6 @@ public sealed class SubpixelConv2d : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        return DepthToSpace.Apply(conv.call(x), 2).MoveToOuterDisposeScope();
+        return DepthToSpace.Apply(conv.Routed(x), 2).MoveToOuterDisposeScope();
     }
 }

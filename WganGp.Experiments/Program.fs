@@ -265,9 +265,11 @@ type Command =
     | [<CliPrefix(CliPrefix.None)>] Bench of ParseResults<BenchArgs>
     | [<CliPrefix(CliPrefix.None)>] List of ParseResults<ListArgs>
     | [<CliPrefix(CliPrefix.None)>] Classifier of ParseResults<ClassifierCommand.ClassifierArgs>
+    | [<CliPrefix(CliPrefix.None)>] Doctor of ParseResults<Doctor.DoctorArgs>
     interface IArgParserTemplate with
         member a.Usage =
             match a with
+            | Doctor _ -> "check every convolution shape of the grid scripts on this CPU (float32 against float64) and the route around faulty ones"
             | Classifier _ -> "train or describe the dataset classifier behind classifier-IS/FID/KID (Fashion-MNIST, MNIST)"
             | List _ -> "the paper's architectures by name, with their source and parameter counts"
             | Sample _ -> "draw samples from a run's checkpoint (no grid script needed)"
@@ -371,6 +373,10 @@ let private dataOf (args: ParseResults<InspectArgs>) : RealData =
 
 [<EntryPoint>]
 let main argv =
+    // libtorch's repeated native warnings (NNPACK on CPUs it does not support) never reach the terminal.
+    if WganGp.Core.Numerics.LibtorchLog.HideWarnings()
+       && (Array.contains "--verbose" argv || Environment.GetEnvironmentVariable "WGANGP_VERBOSE" = "1") then
+        eprintfn "libtorch: its warnings are hidden (on this CPU NNPACK may repeat 'Could not initialize NNPACK! Reason: Unsupported hardware.')"
     let parser = ArgumentParser.Create<Command>(programName = "wgangp", errorHandler = ProcessExiter())
     let args = parser.ParseCommandLine argv
     match args.GetSubCommand() with
@@ -523,4 +529,5 @@ let main argv =
             printfn $"| {Names.architecture architecture} | {source} | {input} | {count generator:N0} | {count critic:N0} |"
         0
     | Classifier c -> ClassifierCommand.run c
+    | Doctor d -> Doctor.run loadExperiment d
     | Table t -> Runner.table (t.GetResult Dir) (command ()) [] |> Result.map (printfn "%s") |> Result.mapError List.singleton |> report

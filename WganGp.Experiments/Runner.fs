@@ -276,6 +276,9 @@ let private runChosen (options: Options) (experiment: Experiment) (cells: Cell l
     let dir = experimentDir options experiment
     Directory.CreateDirectory dir |> ignore
     printfn $"{experiment.Name}: {chosen.Length} of {cells.Length} cells selected, results in {dir}"
+    // Said once, before any cell: how this CPU's convolutions are computed (each cell's settings.json records it too).
+    let route = WganGp.Core.Numerics.ConvRoute.Decision
+    if route.Active then eprintfn "%s" route.Announcement
     chosen |> List.iteri (fun i cell -> runCell options dir cell (i + 1) chosen.Length)
     if options.Figures then
         for figure in experiment.Figures do

@@ -38,6 +38,7 @@ let all =
 
 [<EntryPoint>]
 let main argv =
+    WganGp.Core.Numerics.LibtorchLog.HideWarnings() |> ignore
     TorchSharp.torch.set_num_threads (max 1 System.Environment.ProcessorCount)
     // Sequenced: libtorch's global RNG (seeded runs) and its thread pool are shared by every test.
     runTestsWithCLIArgs [ Sequenced ] argv all

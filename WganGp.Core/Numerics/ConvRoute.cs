@@ -13,7 +13,9 @@ namespace WganGp.Core.Numerics;
 /// (128 → 3 at 3×3) on AVX2 too; 16, 32, 64, 96, 128… channels are right. Zero-padding a channel count to 16, or above 16
 /// to a multiple of 32, selects kernels that are right: extra all-zero filters
 /// whose outputs are dropped, extra all-zero input channels. It is the same function of the same parameters; only
-/// layers with such channel counts pay, and image channels (≤ 4) are never padded. Networks call their convolutions
+/// layers with such channel counts pay, and image channels (≤ 4) are never padded. A 1×1 conv, whose double backward
+/// gets the parameter gradients wrong on AVX-512 at every channel count, is computed as the matrix product it is.
+/// Networks call their convolutions
 /// through <see cref="Routed(Conv2d, Tensor)"/>; <see cref="NumericsCanary"/> checks shapes, routed or not.
 /// </summary>
 public static class ConvRoute
@@ -134,6 +136,7 @@ public static class ConvRoute
 
     internal static Tensor Forward(Conv2d conv, Tensor x, bool route)
     {
+        if (route && Routable(conv) && conv.kernel_size.All(k => k == 1) && conv.padding!.All(p => p == 0)) return Pointwise(conv, x);
         var (padIn, padOut) = (PadsInput(conv.in_channels), Pads(conv.out_channels));
         if (!route || !(padIn || padOut) || !Routable(conv)) return conv.call(x);
         using var scope = NewDisposeScope();
@@ -158,6 +161,19 @@ public static class ConvRoute
         var y = nn.functional.conv_transpose2d(ZeroPad(x, 1, inputs), paddedWeight, paddedBias, deconv.stride, deconv.padding,
             deconv.output_padding, deconv.dilation, deconv.groups);
         return y.narrow(1, 0, deconv.out_channels).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>A 1×1 conv as the matrix product it is (on AVX-512 oneDNN's 1×1 kernels get the double backward's
+    /// parameter gradients wrong at every channel count); a stride subsamples first, as the conv's output does.</summary>
+    static Tensor Pointwise(Conv2d conv, Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        var (strideH, strideW) = (conv.stride[0], conv.stride[^1]);
+        var input = strideH == 1 && strideW == 1 ? x
+            : x.slice(2, 0, x.shape[2], strideH).slice(3, 0, x.shape[3], strideW);
+        var y = einsum("oi,nihw->nohw", conv.weight!.flatten(1), input);
+        if (conv.bias is { } bias) y = y + bias.view(1, -1, 1, 1);
+        return y.MoveToOuterDisposeScope();
     }
 
     /// <summary><paramref name="t"/> with zeros appended along <paramref name="dim"/> up to <paramref name="size"/>.</summary>

@@ -16,12 +16,14 @@ public static class NumericsCanary
     public const double Tolerance = 1e-4;
 
     /// <summary>The shapes found faulty in libtorch 2.10 (see <see cref="ConvRoute"/>): a grayscale critic's first
-    /// layer at width 4, a narrow generator's last deconv, and the CIFAR ResNet generator's output conv.</summary>
+    /// layer at width 4, a narrow generator's last deconv, the CIFAR ResNet generator's output conv, a residual
+    /// shortcut's 1×1 conv.</summary>
     public static readonly IReadOnlyList<ConvShape> Sentinels =
     [
         new(false, 1, 4, 5, 2, 2, 16, 16),
         new(true, 8, 1, 5, 2, 0, 8, 8),
         new(false, 16, 3, 3, 1, 1, 16, 16),
+        new(false, 32, 64, 1, 1, 0, 8, 8),
     ];
 
     public static IReadOnlyList<ConvCheck> CheckAll(IEnumerable<ConvShape> shapes, bool routed, int trials = 2, long batch = 4) =>

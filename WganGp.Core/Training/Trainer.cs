@@ -294,5 +294,6 @@ public static class Trainer
             { ["type"] = critic.GetType().Name, ["parameters"] = critic.parameters().Sum(p => p.numel()) },
         ["torchsharp"] = typeof(torch).Assembly.GetName().Version?.ToString() ?? "?",
         ["threads"] = get_num_threads(),
+        ["numerics"] = Numerics.NumericsRecord.Describe(),
     };
 }

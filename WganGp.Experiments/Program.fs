@@ -174,9 +174,11 @@ type StepBenchArgs =
     | Warmup of count: int
     | Python of path: string
     | Report of markdown: string
+    | Conv_Route
     interface IArgParserTemplate with
         member a.Usage =
             match a with
+            | Conv_Route -> "instead of PyTorch, time each cell with the convolution route off and on (WGANGP_CONV_ROUTE), side by side"
             | Architectures _ -> "Figure 2 rows by name (dcgan constant-g mlp-g no-norm gated tanh resnet101; default: all)"
             | Methods _ -> "methods by name (wgan-gp wgan-clip dcgan lsgan; default: all)"
             | Size _ -> "resolution (default 32)"
@@ -500,7 +502,8 @@ let main argv =
                   Iterations = s.GetResult(StepBenchArgs.Iterations, defaultValue = 2); Warmup = s.GetResult(StepBenchArgs.Warmup, defaultValue = 1)
                   Seed = 0; Python = s.GetResult(StepBenchArgs.Python, defaultValue = "/usr/bin/python3")
                   Reference = IO.Path.Combine(repositoryRoot (), "bench", "reference.py") }
-            StepBench.run options |> writeReport (s.TryGetResult StepBenchArgs.Report)
+            (if s.Contains Conv_Route then StepBench.routeCost options else StepBench.run options)
+            |> writeReport (s.TryGetResult StepBenchArgs.Report)
             0
         | BenchArgs.Metrics m ->
             torch.set_num_threads Environment.ProcessorCount

@@ -160,3 +160,29 @@ let run (options: Options) =
     say "share of Trainer.Run's iteration loop spent outside the method's steps (learning-rate schedule, logging,"
     say "bookkeeping), in a run logging as a paper-budget cell does (every 200th iteration: here the first and the last)."
     List.ofSeq lines
+
+/// Times every architecture × method with the convolution route off (libtorch's kernels as they are) and on, one after
+/// the other in this run, and returns the report's lines (also printed as they come).
+let routeCost (options: Options) =
+    let lines = Collections.Generic.List<string>()
+    let say (line: string) = printfn "%s" line; lines.Add line
+    let timed mode =
+        WganGp.Core.Numerics.ConvRoute.Use mode |> ignore
+        fun architecture method -> (timeOurs architecture method options).Steady
+    let decided = WganGp.Core.Numerics.ConvRoute.Decision.Mode
+    say $"## The convolution route: {options.Size}x{options.Size}x{options.Channels}, batch {options.BatchSize}, seconds per generator iteration"
+    say ""
+    say $"{options.Warmup} warm-up iteration(s), then the mean of {options.Iterations}; {torch.get_num_threads ()} intra-op threads; real batches are uniform noise."
+    say "Off: libtorch's kernels as they are (wrong numbers on CPUs where `wgangp doctor` reports faults); on: the route."
+    say ""
+    say "| architecture | method | route off | route on | on / off |"
+    say "|---|---|---:|---:|---:|"
+    try
+        for architecture in options.Architectures do
+            for method in options.Methods do
+                let off = timed WganGp.Core.Numerics.ConvRouteMode.Off architecture method
+                let on = timed WganGp.Core.Numerics.ConvRouteMode.On architecture method
+                say $"| {Names.architecture architecture} | {method.Name} | {off:F3} | {on:F3} | {ratio on off} |"
+    finally
+        WganGp.Core.Numerics.ConvRoute.Use decided |> ignore
+    List.ofSeq lines

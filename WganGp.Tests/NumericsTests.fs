@@ -68,6 +68,16 @@ let tests =
                 Expect.isTrue (routed.allclose(plain, 1e-12, 1e-12)) $"{shape}: values"
         }
 
+        test "routed, the language model's kernel-1 Conv1d is the same function (float64)" {
+            use scope = torch.NewDisposeScope()
+            torch.manual_seed 8L |> ignore
+            let conv = torch.nn.Conv1d(37L, 64L, 1L)
+            conv.``to``(torch.float64) |> ignore
+            let x = torch.randn([| 3L; 37L; 32L |], dtype = torch.float64)
+            let routed = withRoute ConvRouteMode.On (fun () -> ConvRoute.Routed(conv, x))
+            Expect.isTrue (routed.allclose(conv.call x, 1e-12, 1e-12)) "values"
+        }
+
         test "a seeded WGAN-GP run of the dim-8 NoNormConstantFilters pair, twelve times in one process after poisoning memory, gives twelve identical finished results" {
             let config () =
                 torch.manual_seed 4L |> ignore

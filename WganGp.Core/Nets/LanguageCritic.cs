@@ -1,6 +1,7 @@
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using WganGp.Core.Numerics;
 
 namespace WganGp.Core.Nets;
 
@@ -31,7 +32,7 @@ public sealed class LanguageCritic : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var h = input.call(x.transpose(1, 2));
+        var h = input.Routed(x.transpose(1, 2));
         foreach (var block in blocks) h = block.call(h);
         return output.call(h.flatten(1)).MoveToOuterDisposeScope();
     }

@@ -1,6 +1,7 @@
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using WganGp.Core.Numerics;
 
 namespace WganGp.Core.Nets;
 
@@ -35,6 +36,6 @@ public sealed class LanguageGenerator : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         var x = input.call(z).view(-1, dim, length);
         foreach (var block in blocks) x = block.call(x);
-        return softmax(output.call(x).transpose(1, 2), -1).MoveToOuterDisposeScope();
+        return softmax(output.Routed(x).transpose(1, 2), -1).MoveToOuterDisposeScope();
     }
 }

@@ -1,6 +1,7 @@
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using WganGp.Core.Numerics;
 
 namespace WganGp.Core.Nets;
 
@@ -26,7 +27,7 @@ public sealed class ResBlock1d : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var branch = conv2.call(nn.functional.relu(conv1.call(nn.functional.relu(x))));
+        var branch = conv2.Routed(nn.functional.relu(conv1.Routed(nn.functional.relu(x))));
         return (x + 0.3 * branch).MoveToOuterDisposeScope();
     }
 }

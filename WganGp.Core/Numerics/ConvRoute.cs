@@ -118,6 +118,17 @@ public static class ConvRoute
         return Forward(deconv, x, Active);
     }
 
+    /// <summary>The 1-D conv of a network: a kernel-1 conv (the language model's input and output layers) as the matrix
+    /// product it is, as for 2-D 1×1 convs, when the route is active.</summary>
+    public static Tensor Routed(this Conv1d conv, Tensor x)
+    {
+        if (!Active || !Routable(conv) || conv.kernel_size[0] != 1 || conv.stride[0] != 1 || conv.padding![0] != 0) return conv.call(x);
+        using var scope = NewDisposeScope();
+        var y = einsum("oi,nil->nol", conv.weight!.flatten(1), x);
+        if (conv.bias is { } bias) y = y + bias.view(1, -1, 1);
+        return y.MoveToOuterDisposeScope();
+    }
+
     /// <summary>A layer that may be a convolution (a block's optional shortcut, say): routed when it is one.</summary>
     public static Tensor Routed(this nn.Module<Tensor, Tensor> layer, Tensor x) => layer switch
     {

@@ -22,15 +22,24 @@ public sealed class StreamedImages : IResumableBatchSource, IDisposable
     public StreamedImages(IEncodedImages store, ImageOptions options, PixelScaling scaling, long seed, int decodeThreads = 1,
                           Action<string>? warn = null)
     {
-        options.Validate();
-        if (decodeThreads < 1) throw new ArgumentOutOfRangeException(nameof(decodeThreads), decodeThreads, "at least one decoding thread");
+        try
+        {
+            options.Validate();
+            if (decodeThreads < 1) throw new ArgumentOutOfRangeException(nameof(decodeThreads), decodeThreads, "at least one decoding thread");
+            order = new EpochOrder(store.Count, seed, store.Name);
+        }
+        catch
+        {
+            // The store was handed over to be owned (an LMDB environment must never be left to its finalizer).
+            store.Dispose();
+            throw;
+        }
         this.store = store;
         this.options = options;
         this.scaling = scaling;
         this.seed = seed;
         this.decodeThreads = decodeThreads;
         this.warn = warn ?? (message => Console.Error.WriteLine($"warning: {message}"));
-        order = new EpochOrder(store.Count, seed, store.Name);
     }
 
     public string Name => $"{store.Name} ({options})";

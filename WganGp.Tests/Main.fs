@@ -34,6 +34,7 @@ let all =
         ClassifierTests.tests
         ClassifierTests.ngramTests
         SlurmTests.tests
+        CliErrorTests.tests
     ]
 
 [<EntryPoint>]

@@ -16,6 +16,12 @@ let repoRoot =
         | d -> up d.Parent
     up (DirectoryInfo AppContext.BaseDirectory)
 
+/// The built `wgangp` of the same configuration as the tests (the test project builds WganGp.Experiments first), to
+/// run as its own process: `dotnet <this> args`.
+let wgangpDll =
+    let configuration = if AppContext.BaseDirectory.Contains "/Debug/" then "Debug" else "Release"
+    Path.Combine(repoRoot, "WganGp.Experiments", "bin", configuration, "net10.0", "wgangp.dll")
+
 /// A fresh temporary directory, deleted after `f`.
 let inTempDir (f: string -> unit) =
     let dir = Path.Combine(Path.GetTempPath(), "wgangp-tests-" + Guid.NewGuid().ToString("N"))

@@ -26,7 +26,8 @@ public sealed class LmdbImages : IEncodedImages
             throw new FileNotFoundException($"{path}: no data.mdb inside; expected an LMDB database folder (as LSUN's bedroom_train_lmdb)", dataFile);
         // Loaded before the environment exists: a LightningEnvironment whose constructor failed cannot be disposed,
         // and its finalizer would end the process.
-        LmdbLibrary.Require();
+        try { LmdbLibrary.Require(); }
+        catch (DllNotFoundException e) { throw new DllNotFoundException($"{path}: cannot open the LMDB database: {e.Message}", e); }
         // The map must cover the whole file; a read-only environment never grows it.
         var mapSize = Math.Max(new FileInfo(dataFile).Length, 1L << 20);
         environment = new LightningEnvironment(path, new EnvironmentConfiguration { MapSize = mapSize, MaxReaders = 126 });

@@ -22,6 +22,14 @@ let wgangpDll =
     let configuration = if AppContext.BaseDirectory.Contains "/Debug/" then "Debug" else "Release"
     Path.Combine(repoRoot, "WganGp.Experiments", "bin", configuration, "net10.0", "wgangp.dll")
 
+/// Where Debian's and Ubuntu's dataset-fashion-mnist installs the real Fashion-MNIST.
+let fashionMnistDir = "/usr/share/datasets/fashion-mnist"
+
+/// Fails the test naming the package when the real Fashion-MNIST it reads is not installed.
+let requireFashionMnist () =
+    if not (File.Exists(Path.Combine(fashionMnistDir, "train-images-idx3-ubyte.gz"))) then
+        failwith $"{fashionMnistDir} not found: this test reads the real Fashion-MNIST of the package dataset-fashion-mnist (apt-get install dataset-fashion-mnist; ./test.sh installs it as root)"
+
 /// A fresh temporary directory, deleted after `f`.
 let inTempDir (f: string -> unit) =
     let dir = Path.Combine(Path.GetTempPath(), "wgangp-tests-" + Guid.NewGuid().ToString("N"))

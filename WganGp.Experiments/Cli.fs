@@ -118,6 +118,12 @@ let parse<'T when 'T :> IArgParserTemplate> (programName: string) (argv: string 
 /// `error: <message>` (and the trace when verbose) and exits 1. Nothing escapes as an unhandled exception.
 let guard (argv: string array) (body: unit -> Exit) : int =
     let verbose = isVerbose argv
+    // An exception on another thread (a finalizer, a worker) would abort the process (exit 134): report it as an error.
+    AppDomain.CurrentDomain.UnhandledException.Add(fun e ->
+        match e.ExceptionObject with
+        | :? exn as ex -> printError verbose ex
+        | other -> eprintfn "error: %O" other
+        exit Exit.Error.Code)
     let code =
         try
             body ()

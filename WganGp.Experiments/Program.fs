@@ -367,9 +367,7 @@ let private dataOf (args: ParseResults<InspectArgs>) : RealData =
     | DataFormatArg.Text -> { Name = name; Path = path; Scaling = scaling; Format = DataFormat.Text(WganGp.Core.Data.Text.CharCorpusOptions.Bytes) }
 
 /// The flag values `run` and `plan` share, refused before any work.
-let private budgetChecks scale paper =
-    [ Cli.positive "--scale" scale
-      (if paper && scale.IsSome then Some "--scale and --paper: give one of them" else None) ]
+let private budgetChecks scale (_paper: bool) = [ Cli.positive "--scale" scale ]
 
 /// One command's work; its errors are handled by Cli.guard (exit 1, or 2 for refused flag values).
 let private execute (args: ParseResults<Command>) : Cli.Exit =

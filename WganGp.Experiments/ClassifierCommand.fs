@@ -96,17 +96,14 @@ let info (args: ParseResults<InfoArgs>) =
     | null -> failwith $"{file}: loaded without a sidecar"
     | card -> printfn $"{file} (hash verified)\n{card.ToJson()}"
 
-/// Runs a `wgangp classifier` subcommand; errors come back as messages and exit code 1.
+/// Runs a `wgangp classifier` subcommand; its errors are handled by Cli.guard.
 let run (args: ParseResults<ClassifierArgs>) =
-    try
-        match args.GetSubCommand() with
-        | Train t -> train t
-        | Info i -> info i
-        0
-    with
-    | :? IOException | :? ArgumentException | :? InvalidDataException | :? UnauthorizedAccessException as e ->
-        eprintfn $"error: {e.Message}"
-        1
-    | Failure message ->
-        eprintfn $"error: {message}"
-        1
+    match args.GetSubCommand() with
+    | Train t ->
+        Cli.refuse [
+            Cli.atLeast 28 "--pad" (t.TryGetResult Pad)
+            Cli.atLeast 1 "--epochs" (t.TryGetResult Epochs)
+            Cli.atLeast 1 "--batch-size" (t.TryGetResult Batch_Size) ]
+        train t
+    | Info i -> info i
+    Cli.Exit.Ok

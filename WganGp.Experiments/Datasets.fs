@@ -74,7 +74,8 @@ let missing (relocated: Map<string, string>) (datasets: Dataset list) =
     [ for data in realOf datasets do
           let path = pathOf relocated data
           if not (Directory.Exists path || File.Exists path) then
-              $"dataset {data.Name}: {path} not found; put the data there or pass --data {data.Name}=PATH" ]
+              let package = if path = fashionMnist.Path then " (Debian/Ubuntu: apt-get install dataset-fashion-mnist)" else ""
+              $"dataset {data.Name}: {path} not found{package}; put the data there or pass --data {data.Name}=PATH" ]
 
 /// Opens a real dataset as seeded, resumable batches. Formats decoded on the fly (folders, LMDB) run on a background
 /// prefetcher with `decodeThreads` decoding threads; in-memory formats are sampled directly.

@@ -84,7 +84,8 @@ type DoctorArgs =
 
 /// Loads the scripts with `load`, collects their architectures' shapes, checks them and prints the report. Exit 0 when
 /// every shape is right as the networks compute it, 1 when one is not or a script cannot be loaded.
-let run (load: string -> Result<Experiment, string list>) (args: ParseResults<DoctorArgs>) =
+let run (load: string -> Result<Experiment, string list>) (args: ParseResults<DoctorArgs>) : Cli.Exit =
+    Cli.refuse [ Cli.atLeast 1 "--trials" (args.TryGetResult Trials); Cli.atLeast 1 "--batch-size" (args.TryGetResult Batch_Size) ]
     let trials = args.GetResult(Trials, defaultValue = 2)
     let batch = args.GetResult(Batch_Size, defaultValue = 4)
     let scripts =
@@ -92,9 +93,9 @@ let run (load: string -> Result<Experiment, string list>) (args: ParseResults<Do
         | Some paths -> paths
         | None when Directory.Exists "experiments" -> Directory.GetFiles("experiments", "*.fsx") |> Array.sort |> List.ofArray
         | None -> []
-    if trials < 1 then eprintfn $"error: --trials must be at least 1, got {trials}"; 1
-    elif batch < 1 then eprintfn $"error: --batch-size must be at least 1, got {batch}"; 1
-    elif scripts.IsEmpty then eprintfn "error: no grid scripts: pass them, or run from the repository root (experiments/*.fsx)"; 1
+    if scripts.IsEmpty then
+        eprintfn "error: no grid scripts: pass them, or run from the repository root (experiments/*.fsx)"
+        Cli.Exit.Error
     else
         let loaded = scripts |> List.map (fun path -> path, load path)
         match loaded |> List.collect (fun (_, r) -> match r with Error e -> e | Ok _ -> []) with
@@ -103,7 +104,7 @@ let run (load: string -> Result<Experiment, string list>) (args: ParseResults<Do
             eprintfn $"collecting the convolution shapes of {architectures.Length} architectures from {scripts.Length} scripts"
             let report = architectures |> List.collect shapesOf |> check trials (int64 batch)
             render report |> List.iter (printfn "%s")
-            if report.Routed |> List.forall (fun c -> c.Ok) then 0 else 1
+            if report.Routed |> List.forall (fun c -> c.Ok) then Cli.Exit.Ok else Cli.Exit.Error
         | errors ->
             for e in errors do eprintfn $"error: {e}"
-            1
+            Cli.Exit.Error

@@ -268,10 +268,12 @@ type Command =
     | [<CliPrefix(CliPrefix.None)>] List of ParseResults<ListArgs>
     | [<CliPrefix(CliPrefix.None)>] Classifier of ParseResults<ClassifierCommand.ClassifierArgs>
     | [<CliPrefix(CliPrefix.None)>] Doctor of ParseResults<Doctor.DoctorArgs>
+    | [<Inherit>] Verbose
     interface IArgParserTemplate with
         member a.Usage =
             match a with
             | Doctor _ -> "check every convolution shape of the grid scripts on this CPU (float32 against float64) and the route around faulty ones"
+            | Verbose -> "after an error line, print the .NET stack trace too, for bug reports (also: WGANGP_VERBOSE=1)"
             | Classifier _ -> "train or describe the dataset classifier behind classifier-IS/FID/KID (Fashion-MNIST, MNIST)"
             | List _ -> "the paper's architectures by name, with their source and parameter counts"
             | Sample _ -> "draw samples from a run's checkpoint (no grid script needed)"
@@ -294,10 +296,10 @@ let loadExperiment (path: string) =
 
 let private report =
     function
-    | Ok () -> 0
+    | Ok () -> Cli.Exit.Ok
     | Error (errors: string list) ->
         for e in errors do eprintfn $"error: {e}"
-        1
+        Cli.Exit.Error
 
 let private budget scale paper =
     if paper then Cells.PaperBudget else Cells.Scaled(defaultArg scale 1.0)
@@ -322,15 +324,10 @@ let private interruption () =
             cts.Cancel())
     cts, term
 
-/// Runs a command that reads user files, turning their errors into one message and exit code 1.
-let private guarded (f: unit -> string list) =
-    try
-        f () |> List.iter (printfn "%s")
-        0
-    with
-    | :? IO.IOException | :? ArgumentException | :? UnauthorizedAccessException | :? InvalidOperationException as e ->
-        eprintfn $"error: {e.Message}"
-        1
+/// Prints a command's result lines.
+let private printed (lines: string list) =
+    lines |> List.iter (printfn "%s")
+    Cli.Exit.Ok
 
 /// Applies `--data NAME=PATH` to the options once the experiment (and so its datasets) is known.
 let private relocate (pairs: string list) (opts: Runner.Options) (experiment: Experiment) =
@@ -373,16 +370,23 @@ let private dataOf (args: ParseResults<InspectArgs>) : RealData =
     | DataFormatArg.Lmdb -> { Name = name; Path = path; Scaling = scaling; Format = DataFormat.Lmdb(images ()) }
     | DataFormatArg.Text -> { Name = name; Path = path; Scaling = scaling; Format = DataFormat.Text(WganGp.Core.Data.Text.CharCorpusOptions.Bytes) }
 
-[<EntryPoint>]
-let main argv =
-    // libtorch's repeated native warnings (NNPACK on CPUs it does not support) never reach the terminal.
-    if WganGp.Core.Numerics.LibtorchLog.HideWarnings()
-       && (Array.contains "--verbose" argv || Environment.GetEnvironmentVariable "WGANGP_VERBOSE" = "1") then
-        eprintfn "libtorch: its warnings are hidden (on this CPU NNPACK may repeat 'Could not initialize NNPACK! Reason: Unsupported hardware.')"
-    let parser = ArgumentParser.Create<Command>(programName = "wgangp", errorHandler = ProcessExiter())
-    let args = parser.ParseCommandLine argv
+/// The flag values `run` and `plan` share, refused before any work.
+let private budgetChecks scale (_paper: bool) = [ Cli.positive "--scale" scale ]
+
+/// One command's work; its errors are handled by Cli.guard (exit 1, or 2 for refused flag values).
+let private execute (args: ParseResults<Command>) : Cli.Exit =
     match args.GetSubCommand() with
     | Run r ->
+        Cli.refuse (
+            budgetChecks (r.TryGetResult RunArgs.Scale) (r.Contains RunArgs.Paper)
+            @ [ Cli.atLeast 1 "--threads" (r.TryGetResult Threads)
+                Cli.atLeast 1 "--decode-threads" (r.TryGetResult RunArgs.Decode_Threads)
+                Cli.atLeast 1 "--checkpoint-every" (r.TryGetResult Checkpoint_Every)
+                Cli.atLeast 1 "--eval-every" (r.TryGetResult Eval_Every)
+                Cli.atLeast 2 "--eval-samples" (r.TryGetResult Eval_Samples)
+                Cli.atLeast 1 "--grid-every" (r.TryGetResult Grid_Every)
+                Cli.atLeast 2 "--reference-count" (r.TryGetResult Reference_Count)
+                Cli.device "--device" (r.TryGetResult Device) ])
         torch.set_num_threads (r.GetResult(Threads, defaultValue = Environment.ProcessorCount))
         let cts, term = interruption ()
         use _ = cts
@@ -400,17 +404,14 @@ let main argv =
                             ReferenceCount = r.GetResult(Reference_Count, defaultValue = 5000) } }
                 Cancel = cts.Token
                 Table = not (r.Contains No_Table) }
-        try
-            loadExperiment (r.GetResult RunArgs.Script)
-            |> Result.bind (relocate (r.GetResult(RunArgs.Data, defaultValue = [])) opts)
-            |> Result.bind (fun (opts', experiment) -> Runner.run opts' experiment)
-            |> report
-        with :? OperationCanceledException ->
-            eprintfn "interrupted: rerun the same command to resume"
-            130
+        loadExperiment (r.GetResult RunArgs.Script)
+        |> Result.bind (relocate (r.GetResult(RunArgs.Data, defaultValue = [])) opts)
+        |> Result.bind (fun (opts', experiment) -> Runner.run opts' experiment)
+        |> report
     | Sample s ->
+        Cli.refuse [ Cli.atLeast 1 "--n" (s.TryGetResult SampleArgs.N) ]
         let seed = s.GetResult(SampleArgs.Seed, defaultValue = 0)
-        guarded (fun () ->
+        printed (
             let runDir = s.GetResult SampleArgs.Run_Dir
             let recipe = CellRecipe.read runDir
             let extension =
@@ -421,7 +422,8 @@ let main argv =
             let out = s.GetResult(Out, defaultValue = $"samples-{seed}.{extension}")
             RunCommands.sample runDir (s.GetResult(SampleArgs.N, defaultValue = 64)) out seed (s.TryGetResult SampleArgs.Checkpoint) (s.TryGetResult SampleArgs.Data_Path))
     | Score s ->
-        guarded (fun () ->
+        Cli.refuse [ Cli.atLeast 2 "--n" (s.TryGetResult ScoreArgs.N) ]
+        printed (
             RunCommands.score (s.GetResult ScoreArgs.Run_Dir) (s.GetResult(ScoreArgs.N, defaultValue = 2000)) (s.GetResult(ScoreArgs.Seed, defaultValue = 0))
                 (s.TryGetResult ScoreArgs.Checkpoint) (fun recipe ->
                     let scoring =
@@ -429,6 +431,7 @@ let main argv =
                     let relocate (d: RealData) = s.TryGetResult ScoreArgs.Data_Path |> Option.defaultValue d.Path
                     Runner.scorersFor scoring relocate recipe.Dataset |> fst))
     | Plan p ->
+        Cli.refuse (budgetChecks (p.TryGetResult PlanArgs.Scale) (p.Contains PlanArgs.Paper))
         let opts =
             options (p.TryGetResult PlanArgs.Results) (budget (p.TryGetResult PlanArgs.Scale) (p.Contains PlanArgs.Paper))
                 (p.GetResult(PlanArgs.Cells, defaultValue = [])) "cpu" false 1
@@ -438,6 +441,10 @@ let main argv =
         |> Result.map (List.iter (printfn "%s"))
         |> report
     | Submit s ->
+        Cli.refuse (
+            budgetChecks (s.TryGetResult SubmitArgs.Scale) (s.Contains SubmitArgs.Paper)
+            @ [ Cli.atLeast 1 "--threads" (s.TryGetResult SubmitArgs.Threads)
+                Cli.atLeast 1 "--cpus-per-task" (s.TryGetResult SubmitArgs.Cpus_Per_Task) ])
         let opts =
             options (s.TryGetResult SubmitArgs.Results) (budget (s.TryGetResult SubmitArgs.Scale) (s.Contains SubmitArgs.Paper))
                 (s.GetResult(SubmitArgs.Cells, defaultValue = [])) "cpu" false 1
@@ -454,20 +461,32 @@ let main argv =
         |> Result.map (List.iter (printfn "%s"))
         |> report
     | Data d ->
+        let split = d.TryGetResult Split
+        Cli.refuse [
+            Cli.atLeast 1 "--size" (d.TryGetResult InspectArgs.Size)
+            Cli.oneOf [ 1; 3 ] "--channels" (d.TryGetResult InspectArgs.Channels)
+            Cli.atLeast 1 "--batches" (d.TryGetResult Batches)
+            Cli.atLeast 1 "--batch-size" (d.TryGetResult InspectArgs.Batch_Size)
+            Cli.atLeast 1 "--decode-threads" (d.TryGetResult InspectArgs.Decode_Threads)
+            (match d.GetResult Format with
+             | DataFormatArg.Idx -> Cli.oneOf [ "train"; "t10k" ] "--split" split
+             | DataFormatArg.Cifar10 -> Cli.oneOf [ "train"; "test" ] "--split" split
+             | _ -> split |> Option.map (fun s -> $"--split {s}: only idx and cifar10 data have splits")) ]
         torch.set_num_threads Environment.ProcessorCount
         let data = dataOf d
-        try
-            Datasets.inspect data data.Path (d.GetResult(Batches, defaultValue = 20)) (d.GetResult(InspectArgs.Batch_Size, defaultValue = 64))
-                (int64 (d.GetResult(InspectArgs.Seed, defaultValue = 0))) (d.GetResult(InspectArgs.Decode_Threads, defaultValue = 1)) (d.TryGetResult Preview)
-            |> List.iter (printfn "%s")
-            0
-        with
-        | :? IO.IOException | :? ArgumentException | :? UnauthorizedAccessException as e ->
-            eprintfn $"error: {e.Message}"
-            1
+        Datasets.inspect data data.Path (d.GetResult(Batches, defaultValue = 20)) (d.GetResult(InspectArgs.Batch_Size, defaultValue = 64))
+            (int64 (d.GetResult(InspectArgs.Seed, defaultValue = 0))) (d.GetResult(InspectArgs.Decode_Threads, defaultValue = 1)) (d.TryGetResult Preview)
+        |> printed
     | Bench b ->
         match b.GetSubCommand() with
         | BenchArgs.Data d ->
+            Cli.refuse [
+                Cli.atLeast 1 "--images" (d.TryGetResult DataBenchArgs.Images)
+                Cli.atLeast 1 "--size" (d.TryGetResult DataBenchArgs.Size)
+                Cli.atLeast 1 "--batch-size" (d.TryGetResult DataBenchArgs.Batch_Size)
+                Cli.atLeast 1 "--iterations" (d.TryGetResult DataBenchArgs.Iterations)
+                d.TryGetResult DataBenchArgs.Decode_Threads |> Option.bind (List.tryFind (fun t -> t < 1))
+                |> Option.map (fun t -> $"--decode-threads {t}: expected whole numbers of at least 1") ]
             torch.set_num_threads Environment.ProcessorCount
             let options: DataBench.Options =
                 { Folder = d.TryGetResult DataBenchArgs.Folder; Lmdb = d.TryGetResult DataBenchArgs.Lmdb
@@ -476,8 +495,14 @@ let main argv =
                   Threads = d.GetResult(DataBenchArgs.Decode_Threads, defaultValue = List.distinct [ 1; Environment.ProcessorCount ])
                   Iterations = d.GetResult(DataBenchArgs.Iterations, defaultValue = 10); Seed = d.GetResult(DataBenchArgs.Seed, defaultValue = 0) }
             DataBench.run options |> writeReport (d.TryGetResult DataBenchArgs.Report)
-            0
+            Cli.Exit.Ok
         | BenchArgs.Step s ->
+            Cli.refuse [
+                Cli.atLeast 1 "--size" (s.TryGetResult StepBenchArgs.Size)
+                Cli.oneOf [ 1; 3 ] "--channels" (s.TryGetResult StepBenchArgs.Channels)
+                Cli.atLeast 1 "--batch-size" (s.TryGetResult StepBenchArgs.Batch_Size)
+                Cli.atLeast 1 "--iterations" (s.TryGetResult StepBenchArgs.Iterations)
+                Cli.atLeast 0 "--warmup" (s.TryGetResult Warmup) ]
             torch.set_num_threads Environment.ProcessorCount
             let variants = Enum.GetValues<WganGp.Core.Nets.Figure2Variant>() |> List.ofArray
             let byName (names: string list) all (name: 'a -> string) what =
@@ -504,8 +529,11 @@ let main argv =
                   Reference = IO.Path.Combine(repositoryRoot (), "bench", "reference.py") }
             (if s.Contains Conv_Route then StepBench.routeCost options else StepBench.run options)
             |> writeReport (s.TryGetResult StepBenchArgs.Report)
-            0
+            Cli.Exit.Ok
         | BenchArgs.Metrics m ->
+            Cli.refuse [
+                m.TryGetResult Sizes |> Option.bind (List.tryFind (fun n -> n < 2))
+                |> Option.map (fun n -> $"--sizes {n}: expected sample counts of at least 2") ]
             torch.set_num_threads Environment.ProcessorCount
             let options: MetricBench.Options =
                 { Sizes = m.GetResult(Sizes, defaultValue = [ 10000; 50000 ]); Dim = 2048; Classes = 1008
@@ -513,7 +541,7 @@ let main argv =
                   Python = m.GetResult(MetricBenchArgs.Python, defaultValue = "/usr/bin/python3")
                   Reference = IO.Path.Combine(repositoryRoot (), "bench", "metric_sqrtm.py") }
             MetricBench.run options |> writeReport (m.TryGetResult MetricBenchArgs.Report)
-            0
+            Cli.Exit.Ok
     | List l ->
         let name = l.GetResult(Method, defaultValue = "wgan-gp")
         let method =
@@ -530,7 +558,18 @@ let main argv =
                 m.parameters() |> Seq.sumBy (fun p -> p.numel())
             let input = String.Join("x", shape)
             printfn $"| {Names.architecture architecture} | {source} | {input} | {count generator:N0} | {count critic:N0} |"
-        0
+        Cli.Exit.Ok
     | Classifier c -> ClassifierCommand.run c
     | Doctor d -> Doctor.run loadExperiment d
     | Table t -> Runner.table (t.GetResult Dir) (command ()) [] |> Result.map (printfn "%s") |> Result.mapError List.singleton |> report
+    | Verbose -> raise (Cli.UsageError [ "say which command to run: wgangp --help lists them" ])
+
+[<EntryPoint>]
+let main argv =
+    // libtorch's repeated native warnings (NNPACK on CPUs it does not support) never reach the terminal.
+    if WganGp.Core.Numerics.LibtorchLog.HideWarnings() && Cli.isVerbose argv then
+        eprintfn "libtorch: its warnings are hidden (on this CPU NNPACK may repeat 'Could not initialize NNPACK! Reason: Unsupported hardware.')"
+    Cli.guard argv (fun () ->
+        match Cli.parse<Command> "wgangp" argv with
+        | Ok args -> execute args
+        | Error code -> code)

@@ -6,13 +6,23 @@ open System.Text.Json
 open WganGp.Core.Training
 open WganGp.Experiments.Tables
 
+/// Reads a JSON file of a run directory with `read`; malformed JSON or a missing or mistyped field is an
+/// InvalidDataException naming the file.
+let private readJson (path: string) (read: JsonElement -> 'a) : 'a =
+    try
+        use doc = JsonDocument.Parse(File.ReadAllText path)
+        read doc.RootElement
+    with
+    | :? JsonException | :? System.Collections.Generic.KeyNotFoundException | :? System.InvalidOperationException
+    | :? System.FormatException as e ->
+        raise (InvalidDataException($"{path}: not a readable run file ({e.Message}); fix or remove it", e))
+
 /// The status a run directory records: "finished", "diverged", "failed", or "running" when it has none yet
 /// (in progress, or killed before it could write one).
 let status (dir: string) =
     let path = Path.Combine(dir, RunFiles.Status)
     if File.Exists path then
-        use doc = JsonDocument.Parse(File.ReadAllText path)
-        doc.RootElement.GetProperty("status").GetString() |> Option.ofObj |> Option.defaultValue "running"
+        readJson path (fun root -> root.GetProperty("status").GetString() |> Option.ofObj |> Option.defaultValue "running")
     else "running"
 
 /// Finished and diverged runs are results; a failed or interrupted one is run again.
@@ -21,8 +31,7 @@ let isDone dir = Directory.Exists dir && (match status dir with "finished" | "di
 let private readScores (dir: string) =
     let path = Path.Combine(dir, RunFiles.Scores)
     if File.Exists path then
-        use doc = JsonDocument.Parse(File.ReadAllText path)
-        doc.RootElement.EnumerateObject() |> Seq.map (fun p -> p.Name, p.Value.GetDouble()) |> Map.ofSeq
+        readJson path (fun root -> root.EnumerateObject() |> Seq.map (fun p -> p.Name, p.Value.GetDouble()) |> Map.ofSeq)
     else Map.empty
 
 /// protocol.json: score name → { field: value }; values that are not strings are kept as their JSON text. Empty when
@@ -31,36 +40,39 @@ let readProtocols (dir: string) : Map<string, Map<string, string>> =
     let path = Path.Combine(dir, RunFiles.Protocol)
     if not (File.Exists path) then Map.empty
     else
-        use doc = JsonDocument.Parse(File.ReadAllText path)
-        let fail what = raise (InvalidDataException $"{path}: {what}; expected an object of score name → object of string fields")
-        if doc.RootElement.ValueKind <> JsonValueKind.Object then fail $"the top level is a {doc.RootElement.ValueKind}"
-        [ for score in doc.RootElement.EnumerateObject() ->
-              if score.Value.ValueKind <> JsonValueKind.Object then fail $"score '{score.Name}' maps to a {score.Value.ValueKind}"
-              score.Name,
-              [ for field in score.Value.EnumerateObject() ->
-                    field.Name,
-                    (match field.Value.ValueKind with
-                     | JsonValueKind.String -> field.Value.GetString() |> Option.ofObj |> Option.defaultValue ""
-                     | _ -> field.Value.GetRawText()) ]
-              |> Map.ofList ]
-        |> Map.ofList
+        readJson path (fun root ->
+            let fail what = raise (InvalidDataException $"{path}: {what}; expected an object of score name → object of string fields")
+            if root.ValueKind <> JsonValueKind.Object then fail $"the top level is a {root.ValueKind}"
+            [ for score in root.EnumerateObject() ->
+                  if score.Value.ValueKind <> JsonValueKind.Object then fail $"score '{score.Name}' maps to a {score.Value.ValueKind}"
+                  score.Name,
+                  [ for field in score.Value.EnumerateObject() ->
+                        field.Name,
+                        (match field.Value.ValueKind with
+                         | JsonValueKind.String -> field.Value.GetString() |> Option.ofObj |> Option.defaultValue ""
+                         | _ -> field.Value.GetRawText()) ]
+                  |> Map.ofList ]
+            |> Map.ofList)
 
 /// The row of one run directory, or None when it is not a run directory (no settings.json).
 let tryRead (keyColumns: string list) (dir: string) : RunRow option =
     let settings = Path.Combine(dir, RunFiles.Settings)
     if not (File.Exists settings) then None
     else
-        use doc = JsonDocument.Parse(File.ReadAllText settings)
-        let cell = doc.RootElement.GetProperty "cell"
-        let text (name: string) =
-            match cell.TryGetProperty name with
-            | true, v when v.ValueKind = JsonValueKind.String -> v.GetString() |> Option.ofObj |> Option.defaultValue "-"
-            | true, v -> v.GetRawText()
-            | _ -> "-"
+        let keys, seed =
+            readJson settings (fun root ->
+                let cell = root.GetProperty "cell"
+                let text (name: string) =
+                    match cell.TryGetProperty name with
+                    | true, v when v.ValueKind = JsonValueKind.String -> v.GetString() |> Option.ofObj |> Option.defaultValue "-"
+                    | true, v -> v.GetRawText()
+                    | _ -> "-"
+                keyColumns |> List.map (fun k -> k, text k) |> Map.ofList,
+                (match cell.TryGetProperty "seed" with | true, v when v.ValueKind = JsonValueKind.Number -> v.GetInt32() | _ -> 0))
         Some
             { Id = Path.GetFileName dir |> nonNull
-              Keys = keyColumns |> List.map (fun k -> k, text k) |> Map.ofList
-              Seed = (match cell.TryGetProperty "seed" with | true, v when v.ValueKind = JsonValueKind.Number -> v.GetInt32() | _ -> 0)
+              Keys = keys
+              Seed = seed
               Status = status dir
               Scores = readScores dir
               Protocols = readProtocols dir }

@@ -174,11 +174,30 @@ let private foreignRun (runDir: string) (cell: Cell) =
         | Some id -> Some $"{runDir} holds the run of cell {id}, not of {Cells.id cell}: the results folder is from an incompatible grid; use another --results"
         | None -> Some $"{settings} records no cell id: {runDir} was not written by this grid's runner; use another --results"
 
+/// A cell that failed in this run: its id, its error, and where the error is recorded (its status.json, or why it
+/// could not be written there).
+type FailedCell = { Id: string; Message: string; Recorded: string }
+
+/// Records a failed cell in its status.json; a failure to write it (a full disk, a read-only folder) is reported, not
+/// raised, so the grid goes on and the run still ends with the list of failed cells.
+let private recordFailure (runDir: string) (id: string) (e: exn) =
+    let recorded =
+        try
+            RunFiles(runDir).WriteStatus("failed", 0, 0.0, e.ToString())
+            Path.Combine(runDir, RunFiles.Status)
+        with
+        | :? IOException | :? UnauthorizedAccessException as writing ->
+            eprintfn $"  its status could not be recorded: {writing.Message}"
+            $"not recorded: {writing.Message}"
+    { Id = id; Message = e.Message; Recorded = recorded }
+
 /// Trains one cell into its run directory, resuming from its checkpoint when it has one. An exception is recorded as
-/// a failed run and does not stop the grid; a cancellation (Ctrl+C, SIGTERM) checkpoints and stops the grid.
-let runCell (options: Options) (dir: string) (cell: Cell) (index: int) (total: int) =
+/// a failed run (returned) and does not stop the grid; a cancellation (Ctrl+C, SIGTERM) checkpoints and stops the grid.
+let runCell (options: Options) (dir: string) (cell: Cell) (index: int) (total: int) : FailedCell option =
     let runDir = Path.Combine(dir, Cells.id cell)
-    if RunDirectory.isDone runDir then printfn $"[{index}/{total}] {Cells.id cell}: done ({RunDirectory.status runDir}), skipped"
+    if RunDirectory.isDone runDir then
+        printfn $"[{index}/{total}] {Cells.id cell}: done ({RunDirectory.status runDir}), skipped"
+        None
     else
         printfn $"[{index}/{total}] {Cells.id cell}: {cell.Iterations} generator iterations, batch {cell.BatchSize}, {cell.Method.Optimizer}"
         let progress = Progress.CellProgress(index, total, cell.Iterations, Progress.isLive ())
@@ -190,6 +209,7 @@ let runCell (options: Options) (dir: string) (cell: Cell) (index: int) (total: i
             progress.Finish()
             let scores = result.Scores |> Seq.map (fun kv -> $"{kv.Key} {kv.Value:G4}") |> String.concat ", "
             printfn $"  {result.Status} after {result.Iterations} iterations in {result.Seconds:F1} s; {scores}"
+            None
         with
         | :? OperationCanceledException ->
             progress.Finish()
@@ -198,7 +218,7 @@ let runCell (options: Options) (dir: string) (cell: Cell) (index: int) (total: i
         | e ->
             progress.Finish()
             eprintfn $"  FAILED: {e.Message}"
-            RunFiles(runDir).WriteStatus("failed", 0, 0.0, e.ToString())
+            Some(recordFailure runDir (Cells.id cell) e)
 
 /// Re-aggregates every run directory of an experiment folder into summary.csv and summary.md (with each score's
 /// protocol and, where published numbers join, a comparison with them); pivot-<score>.md (architecture × method per
@@ -279,7 +299,7 @@ let private runChosen (options: Options) (experiment: Experiment) (cells: Cell l
     // Said once, before any cell: how this CPU's convolutions are computed (each cell's settings.json records it too).
     let route = WganGp.Core.Numerics.ConvRoute.Decision
     if route.Active then eprintfn "%s" route.Announcement
-    chosen |> List.iteri (fun i cell -> runCell options dir cell (i + 1) chosen.Length)
+    let failed = chosen |> List.mapi (fun i cell -> runCell options dir cell (i + 1) chosen.Length) |> List.choose id
     if options.Figures then
         for figure in experiment.Figures do
             match figure with
@@ -287,32 +307,49 @@ let private runChosen (options: Options) (experiment: Experiment) (cells: Cell l
                 Figures.criticSurfaces dir options.Command (Cells.iterations options.Budget spec.Iterations spec.PaperIterations) spec
             | Figure1bc spec ->
                 Figures.deepCriticGradients dir options.Command (Cells.iterations options.Budget spec.Iterations spec.PaperIterations) spec
-    if not options.Table then Ok()
-    else
-        match table dir options.Command (cells |> List.map Cells.id) with
-        | Ok markdown -> printfn $"\n{markdown}"; Ok()
-        | Error e when chosen.IsEmpty -> printfn $"{e}"; Ok()
-        | Error e -> Error [ e ]
+    let tabulated =
+        if not options.Table then Ok()
+        else
+            match table dir options.Command (cells |> List.map Cells.id) with
+            | Ok markdown -> printfn $"\n{markdown}"; Ok()
+            | Error e when chosen.IsEmpty -> printfn $"{e}"; Ok()
+            | Error e -> Error [ e ]
+    // The run fails when a cell failed (a Slurm task then reports FAILED), ending with the cells and their errors' files.
+    let failures =
+        [ if not failed.IsEmpty then
+              $"{failed.Length} of {chosen.Length} cells failed (rerun the same command to retry them):"
+          for f in failed do
+              $"  {f.Id}: {f.Message} (error and trace: {f.Recorded})" ]
+    match tabulated, failures with
+    | Ok (), [] -> Ok()
+    | Ok (), fs -> Error fs
+    | Error es, fs -> Error(es @ fs)
 
-/// Runs the selected cells that are not done yet, then the figures, then the table. Stops before training when a
-/// selected cell's data is not where it will be looked for.
+/// Why the selected cells cannot run (none: they can): a --cells part that matches no cell, a run directory of another
+/// cell under a cell's id, a dataset that is not where it will be looked for. `run` and `plan` refuse the same.
+let refusals (options: Options) (experiment: Experiment) (cells: Cell list) =
+    let chosen = cells |> List.filter (selected options)
+    let unknown =
+        [ for part in options.Select do
+              if not (cells |> List.exists (fun c -> (Cells.id c).Contains(part, StringComparison.Ordinal))) then
+                  $"--cells {part}: no cell id of {experiment.Name} contains it (`wgangp plan` without --cells lists the ids)" ]
+    let foreign = chosen |> List.choose (fun c -> foreignRun (Path.Combine(experimentDir options experiment, Cells.id c)) c)
+    unknown @ foreign @ Datasets.missing options.DataPaths (chosen |> List.map (fun c -> c.Dataset))
+
+/// Runs the selected cells that are not done yet, then the figures, then the table; Error when a cell failed (after
+/// all ran) or the table could not be written. Stops before training when `refusals` has anything to say.
 let run (options: Options) (experiment: Experiment) =
     match Cells.ofExperiment options.Budget experiment with
     | Error errors -> Error errors
     | Ok cells ->
-        let chosen = cells |> List.filter (selected options)
-        let unknown =
-            [ for part in options.Select do
-                  if not (cells |> List.exists (fun c -> (Cells.id c).Contains(part, StringComparison.Ordinal))) then
-                      $"--cells {part}: no cell id of {experiment.Name} contains it (`wgangp plan` lists the ids)" ]
-        let foreign = chosen |> List.choose (fun c -> foreignRun (Path.Combine(experimentDir options experiment, Cells.id c)) c)
-        match unknown @ foreign @ Datasets.missing options.DataPaths (chosen |> List.map (fun c -> c.Dataset)) with
-        | [] -> runChosen options experiment cells chosen
+        match refusals options experiment cells with
+        | [] -> runChosen options experiment cells (cells |> List.filter (selected options))
         | problems -> Error problems
 
-/// One line per cell: id, settings and whether it is done.
+/// One line per cell: id, settings and whether it is done; Error with what `run` would refuse.
 let plan (options: Options) (experiment: Experiment) =
     Cells.ofExperiment options.Budget experiment
+    |> Result.bind (fun cells -> match refusals options experiment cells with [] -> Ok cells | problems -> Error problems)
     |> Result.map (fun cells ->
         let dir = experimentDir options experiment
         [ for cell in cells do

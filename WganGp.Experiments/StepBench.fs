@@ -166,9 +166,12 @@ let run (options: Options) =
 let routeCost (options: Options) =
     let lines = Collections.Generic.List<string>()
     let say (line: string) = printfn "%s" line; lines.Add line
-    let timed mode =
+    let timed mode architecture method =
         WganGp.Core.Numerics.ConvRoute.Use mode |> ignore
-        fun architecture method -> (timeOurs architecture method options).Steady
+        let shape = [| int64 options.Channels; int64 options.Size; int64 options.Size |]
+        let generator, critic, latent = Cells.networks architecture method WganGp.Core.Nets.InitScheme.Tflib shape
+        let steady, _, _ = bareLoop generator critic latent method (NoiseBatches shape) options
+        steady
     let decided = WganGp.Core.Numerics.ConvRoute.Decision.Mode
     say $"## The convolution route: {options.Size}x{options.Size}x{options.Channels}, batch {options.BatchSize}, seconds per generator iteration"
     say ""

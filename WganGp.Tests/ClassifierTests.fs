@@ -12,8 +12,8 @@ open WganGp.Tests.Support
 let private fashion = "/usr/share/datasets/fashion-mnist"
 
 // Loaded once: decompressing the IDX files takes a moment.
-let private fashionTrain = lazy (ClassifierTraining.LoadSplit(fashion, true, 28))
-let private fashionTest = lazy (ClassifierTraining.LoadSplit(fashion, false, 28))
+let private fashionTrain = lazy (requireFashionMnist (); ClassifierTraining.LoadSplit(fashion, true, 28))
+let private fashionTest = lazy (requireFashionMnist (); ClassifierTraining.LoadSplit(fashion, false, 28))
 
 /// The first n images of a set, copied.
 let private first (n: int64) (set: LabelledImages) =
@@ -154,6 +154,7 @@ let tests =
         }
 
         test "padded 32 x 32 splits train a 32 x 32 classifier" {
+            requireFashionMnist ()
             use padded = ClassifierTraining.LoadSplit(fashion, false, 32)
             Expect.equal padded.Images.shape [| 10000L; 1L; 32L; 32L |] "padded test split"
             use small = first 128L padded

@@ -90,6 +90,7 @@ let tests =
         }
 
         test "data whose items do not fit the architecture fail the cell with both shapes named" {
+            requireFashionMnist ()
             inTempDir (fun dir ->
                 let experiment =
                     { Experiment.named "fit" with
@@ -100,6 +101,7 @@ let tests =
         }
 
         test "every format opens by name as seeded, resumable batches of the declared shape" {
+            requireFashionMnist ()
             inTempDir (fun dir ->
                 use fashion = Datasets.openReal Datasets.fashionMnist Datasets.fashionMnist.Path 0L 1 ignore
                 Expect.sequenceEqual fashion.ItemShape [| 1L; 28L; 28L |] "Fashion-MNIST"

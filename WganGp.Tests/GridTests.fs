@@ -126,16 +126,20 @@ let tests =
                     Expect.stringContains (File.ReadAllText(Path.Combine(dir, "summary.md"))) "Produced by `wgangp table`" "command written beside the table")
         }
 
-        test "runner: cells run into results/<experiment>/<id>/, a rerun skips finished cells, a failing cell does not stop the grid" {
+        test "runner: cells run into results/<experiment>/<id>/, a rerun skips finished cells, a failing cell does not stop the grid but fails the run" {
             inTempDir (fun dir ->
                 let failing = Paper.Toy.wganGp.WithName("broken").WithCriticIterations(0)
                 let experiment =
                     { Experiment.named "mini" with
                         Grids = [ { grid with Datasets = [ Toy ToyKind.EightGaussians ]; Methods = [ failing; Paper.Toy.wganGp ]; Seeds = [ 0 ]; Iterations = 3; BatchSize = 16; SampleCount = 40 } ] }
                 match Runner.run (options dir) experiment with
-                | Error e -> failtestf "%A" e
-                | Ok () ->
+                | Ok () -> failtest "a failed cell must fail the run"
+                | Error e ->
                     let cs = Cells.ofExperiment (Cells.Scaled 1.0) experiment |> Result.defaultValue []
+                    let failedDir = Path.Combine(dir, "mini", Cells.id cs.[0])
+                    Expect.equal e [ "1 of 2 cells failed (rerun the same command to retry them):"
+                                     $"  {Cells.id cs.[0]}: method 'broken': CriticIterations must be at least 1, got 0 (error and trace: {failedDir}/status.json)" ]
+                        "the failed cell, its error and where it is recorded"
                     let status c = RunDirectory.status (Path.Combine(dir, "mini", Cells.id c))
                     Expect.equal (cs |> List.map status) [ "failed"; "finished" ] "the failure is recorded, the next cell ran"
                     let log = Path.Combine(dir, "mini", Cells.id cs.[1], RunFiles.Log)

@@ -104,7 +104,8 @@ let tests =
         }
 
         test "the real Fashion-MNIST package (dataset-fashion-mnist): 60,000 + 10,000 images of 28 × 28, 10 balanced classes" {
-            let dir = "/usr/share/datasets/fashion-mnist"
+            requireFashionMnist ()
+            let dir = fashionMnistDir
             use train = LabelledImages.FromIdx(Path.Combine(dir, "train-images-idx3-ubyte.gz"), Path.Combine(dir, "train-labels-idx1-ubyte.gz"))
             use test = LabelledImages.FromIdx(Path.Combine(dir, "t10k-images-idx3-ubyte.gz"), Path.Combine(dir, "t10k-labels-idx1-ubyte.gz"))
             Expect.sequenceEqual train.Images.shape [| 60000L; 1L; 28L; 28L |] "train images"

@@ -151,7 +151,7 @@ let tests =
                 File.WriteAllBytes(Path.Combine(dir, "a.png"), [| 1uy; 2uy; 3uy |])
                 File.WriteAllBytes(Path.Combine(dir, "b.jpg"), [||])
                 use ahead = new Prefetcher(new StreamedImages(new FolderImages(dir), options 8 3, PixelScaling.MinusOneOne, 0L, 1, quiet))
-                throwsWith<InvalidDataException> "2 of 2 skipped" (fun () -> ahead.NextBatch 1 |> ignore))
+                throwsWith<InvalidDataException> "none of the 2 images found could be used" (fun () -> ahead.NextBatch 1 |> ignore))
             inTempDir (fun dir ->
                 writeFolder dir 4 SKEncodedImageFormat.Png 8
                 use ahead = new Prefetcher(new StreamedImages(new FolderImages(dir), options 8 3, PixelScaling.MinusOneOne, 0L, 1, quiet))

@@ -35,6 +35,7 @@ let all =
         ClassifierTests.ngramTests
         SlurmTests.tests
         NumericsTests.tests
+        CliErrorTests.tests
     ]
 
 [<EntryPoint>]

@@ -14,9 +14,7 @@ open WganGp.Experiments.Dsl
 open WganGp.Tests.Support
 
 /// The built `wgangp` (same configuration as the tests), run as its own process.
-let private wgangp =
-    let configuration = if AppContext.BaseDirectory.Contains "/Debug/" then "Debug" else "Release"
-    Path.Combine(repoRoot, "WganGp.Experiments", "bin", configuration, "net10.0", "wgangp.dll")
+let private wgangp = wgangpDll
 
 /// Starts `wgangp args`; its output is collected for failure messages.
 let private start (args: string) =
@@ -170,6 +168,7 @@ let tests =
         }
     
         test "a Fashion-MNIST grid scored by a classifier: cls_ scores beside their real-data ceilings, with their protocol" {
+            requireFashionMnist ()
             inTempDir (fun dir ->
                 let classifier = Path.Combine(dir, "fashion.weights")
                 (use all = WganGp.Core.Metrics.Classifier.ClassifierTraining.LoadSplit(Datasets.fashionMnist.Path, true, 28)

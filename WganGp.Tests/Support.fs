@@ -16,6 +16,20 @@ let repoRoot =
         | d -> up d.Parent
     up (DirectoryInfo AppContext.BaseDirectory)
 
+/// The built `wgangp` of the same configuration as the tests (the test project builds WganGp.Experiments first), to
+/// run as its own process: `dotnet <this> args`.
+let wgangpDll =
+    let configuration = if AppContext.BaseDirectory.Contains "/Debug/" then "Debug" else "Release"
+    Path.Combine(repoRoot, "WganGp.Experiments", "bin", configuration, "net10.0", "wgangp.dll")
+
+/// Where Debian's and Ubuntu's dataset-fashion-mnist installs the real Fashion-MNIST.
+let fashionMnistDir = "/usr/share/datasets/fashion-mnist"
+
+/// Fails the test naming the package when the real Fashion-MNIST it reads is not installed.
+let requireFashionMnist () =
+    if not (File.Exists(Path.Combine(fashionMnistDir, "train-images-idx3-ubyte.gz"))) then
+        failwith $"{fashionMnistDir} not found: this test reads the real Fashion-MNIST of the package dataset-fashion-mnist (apt-get install dataset-fashion-mnist; ./test.sh installs it as root)"
+
 /// A fresh temporary directory, deleted after `f`.
 let inTempDir (f: string -> unit) =
     let dir = Path.Combine(Path.GetTempPath(), "wgangp-tests-" + Guid.NewGuid().ToString("N"))

@@ -14,8 +14,14 @@ public sealed class Prefetcher(IResumableBatchSource inner, int depth = 4) : IRe
 {
     sealed record Item(Tensor? Batch, SamplerPosition After, ExceptionDispatchInfo? Error);
 
-    readonly int capacity = depth >= 1 ? depth
-        : throw new ArgumentOutOfRangeException(nameof(depth), depth, "prefetch depth must be at least 1");
+    readonly int capacity = depth >= 1 ? depth : throw Refuse(inner, depth);
+
+    /// <summary>The source was handed over to be owned: a refused prefetcher releases it.</summary>
+    static ArgumentOutOfRangeException Refuse(IResumableBatchSource inner, int depth)
+    {
+        inner.Dispose();
+        return new ArgumentOutOfRangeException(nameof(depth), depth, "prefetch depth must be at least 1");
+    }
 
     BlockingCollection<Item>? queue;
     CancellationTokenSource? stop;

@@ -78,10 +78,26 @@ public static class Checkpoint
     public static CheckpointHeader LoadGenerator(string path, nn.Module<Tensor, Tensor> generator)
     {
         using var reader = Open(path);
+        RequireEndMarker(reader.BaseStream, path);
         var header = ReadHeader(reader, path);
         CheckShapes(path, "generator", header.Generator, Shapes(generator));
         Guard(path, () => generator.load(reader));
         return header;
+    }
+
+    /// <summary>A checkpoint cut short (a copy that stopped, a disk that filled) lacks the end marker written last; reading
+    /// only the generator would not notice, so the file's last bytes are checked first.</summary>
+    static void RequireEndMarker(Stream stream, string path)
+    {
+        var marker = new byte[End.Length + 1];
+        if (stream.Length >= marker.Length)
+        {
+            stream.Seek(-marker.Length, SeekOrigin.End);
+            stream.ReadExactly(marker);
+            stream.Seek(0, SeekOrigin.Begin);
+            if (marker[0] == End.Length && System.Text.Encoding.ASCII.GetString(marker, 1, End.Length) == End) return;
+        }
+        throw new InvalidDataException($"{path}: unreadable checkpoint: it is cut short (the end marker is missing)");
     }
 
     static BinaryReader Open(string path)

@@ -17,7 +17,6 @@ public sealed class LmdbImages : IEncodedImages
 
     public LmdbImages(string path)
     {
-        LmdbLibrary.EnsureResolver();
         this.path = path;
         var isFolder = Directory.Exists(path);
         var dataFile = isFolder ? Path.Combine(path, "data.mdb") : path;
@@ -25,27 +24,37 @@ public sealed class LmdbImages : IEncodedImages
             throw new DirectoryNotFoundException($"{path}: LMDB database not found (expected a folder holding data.mdb, as LSUN's bedroom_train_lmdb)");
         if (!File.Exists(dataFile))
             throw new FileNotFoundException($"{path}: no data.mdb inside; expected an LMDB database folder (as LSUN's bedroom_train_lmdb)", dataFile);
+        // Loaded before the environment exists: a LightningEnvironment whose constructor failed cannot be disposed,
+        // and its finalizer would end the process.
+        try { LmdbLibrary.Require(); }
+        catch (DllNotFoundException e) { throw new DllNotFoundException($"{path}: cannot open the LMDB database: {e.Message}", e); }
+        // The map must cover the whole file; a read-only environment never grows it.
+        var mapSize = Math.Max(new FileInfo(dataFile).Length, 1L << 20);
+        environment = new LightningEnvironment(path, new EnvironmentConfiguration { MapSize = mapSize, MaxReaders = 126 });
         try
         {
-            // The map must cover the whole file; a read-only environment never grows it.
-            var mapSize = Math.Max(new FileInfo(dataFile).Length, 1L << 20);
-            environment = new LightningEnvironment(path, new EnvironmentConfiguration { MapSize = mapSize, MaxReaders = 126 });
             environment.Open(EnvironmentOpenFlags.ReadOnly | EnvironmentOpenFlags.NoLock | EnvironmentOpenFlags.NoThreadLocalStorage
                              | (isFolder ? EnvironmentOpenFlags.None : EnvironmentOpenFlags.NoSubDir));
-            using var transaction = environment.BeginTransaction(TransactionBeginFlags.ReadOnly);
-            database = transaction.OpenDatabase(configuration: new DatabaseConfiguration { Flags = DatabaseOpenFlags.None });
             var list = new List<byte[]>();
-            using (var cursor = transaction.CreateCursor(database))
+            using (var transaction = environment.BeginTransaction(TransactionBeginFlags.ReadOnly))
+            {
+                database = transaction.OpenDatabase(configuration: new DatabaseConfiguration { Flags = DatabaseOpenFlags.None });
+                using var cursor = transaction.CreateCursor(database);
                 foreach (var (key, _) in cursor.AsEnumerable())
                     list.Add(key.CopyToNewArray());
+            }
             keys = list.ToArray();
+            if (keys.Length == 0) throw new InvalidDataException($"{path}: the LMDB database holds no images");
         }
-        catch (LightningException e)
+        catch (Exception e)
         {
-            environment?.Dispose();
-            throw new InvalidDataException($"{path}: not a readable LMDB database ({LmdbLibrary.Loaded}): {e.Message}", e);
+            // Every failure releases the native environment (and the database handle, if it was opened).
+            database?.Dispose();
+            environment.Dispose();
+            if (e is LightningException)
+                throw new InvalidDataException($"{path}: not a readable LMDB database ({LmdbLibrary.Loaded}): {e.Message}", e);
+            throw;
         }
-        if (keys.Length == 0) throw new InvalidDataException($"{path}: the LMDB database holds no images");
         Name = Path.GetFileName(Path.GetFullPath(path).TrimEnd(Path.DirectorySeparatorChar));
     }
 
@@ -77,7 +86,7 @@ public sealed class LmdbImages : IEncodedImages
     /// used by the tests and the data benchmark, and to pack an image folder for faster reading.</summary>
     public static void Create(string folder, IEnumerable<(string Key, byte[] Value)> items)
     {
-        LmdbLibrary.EnsureResolver();
+        LmdbLibrary.Require();
         if (File.Exists(Path.Combine(folder, "data.mdb"))) throw new IOException($"{folder}: an LMDB database already exists there");
         Directory.CreateDirectory(folder);
         var all = items.ToList();

@@ -22,6 +22,26 @@ public static class LmdbLibrary
 
     public static void EnsureResolver() => _ = Installed.Value;
 
+    /// <summary>The package that provides the library on Debian and Ubuntu.</summary>
+    public const string Package = "liblmdb0";
+
+    /// <summary>
+    /// Installs the resolver and loads the library now, before any LightningDB object exists: LightningEnvironment's
+    /// constructor calls into the library, and an environment whose constructor failed cannot be disposed, so its
+    /// finalizer would later end the process. A missing library is a <see cref="DllNotFoundException"/> naming the package.
+    /// </summary>
+    public static void Require()
+    {
+        EnsureResolver();
+        if (Loaded is not null) return;
+        if (NativeLibrary.TryLoad("liblmdb.so.0", out _)) return;
+        if (NativeLibrary.TryLoad("lmdb", typeof(LightningEnvironment).Assembly, null, out _)) return;
+        throw new DllNotFoundException(Missing);
+    }
+
+    const string Missing =
+        "no usable LMDB library: install the " + Package + " package (apt-get install " + Package + "), which provides liblmdb.so.0";
+
     static IntPtr Resolve(string name, Assembly assembly, DllImportSearchPath? searchPath)
     {
         if (name != "lmdb") return IntPtr.Zero;
@@ -35,7 +55,6 @@ public static class LmdbLibrary
             Loaded = "bundled " + name;
             return bundled;
         }
-        throw new DllNotFoundException(
-            "no usable LMDB library: install the liblmdb0 package (apt-get install liblmdb0), which provides liblmdb.so.0");
+        throw new DllNotFoundException(Missing);
     }
 }

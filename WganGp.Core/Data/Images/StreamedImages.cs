@@ -22,15 +22,24 @@ public sealed class StreamedImages : IResumableBatchSource, IDisposable
     public StreamedImages(IEncodedImages store, ImageOptions options, PixelScaling scaling, long seed, int decodeThreads = 1,
                           Action<string>? warn = null)
     {
-        options.Validate();
-        if (decodeThreads < 1) throw new ArgumentOutOfRangeException(nameof(decodeThreads), decodeThreads, "at least one decoding thread");
+        try
+        {
+            options.Validate();
+            if (decodeThreads < 1) throw new ArgumentOutOfRangeException(nameof(decodeThreads), decodeThreads, "at least one decoding thread");
+            order = new EpochOrder(store.Count, seed, store.Name);
+        }
+        catch
+        {
+            // The store was handed over to be owned (an LMDB environment must never be left to its finalizer).
+            store.Dispose();
+            throw;
+        }
         this.store = store;
         this.options = options;
         this.scaling = scaling;
         this.seed = seed;
         this.decodeThreads = decodeThreads;
         this.warn = warn ?? (message => Console.Error.WriteLine($"warning: {message}"));
-        order = new EpochOrder(store.Count, seed, store.Name);
     }
 
     public string Name => $"{store.Name} ({options})";
@@ -56,6 +65,7 @@ public sealed class StreamedImages : IResumableBatchSource, IDisposable
         var pixels = new byte[(long)batchSize * perImage];
         var filled = 0;
         var failures = 0;
+        if (batchSize > store.Count) throw new InvalidDataException(TooFew(batchSize));
         var wanted = order.Next(batchSize);
         while (true)
         {
@@ -98,9 +108,43 @@ public sealed class StreamedImages : IResumableBatchSource, IDisposable
             skipped[index] = skip;
             warn($"skipped {skip} ({skipped.Count} skipped so far)");
         }
-        if (++failures > Math.Max(16, 2 * batchSize) || skipped.Count == store.Count)
+        if (skipped.Count == store.Count)
+            throw new InvalidDataException($"{store.Name}: none of the {store.Count} images found could be used; {Reasons(skipped.Values)}");
+        if (++failures > Math.Max(16, 2 * batchSize))
             throw new InvalidDataException(
                 $"{store.Name}: {failures} items failed while filling one batch of {batchSize} ({skipped.Count} of {store.Count} skipped in all); last: {skipped[index]}");
+    }
+
+    /// <summary>Why a batch cannot be filled from a store holding fewer items than one batch: how many it holds and,
+    /// when none decodes, why each of the first ones could not be used.</summary>
+    string TooFew(int batchSize)
+    {
+        var indices = Enumerable.Range(0, (int)store.Count).Select(i => (long)i).ToArray();
+        var errors = new string?[indices.Length];
+        var encoded = store.Read(indices, errors);
+        var bad = new List<DataSkip>();
+        var scratch = new byte[options.PixelsPerImage];
+        for (var i = 0; i < indices.Length; i++)
+        {
+            if (encoded[i] is { } bytes)
+            {
+                try { ImageDecoder.Decode(bytes, options, scratch); continue; }
+                catch (InvalidDataException e) { errors[i] = e.Message; }
+            }
+            bad.Add(new DataSkip(store.KeyOf(indices[i]), errors[i] ?? "unreadable"));
+        }
+        var found = $"{store.Name}: {store.Count} images found, fewer than one batch of {batchSize}";
+        return bad.Count == indices.Length ? $"{found}, and none of them could be used; {Reasons(bad)}"
+            : bad.Count == 0 ? $"{found}; use a smaller batch or more images"
+            : $"{found}; {indices.Length - bad.Count} of them decode; {Reasons(bad)}";
+    }
+
+    /// <summary>The first few skips, each with its key and reason.</summary>
+    static string Reasons(IEnumerable<DataSkip> skips)
+    {
+        var all = skips.ToList();
+        var shown = string.Join("; ", all.Take(3));
+        return all.Count > 3 ? $"{shown}; and {all.Count - 3} more" : shown;
     }
 
     public void Dispose() => store.Dispose();

@@ -12,7 +12,7 @@ let tests =
         test "1a, 1b and 1c are drawn from tiny runs, 1b's data written as CSV with one column per layer, and cached" {
             inTempDir (fun dir ->
                 let surfaces =
-                    { Datasets = [ ToyKind.EightGaussians; ToyKind.SwissRoll ]; Methods = [ Paper.Toy.wganClipping; Paper.Toy.wganGp ]
+                    { Datasets = [ ToyKind.EightGaussians; ToyKind.SwissRoll ]; FixedGenerator = RealPlusNoise; Methods = [ Paper.Toy.wganClipping; Paper.Toy.wganGp ]
                       Architecture = ToyMlp(16, 3); Iterations = 2; PaperIterations = 2; BatchSize = 32; Seed = 0 }
                 Figures.criticSurfaces dir "test" 2 surfaces
                 Expect.isTrue (File.Exists(Path.Combine(dir, "figure1a.png"))) "figure 1a"

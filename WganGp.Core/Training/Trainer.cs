@@ -98,7 +98,11 @@ public static class Trainer
 
                 done = it + 1;
                 var stats = new IterationStats(it, last.Loss, last.Wasserstein, last.Penalty, generatorLoss, last.GradientNorm,
-                    TrainingSeconds());
+                    TrainingSeconds())
+                {
+                    CriticLearningRate = criticOptimizer.ParamGroups.First().LearningRate,
+                    GeneratorLearningRate = generatorOptimizer?.ParamGroups.First().LearningRate ?? double.NaN,
+                };
                 if (logged || !stats.IsFinite)
                 {
                     outputs?.Iteration(stats);

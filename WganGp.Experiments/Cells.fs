@@ -17,6 +17,15 @@ let iterations budget defaultIterations paperIterations =
     | PaperBudget -> paperIterations
     | Scaled factor -> max 1 (int (Math.Round(float defaultIterations * factor)))
 
+/// A score protocol's fields for a cell's id (PaperSamples is left out: the cell's SampleCount already holds it).
+let private scoringJson (p: ScoreProtocol) =
+    dict [ "splits", box p.Splits
+           "sample_batch", box (Option.toNullable p.SampleBatch)
+           "rounding", box (string p.Rounding)
+           match p.PaperEvaluation with
+           | Some e -> "paper_evaluation", box (dict [ "every", e.Every; "samples", e.Samples ])
+           | None -> () ]
+
 /// Every setting that changes what a cell computes, as canonical JSON (the method's full description included).
 let settingsJson (cell: Cell) =
     JsonSerializer.Serialize(
@@ -34,7 +43,9 @@ let settingsJson (cell: Cell) =
                "batch_size", box cell.BatchSize
                "sample_count", box cell.SampleCount
                // Only when not the default, so ids of tflib-initialised cells stay as they were.
-               if cell.Init <> WganGp.Core.Nets.InitScheme.Tflib then "init", box (string cell.Init) ])
+               if cell.Init <> WganGp.Core.Nets.InitScheme.Tflib then "init", box (string cell.Init)
+               // Likewise only when not this project's own protocol (it changes the scores, and sampling changes them too).
+               if cell.Scoring <> ScoreProtocol.standard then "scoring", box (scoringJson cell.Scoring) ])
 
 /// `<dataset>-<architecture>-<method>-s<seed>-<hash>`: readable, and different whenever any setting differs (the
 /// hash covers the optimiser, λ, iterations, ...), equal for equal settings across runs and machines.
@@ -129,6 +140,16 @@ let validate (grid: Grid) =
       if grid.Iterations < 1 then $"grid '{grid.Name}': Iterations must be at least 1, got {grid.Iterations}"
       if grid.BatchSize < 1 then $"grid '{grid.Name}': BatchSize must be at least 1, got {grid.BatchSize}"
       if grid.SampleCount < 2 then $"grid '{grid.Name}': SampleCount must be at least 2, got {grid.SampleCount}"
+      match grid.Scoring.PaperSamples with
+      | Some n when n < grid.Scoring.Splits -> $"grid '{grid.Name}': Scoring.PaperSamples ({n}) must be at least Scoring.Splits ({grid.Scoring.Splits})"
+      | _ -> ()
+      if grid.Scoring.Splits < 1 then $"grid '{grid.Name}': Scoring.Splits must be at least 1, got {grid.Scoring.Splits}"
+      match grid.Scoring.SampleBatch with
+      | Some b when b < 1 -> $"grid '{grid.Name}': Scoring.SampleBatch must be at least 1, got {b}"
+      | _ -> ()
+      match grid.Scoring.PaperEvaluation with
+      | Some e when e.Every < 1 || e.Samples < 2 -> $"grid '{grid.Name}': Scoring.PaperEvaluation needs Every ≥ 1 and Samples ≥ 2, got {e}"
+      | _ -> ()
       let names = grid.Methods |> List.map (fun m -> m.Name)
       for dup in names |> List.countBy (fun n -> n) |> List.filter (fun (_, n) -> n > 1) |> List.map fst do
           $"grid '{grid.Name}': two methods are named '{dup}'; give variants distinct names (Method.WithName)" ]
@@ -150,7 +171,12 @@ let expand (experiment: string) (budget: Budget) (grid: Grid) : Cell list =
                               { Experiment = experiment; Grid = grid.Name; Dataset = dataset; Architecture = architecture
                                 Method = method; Seed = seed
                                 Iterations = iterations budget grid.Iterations grid.PaperIterations
-                                BatchSize = grid.BatchSize; SampleCount = grid.SampleCount; Init = grid.Init }
+                                BatchSize = grid.BatchSize
+                                SampleCount =
+                                    match budget, grid.Scoring.PaperSamples with
+                                    | PaperBudget, Some n -> n
+                                    | _ -> grid.SampleCount
+                                Init = grid.Init; Scoring = grid.Scoring }
                           grid.Overrides |> List.fold (fun c o -> if o.Where c then o.Change c else c) cell ]
 
 /// All cells of an experiment; fails with every validation message when a grid is malformed or ids collide.

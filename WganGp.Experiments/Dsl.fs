@@ -55,6 +55,32 @@ type Architecture =
     /// An architecture of Table 1's space, sampled from a seed (RandomArchitectures.sample).
     | RandomArch of WganGp.Core.Nets.RandomArchitecture
 
+/// Scores during a `--paper` run as a script makes them: every `Every` generator iterations on `Samples` samples.
+type Evaluation = { Every: int; Samples: int }
+
+/// How a grid's samples are scored. The paper's scripts each have their own protocol (spec/paper.md §5, §8): a grid
+/// that reproduces one uses its preset (Paper.Cifar.ganCifarScoring, Paper.Cifar.ganCifarResnetScoring), so a score can
+/// be set beside the paper's; `ScoreProtocol.standard` is this project's own.
+type ScoreProtocol =
+    { /// Samples scored at the end of a `--paper` run (the script's N); None: the grid's SampleCount.
+      PaperSamples: int option
+      /// Inception Score splits.
+      Splits: int
+      /// Generator batch when sampling for scores (batch norm uses batch statistics, so it changes the samples);
+      /// None: the training batch.
+      SampleBatch: int option
+      /// How generated images become 8-bit pixels before the feature network.
+      Rounding: WganGp.Core.Metrics.PixelRounding
+      /// Evaluations during a `--paper` run as the script makes them; None: the runner's schedule (a tenth of the
+      /// budget on --eval-samples). `--eval-every` / `--eval-samples` still override it.
+      PaperEvaluation: Evaluation option }
+
+module ScoreProtocol =
+    /// This project's protocol: the grid's SampleCount, 10 splits, sampled in training batches, nearest-level pixels.
+    let standard =
+        { PaperSamples = None; Splits = 10; SampleBatch = None; Rounding = WganGp.Core.Metrics.PixelRounding.Nearest
+          PaperEvaluation = None }
+
 /// One training run, fully resolved. Its id is derived from every field (see Cells.id).
 type Cell =
     { Experiment: string
@@ -70,7 +96,9 @@ type Cell =
       /// Generated samples kept and scored at the end.
       SampleCount: int
       /// How the networks start: tflib's initialisations as the paper's code (the default) or PyTorch's defaults.
-      Init: WganGp.Core.Nets.InitScheme }
+      Init: WganGp.Core.Nets.InitScheme
+      /// How its samples are scored (SampleCount is already the budget's: the protocol's PaperSamples under --paper).
+      Scoring: ScoreProtocol }
 
 /// A per-cell change applied after the Cartesian product, e.g. a different batch size for one method.
 type Override = { Where: Cell -> bool; Change: Cell -> Cell }
@@ -92,11 +120,23 @@ type Grid =
       SampleCount: int
       /// tflib's initialisations (the default) or PyTorch's (`InitScheme.PyTorch`), for every cell.
       Init: WganGp.Core.Nets.InitScheme
+      /// How samples are scored (`ScoreProtocol.standard`, or a paper script's preset).
+      Scoring: ScoreProtocol
       Overrides: Override list }
+
+/// Figure 1a's fixed generator: which real points its noisy fakes are drawn around.
+type FixedGenerator =
+    /// gan_toy.py's `fake = real + randn`: the critic step's own real batch plus N(0, I), so the penalty's interpolates
+    /// lie near each real point. The paper's behaviour and the default.
+    | RealPlusNoise
+    /// An independent real batch plus N(0, I): the interpolates lie on chords across the whole support (this project's
+    /// first version of Figure 1a; kept to compare the two).
+    | IndependentRealPlusNoise
 
 /// Figure 1a: critics trained with the generator fixed at real data + N(0, I) noise, their value surfaces plotted.
 type CriticSurfaces =
     { Datasets: ToyKind list
+      FixedGenerator: FixedGenerator
       Methods: Method list
       Architecture: Architecture
       /// Generator iterations of the (parameter-free) fixed generator; each holds the method's critic steps.
@@ -129,7 +169,7 @@ module Grid =
     let named name =
         { Name = name; Datasets = []; Architectures = []; Methods = []; Optimizers = []; Seeds = [ 0 ]
           Iterations = 1000; PaperIterations = 100_000; BatchSize = 256; SampleCount = 2000; Overrides = []
-          Init = WganGp.Core.Nets.InitScheme.Tflib }
+          Init = WganGp.Core.Nets.InitScheme.Tflib; Scoring = ScoreProtocol.standard }
 
 module Experiment =
     let named name = { Name = name; Grids = []; Figures = [] }

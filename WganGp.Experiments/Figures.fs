@@ -44,14 +44,20 @@ let private cached (dir: string) (command: string) (name: string) (settings: obj
 
 let private describe (m: Method) = m.Describe()
 
-/// Figure 1a: one critic per (method, dataset), trained with the generator fixed at real data + N(0, I) noise; rows are
-/// methods (the paper: clipping on top, penalty below), columns datasets.
+let private fixedGeneratorName =
+    function
+    | RealPlusNoise -> "real + N(0, I) on the critic's real batch (gan_toy.py)"
+    | IndependentRealPlusNoise -> "an independent real batch + N(0, I)"
+
+/// Figure 1a: one critic per (method, dataset), trained with the generator fixed at real data + N(0, I) noise (as
+/// `spec.FixedGenerator` says); rows are methods (the paper: clipping on top, penalty below), columns datasets.
 let criticSurfaces (dir: string) (command: string) (iterations: int) (spec: CriticSurfaces) =
     let settings =
         dict [ "figure", box "1a"; "datasets", box [ for d in spec.Datasets -> ToyDataset.NameOf d ]
                "methods", box [ for m in spec.Methods -> describe m ]
                "architecture", box (Names.architecture spec.Architecture)
-               "iterations", box iterations; "batch_size", box spec.BatchSize; "seed", box spec.Seed ]
+               "iterations", box iterations; "batch_size", box spec.BatchSize; "seed", box spec.Seed
+               "fixed_generator", box (fixedGeneratorName spec.FixedGenerator) ]
     cached dir command "figure1a" settings [ "figure1a.png" ] (fun () ->
         let _, critic, _ = Cells.networks spec.Architecture spec.Methods.Head WganGp.Core.Nets.InitScheme.Tflib [| 2L |]
         let panels =
@@ -59,8 +65,14 @@ let criticSurfaces (dir: string) (command: string) (iterations: int) (spec: Crit
                   for kind in spec.Datasets do
                       use data = ToyDataset.Create(kind, int64 spec.Seed + 1L)
                       use fixedData = ToyDataset.Create(kind, int64 spec.Seed + 2L)
+                      // gan_toy.py's fakes are the critic step's own real batch plus noise; the independent variant
+                      // draws them around a second real stream. The generator module only samples (it has no parameters).
+                      let stepMethod =
+                          match spec.FixedGenerator with
+                          | RealPlusNoise -> FixedGeneratorMethod(method) :> Method
+                          | IndependentRealPlusNoise -> method
                       let config =
-                          TrainConfig(Func<Module>(fun () -> new NoiseAroundData(fixedData)), critic, 2, data, method,
+                          TrainConfig(Func<Module>(fun () -> new NoiseAroundData(fixedData)), critic, 2, data, stepMethod,
                                       iterations, spec.BatchSize, int64 spec.Seed)
                       use result = Trainer.Run config
                       use points = data.NextBatch 512

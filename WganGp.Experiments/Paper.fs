@@ -54,10 +54,25 @@ module Cifar =
     let wganGpRmsprop = Methods.WganGp.WithOptimizer(rmsprop 5e-5).WithName("wgan-gp-rmsprop")
     /// Figure 3's four runs.
     let figure3 = [ Methods.WganClipping; wganGpRmsprop; wganGp; Methods.Dcgan ]
+    /// gan_cifar.py's scoring (Figure 3): Inception Score on 1,000 samples (10 generator batches of 100) in 10 splits,
+    /// every 1,000 generator iterations; samples truncated to pixels as int((x + 1)·255/2).
+    let ganCifarScoring =
+        { ScoreProtocol.standard with
+            PaperSamples = Some 1000; SampleBatch = Some 100; Rounding = WganGp.Core.Metrics.PixelRounding.Truncate255
+            PaperEvaluation = Some { Every = 1000; Samples = 1000 } }
+    /// gan_cifar_resnet.py's scoring (Table 3): 50,000 samples (generator batches of 100) in 10 splits, every 1,000
+    /// generator iterations; samples truncated to pixels as int((x + 1)·255.99/2).
+    let ganCifarResnetScoring =
+        { ScoreProtocol.standard with
+            PaperSamples = Some 50_000; SampleBatch = Some 100; Rounding = WganGp.Core.Metrics.PixelRounding.Truncate25599
+            PaperEvaluation = Some { Every = 1000; Samples = 50_000 } }
     /// gan_cifar_resnet.py: Adam(2e-4, β = (0, 0.9)) for both networks, decayed linearly to 0 over the run; the
-    /// generator steps on batches twice the critic's (GEN_BS_MULTIPLE = 2: 128 against 64).
+    /// generator steps on batches twice the critic's (GEN_BS_MULTIPLE = 2: 128 against 64); and its two GPU towers
+    /// (N_GPUS = 2): the generator's batch norm sees halves, 32 of a critic step's 64 fakes and 64 of a generator step's
+    /// 128. `resnetWganGp.WithGeneratorTowers 1` is the same method on one device (whole-batch statistics).
     let resnetWganGp =
-        Methods.WganGp.WithOptimizer(AdamSpec(2e-4, 0.0, 0.9, LinearDecay = true)).WithGeneratorBatchMultiple(2).WithName("wgan-gp-resnet")
+        Methods.WganGp.WithOptimizer(AdamSpec(2e-4, 0.0, 0.9, LinearDecay = true)).WithGeneratorBatchMultiple(2)
+            .WithGeneratorTowers(2).WithName("wgan-gp-resnet")
     /// gan_cifar_resnet.py's AC-WGAN-GP: class loss weight 1 for the critic (real samples), 0.1 for the generator.
     let acWganGp = AuxiliaryClassifierMethod(resnetWganGp, 1.0, 0.1).WithName("ac-wgan-gp")
 

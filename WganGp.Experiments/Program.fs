@@ -64,8 +64,8 @@ type RunArgs =
         member a.Usage =
             match a with
             | Checkpoint_Every _ -> "checkpoint every this many generator iterations (default: a twentieth of the budget); reruns resume from the last"
-            | Eval_Every _ -> "score samples every this many generator iterations for the convergence curves (default: a tenth of the budget)"
-            | Eval_Samples _ -> "samples per evaluation during training (default 1000)"
+            | Eval_Every _ -> "score samples every this many generator iterations for the convergence curves (default: a tenth of the budget; under --paper the grid script's interval where it has one)"
+            | Eval_Samples _ -> "samples per evaluation during training (default 1000; under --paper the grid script's count where it has one)"
             | Grid_Every _ -> "write a sample grid from a fixed noise batch every this many iterations, image data (default: a tenth)"
             | No_Tensorboard -> "do not write TensorBoard event files"
             | Classifier _ -> "score real images with this classifier (from `wgangp classifier train`): cls_is, cls_fid, cls_kid and their _real ceilings"
@@ -397,7 +397,7 @@ let private execute (args: ParseResults<Command>) : Cli.Exit =
                   (r.GetResult(RunArgs.Decode_Threads, defaultValue = 1)) with
                 Schedule =
                     { CheckpointEvery = r.TryGetResult Checkpoint_Every; EvaluateEvery = r.TryGetResult Eval_Every
-                      EvaluationSamples = r.GetResult(Eval_Samples, defaultValue = 1000); SampleGridEvery = r.TryGetResult Grid_Every
+                      EvaluationSamples = r.TryGetResult Eval_Samples; SampleGridEvery = r.TryGetResult Grid_Every
                       TensorBoard = not (r.Contains No_Tensorboard)
                       Scoring =
                           { Classifier = r.TryGetResult RunArgs.Classifier; Inception = r.TryGetResult RunArgs.Inception

@@ -17,8 +17,9 @@ type Schedule =
       CheckpointEvery: int option
       /// Score every this many generator iterations for the convergence curves (default: a tenth of the budget).
       EvaluateEvery: int option
-      /// Samples per evaluation during training (cheap: curves need many points, not precise ones).
-      EvaluationSamples: int
+      /// Samples per evaluation during training (cheap: curves need many points, not precise ones); None: 1000, or
+      /// under --paper the script's count when the grid's score protocol has one.
+      EvaluationSamples: int option
       /// A grid of samples from a fixed noise batch every this many iterations, for image data (default: a tenth).
       SampleGridEvery: int option
       TensorBoard: bool
@@ -27,7 +28,7 @@ type Schedule =
 
 module Schedule =
     let defaults =
-        { CheckpointEvery = None; EvaluateEvery = None; EvaluationSamples = 1000; SampleGridEvery = None; TensorBoard = true
+        { CheckpointEvery = None; EvaluateEvery = None; EvaluationSamples = None; SampleGridEvery = None; TensorBoard = true
           Scoring = Scoring.none }
 
     let private every (iterations: int) (fraction: int) (chosen: int option) =
@@ -35,6 +36,14 @@ module Schedule =
 
     let checkpointEvery (s: Schedule) iterations = every iterations 20 s.CheckpointEvery
     let evaluateEvery (s: Schedule) iterations = every iterations 10 s.EvaluateEvery
+
+    /// Every how many iterations and on how many samples a cell is scored during training: the command line's choice,
+    /// else under --paper the script's (the grid's score protocol), else a tenth of the budget on 1000 samples.
+    let evaluations (s: Schedule) (budget: Cells.Budget) (cell: Cell) =
+        let script = match budget with Cells.PaperBudget -> cell.Scoring.PaperEvaluation | Cells.Scaled _ -> None
+        let every = match s.EvaluateEvery, script with Some k, _ -> k | None, Some e -> e.Every | None, None -> evaluateEvery s cell.Iterations
+        let samples = match s.EvaluationSamples, script with Some n, _ -> n | None, Some e -> e.Samples | None, None -> 1000
+        every, samples
     let sampleGridEvery (s: Schedule) iterations = every iterations 10 s.SampleGridEvery
 
 type Options =
@@ -65,10 +74,14 @@ let private referenceSeed = 20_170_331L
 
 /// The scores of a dataset's samples, at the end of a run and during it, and the score best.ckpt follows (lower is
 /// better); `relocate` says where a real dataset is now.
-let scorersFor (scoring: Scoring.Options) (relocate: RealData -> string) (dataset: Dataset) : IScorer list * string option =
+let scorersWith (scoring: Scoring.Options) (protocol: ScoreProtocol) (relocate: RealData -> string) (dataset: Dataset) : IScorer list * string option =
     match dataset with
     | Toy kind -> [ ToyScorer(kind, referenceSeed) ], Some "energy"
-    | Real data -> Scoring.forReal scoring data (relocate data) relocate
+    | Real data -> Scoring.forReal scoring protocol data (relocate data) relocate
+
+/// scorersWith this project's own score protocol.
+let scorersFor (scoring: Scoring.Options) (relocate: RealData -> string) (dataset: Dataset) : IScorer list * string option =
+    scorersWith scoring ScoreProtocol.standard relocate dataset
 
 let experimentDir (options: Options) (experiment: Experiment) = Path.Combine(options.ResultsRoot, experiment.Name)
 
@@ -107,7 +120,7 @@ let toConfig (options: Options) (cell: Cell) (runDirectory: string option) (say:
         release ()
         let shape (s: int64[]) = "[" + String.Join(", ", s) + "]"
         failwith $"{Names.dataset cell.Dataset} gives items of shape {shape actual} but {Names.architecture cell.Architecture} takes {shape expected}"
-    let scorers, bestBy = scorersFor options.Schedule.Scoring (Datasets.pathOf options.DataPaths) cell.Dataset
+    let scorers, bestBy = scorersWith options.Schedule.Scoring cell.Scoring (Datasets.pathOf options.DataPaths) cell.Dataset
     // The language model: character n-gram JS divergences to its own corpus (js1..js4, lower is better).
     let scorers, bestBy =
         match data with
@@ -124,6 +137,7 @@ let toConfig (options: Options) (cell: Cell) (runDirectory: string option) (say:
         TrainConfig(
             generator, critic, latent, data, cell.Method, cell.Iterations, cell.BatchSize, int64 cell.Seed,
             Device = torch.Device options.Device, RunDirectory = Option.toObj runDirectory, SampleCount = cell.SampleCount,
+            SampleBatchSize = Option.toNullable cell.Scoring.SampleBatch,
             // At most ~1,000 log rows per run: a 200k-iteration cell keeps a small log.csv, and the logged step's extra
             // read-backs (and, without a penalty, the gradient-norm probe) stay out of almost every iteration.
             LogEvery = max 1 (cell.Iterations / 1000),
@@ -137,7 +151,9 @@ let toConfig (options: Options) (cell: Cell) (runDirectory: string option) (say:
                                       BestBy = Option.toObj bestBy)),
             Evaluation =
                 (if scorers.IsEmpty then null
-                 else EvaluationOptions(Schedule.evaluateEvery schedule cell.Iterations, schedule.EvaluationSamples, Array.ofList scorers)),
+                 else
+                     let every, samples = Schedule.evaluations schedule options.Budget cell
+                     EvaluationOptions(every, samples, Array.ofList scorers)),
             SampleGridEvery = (if runDirectory.IsSome then Schedule.sampleGridEvery schedule cell.Iterations else 0),
             TensorBoard = (schedule.TensorBoard && runDirectory.IsSome),
             Report = Action<string>(say),
@@ -261,7 +277,7 @@ let table (dir: string) (command: string) (order: string list) =
               (Tables.protocolsToMarkdown protocols).TrimEnd('\n')
               "" ]
         let published =
-            match PaperNumbers.comparison 3 frame with
+            match PaperNumbers.comparison 3 protocols frame with
             | "" -> ""
             | c -> "\n## Against the published numbers\n\n" + c
         let write name (text: string) = AtomicFile.WriteText(Path.Combine(dir, name), text)

@@ -38,13 +38,16 @@ let private firstImages (data: RealData) (path: string) (n: int) =
     for p in parts do p.Dispose()
     all, plain.Scaling
 
-/// The scorers of a real dataset under the options, and the score a best checkpoint follows (lower is better).
-let forReal (options: Options) (data: RealData) (path: string) (relocate: RealData -> string) : IScorer list * string option =
+/// The scorers of a real dataset under the options and a grid's score protocol (splits, pixel rounding), and the score
+/// a best checkpoint follows (lower is better).
+let forReal (options: Options) (protocol: ScoreProtocol) (data: RealData) (path: string) (relocate: RealData -> string) : IScorer list * string option =
     let make (extractor: IFeatureExtractor) (prefix: string) =
         let images, scaling = firstImages data path options.ReferenceCount
         use _ = images
         let reference = FeatureScorer.ReferenceFeatures(extractor, images, scaling)
-        let scorerOptions = FeatureScorerOptions(Prefix = prefix, KidOptional = true, FidOptional = true)
+        let scorerOptions =
+            FeatureScorerOptions(Prefix = prefix, KidOptional = true, FidOptional = true, Rounding = protocol.Rounding,
+                                 InceptionScore = InceptionScoreOptions(Splits = protocol.Splits))
         let name = $"{data.Name} (seeded draw of {options.ReferenceCount})"
         let scorer = new FeatureScorer(extractor, reference, name, data.Scaling, scorerOptions) :> IScorer
         let withBaseline =

@@ -233,36 +233,56 @@ let tests =
             }
 
             test "comparison joins by dataset, method, score and architecture; unknown keys do not appear" {
+                let measured = { PaperNumbers.unstated with N = Some 2000; Splits = Some 10; Backbone = Some "bb" }
                 let published: PaperNumbers.PaperNumber list =
                     [ { Table = "Table 9"; Source = "test source A"; Dataset = "d"; Model = "M"; Method = "m"; Architecture = Some "a1"
-                        Score = "is"; Value = 7.5; Std = Some 0.25; Protocol = "protocol A" }
+                        Score = "is"; Value = 7.5; Std = Some 0.25; Protocol = "protocol A"; Measured = measured }
                       { Table = "Table 9"; Source = "test source B"; Dataset = "d"; Model = "M any"; Method = "m"; Architecture = None
-                        Score = "is"; Value = 6.0; Std = None; Protocol = "protocol B" }
+                        Score = "is"; Value = 6.0; Std = None; Protocol = "protocol B"; Measured = measured }
                       { Table = "Table 9"; Source = "never joins"; Dataset = "d"; Model = "X"; Method = "other"; Architecture = None
-                        Score = "is"; Value = 1.0; Std = None; Protocol = "p" }
+                        Score = "is"; Value = 1.0; Std = None; Protocol = "p"; Measured = measured }
                       { Table = "Table 9"; Source = "no such score"; Dataset = "d"; Model = "M"; Method = "m"; Architecture = None
-                        Score = "fid"; Value = 1.0; Std = None; Protocol = "p" } ]
+                        Score = "fid"; Value = 1.0; Std = None; Protocol = "p"; Measured = measured } ]
                 let rows =
                     [ for a in [ "a1"; "a2" ] do
                           for seed, v in [ 0, 7.0; 1, 8.0 ] -> row $"{a}-{seed}" [ "dataset", "d"; "architecture", a; "method", "m" ] seed "finished" [ "is", v ] ]
-                let md = PaperNumbers.comparisonWith published 3 (summarize Runner.keyColumns rows)
+                let protocols = Map [ "is", Map [ "generated_n", "2000"; "is_splits", "10"; "backbone", "bb" ] ]
+                let md = PaperNumbers.comparisonWith published 3 protocols (summarize Runner.keyColumns rows)
                 let lines = md.TrimEnd('\n').Split('\n')
                 Expect.equal lines.[0] "| dataset | architecture | method | score | ours | paper | source | paper's protocol |" "header"
                 Expect.equal lines.Length 5 "header, rule, a1 × 2 numbers, a2 × 1 (architecture-free) number"
                 Expect.contains lines "| d | a1 | m | is | 7.50 ± 0.71 (n = 2) | 7.5 ± 0.25 | M: test source A | protocol A |" "a1 joined to A"
                 Expect.contains lines "| d | a2 | m | is | 7.50 ± 0.71 (n = 2) | 6 | M any: test source B | protocol B |" "a2 joined to B"
                 Expect.isFalse (md.Contains "never joins" || md.Contains "no such score") "unmatched numbers absent"
-                Expect.equal (PaperNumbers.comparisonWith published 3 (summarize Runner.keyColumns [ row "z" [ "dataset", "e"; "method", "m" ] 0 "finished" [ "is", 1.0 ] ])) "" "nothing joins: empty"
+                Expect.equal (PaperNumbers.comparisonWith published 3 protocols (summarize Runner.keyColumns [ row "z" [ "dataset", "e"; "method", "m" ] 0 "finished" [ "is", 1.0 ] ])) "" "nothing joins: empty"
             }
 
-            test "Table 3 joins our unsupervised ResNet run with the paper's 7.86 and the prior-art anchors" {
+            test "a published number is set beside ours only under its protocol (N, splits, backbone); otherwise not comparable, with the reason" {
+                // Table 3's unsupervised 7.86: gan_cifar_resnet.py's 50,000 samples in 10 splits of the TF Inception.
                 let rows =
                     [ for seed, v in [ 0, 7.5; 1, 7.7 ] ->
                           row $"r{seed}" [ "dataset", "cifar10-dequantized"; "architecture", "cifar-resnet"; "method", "wgan-gp-resnet" ] seed "finished" [ "is", v ] ]
-                let md = PaperNumbers.comparison 3 (summarize Runner.keyColumns rows)
-                Expect.stringContains md "| 7.86 ± 0.07 | WGAN-GP ResNet, unsupervised: arXiv 1704.00028v3, Table 3 |" "paper row"
-                Expect.stringContains md "mimicry" "prior-art anchor"
-                Expect.isFalse (md.Contains "8.42") "the supervised number needs the AC architecture and method"
+                let frame = summarize Runner.keyColumns rows
+                let protocol n splits hash =
+                    Map [ "is", Map [ "generated_n", string n; "is_splits", string splits; "backbone", "inception-v3-fid"; "weights_sha256", hash ] ]
+                let pytorchFid = "6726825d0af5f729cebd5821db510b11b1cfad8faad88a03f1befd49fb9129b2"
+                let paperRow = "| 7.86 ± 0.07 | WGAN-GP ResNet, unsupervised: arXiv 1704.00028v3, Table 3 |"
+                let matching = PaperNumbers.comparison 3 (protocol 50_000 10 pytorchFid) frame
+                Expect.stringContains matching paperRow "50k, 10 splits, the TF Inception's weights: set beside the paper's"
+                Expect.stringContains matching "| cifar10-dequantized | cifar-resnet | wgan-gp-resnet | is | 7.60 ± 0.14 (n = 2) |" "ours in the same row"
+                Expect.isFalse (matching.Contains "8.42") "the supervised number needs the AC architecture and method"
+                let expectRefused (md: string) (reason: string) what =
+                    Expect.isFalse (md.Contains paperRow) $"{what}: not set beside the paper's"
+                    Expect.isFalse (md.Contains "7.60 ± 0.14") $"{what}: our number is not shown beside it"
+                    Expect.stringContains md "WGAN-GP ResNet, unsupervised: arXiv 1704.00028v3, Table 3): not comparable: " $"{what}: listed as not comparable"
+                    Expect.stringContains md reason $"{what}: the reason"
+                expectRefused (PaperNumbers.comparison 3 (protocol 1000 10 pytorchFid) frame) "N (generated samples): ours 1000, the source's 50000" "1,000 samples"
+                expectRefused (PaperNumbers.comparison 3 (protocol 50_000 1 pytorchFid) frame) "Inception Score splits: ours 1, the source's 10" "one split"
+                expectRefused (PaperNumbers.comparison 3 (protocol 50_000 10 "0123abcd") frame) "backbone: ours inception-v3-fid, the source's inception-2015-12-05" "other weights"
+                expectRefused (PaperNumbers.comparison 3 Map.empty frame) "our runs recorded no protocol for 'is'" "no protocol"
+                // A number whose source does not state its N (the DCGAN's 7.24 on 32 × 32 ImageNet) is never comparable.
+                let dcgan = summarize Runner.keyColumns [ row "g" [ "dataset", "imagenet32"; "architecture", "dcgan-32c3"; "method", "gan" ] 0 "finished" [ "is", 7.0 ] ]
+                Expect.stringContains (PaperNumbers.comparison 3 (protocol 50_000 10 pytorchFid) dcgan) "the source does not state its N (generated samples)" "unstated N"
             }
 
             test "per-method counts: the paper's count beside gan and wgan-gp only" {

@@ -98,6 +98,29 @@ let tests =
                 Expect.isGreaterThan (events |> Array.sumBy (fun f -> FileInfo(f).Length)) 100L "with scalars in them")
         }
 
+        test "resume is exact with RMSProp's state (weight clipping, LSGAN) and with linear decay across the resume" {
+            // Each method stopped after 7 of 16 iterations and resumed must end where an uninterrupted run ends: the
+            // RMSProp mean squares (TF1's start at 1) and the decayed learning rate both have to survive the checkpoint.
+            let decaying = Methods.WganGp.WithOptimizer(AdamSpec(1e-3, 0.0, 0.9, LinearDecay = true)).WithName("wgan-gp-decay")
+            let rmspropDecay = Methods.Lsgan.WithOptimizer(RmsPropSpec(1e-3, LinearDecay = true)).WithName("lsgan-decay")
+            for method in [ Methods.WganClipping.WithOptimizer(RmsPropSpec 1e-3); decaying; rmspropDecay ] do
+                inTempDir (fun root ->
+                    let config dir (data: IBatchSource) =
+                        TrainConfig(Func<Module>(fun () -> new Mlp(2, 16, 2, 3)), Func<Module>(fun () -> new Mlp(2, 16, 1, 3)), 2,
+                                    data, method, 16, 32, 3L, RunDirectory = dir, Checkpoints = CheckpointOptions(5))
+                    use straightData = ToyDataset.Create(ToyKind.EightGaussians, 9L)
+                    use straight = Trainer.Run(config (Path.Combine(root, "a")) straightData)
+                    (use data = ToyDataset.Create(ToyKind.EightGaussians, 9L)
+                     trainInterrupted (config (Path.Combine(root, "b")) data) 7)
+                    use data = ToyDataset.Create(ToyKind.EightGaussians, 9L)
+                    let rates = Collections.Generic.List<float>()
+                    use resumed = Trainer.Run(config (Path.Combine(root, "b")) data, Action<IterationStats>(fun s -> rates.Add s.CriticLearningRate))
+                    Expect.equal resumed.ResumedFrom (Nullable 7) $"{method.Name}: resumed"
+                    Expect.equal (parameters resumed.Critic) (parameters straight.Critic) $"{method.Name}: critic, bit for bit"
+                    Expect.equal (parameters resumed.Generator) (parameters straight.Generator) $"{method.Name}: generator, bit for bit"
+                    Expect.equal rates.[0] (method.Optimizer.LearningRateAt(7L, 16L)) $"{method.Name}: the first resumed iteration steps at the schedule's rate for iteration 7")
+        }
+
         test "a checkpoint of another architecture is refused with the difference named" {
             inTempDir (fun dir ->
                 (use data = ToyDataset.Create(ToyKind.EightGaussians, 9L)

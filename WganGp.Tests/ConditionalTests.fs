@@ -57,7 +57,7 @@ let tests =
                 Expect.equal (labels.[i].item<int64>()) (j % 3L) "label of that image"
         }
 
-        test "AC-WGAN-GP trains a conditional pair; the critic's loss carries the weighted class loss; samples use all classes" {
+        test "AC-WGAN-GP trains a conditional pair and samples through its conditional forward; the critic's loss carries the class loss, the Wasserstein estimate unchanged" {
             use set = labelled ()
             use data = new ShuffledBatches(set, 0L, PixelScaling.MinusOneOne)
             use result = Trainer.Run(config data acWganGp)
@@ -92,7 +92,7 @@ let tests =
             throwsWith<System.InvalidOperationException> "needs labelled real batches" (fun () -> Trainer.Run(config toy acWganGp).Dispose())
         }
     
-        test "gan_cifar_resnet.py's conditional pair trains with AC-WGAN-GP (generator batch 2x, learning-rate decay)" {
+        test "gan_cifar_resnet.py's conditional pair (width 16) trains two iterations with AC-WGAN-GP at generator batch 2x and samples conditionally" {
             torch.manual_seed 4L |> ignore
             use images = new LabelledImages("cifar-like", torch.randint(0L, 256L, [| 16L; 3L; 32L; 32L |]).``to``(torch.ScalarType.Byte), torch.arange(16L) % 10L)
             use data = new ShuffledBatches(images, 0L, PixelScaling.MinusOneOneDequantized)

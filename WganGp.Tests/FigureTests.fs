@@ -1,5 +1,6 @@
 module WganGp.Tests.FigureTests
 
+open System
 open System.IO
 open Expecto
 open WganGp.Core.Data
@@ -7,12 +8,49 @@ open WganGp.Experiments
 open WganGp.Experiments.Dsl
 open WganGp.Tests.Support
 
+/// Figure 1b's claim (the paper, §3 and Figure 1b): going back from the critic's last layer to its first, the gradient
+/// norm explodes with clipping at c = 0.1 and vanishes at c = 0.01 and 0.001, while with the penalty it stays within
+/// an order of magnitude. Rows are (method, norm at layer 1 … 12) as figure1b.csv has them (layer 1 is the input side).
+/// Returns the parts of the claim the data contradict.
+let figure1bViolations (rows: (string * float[]) list) =
+    let row (name: string) =
+        match rows |> List.tryFind (fun (n, _) -> n = name) with
+        | Some (_, norms) -> norms
+        | None -> failwith $"figure1b.csv has no row '{name}'"
+    let back (norms: float[]) = norms.[0] / norms.[norms.Length - 1]   // first layer over last: the growth going back
+    [ let c01 = row "weight clipping (c = 0.1)"
+      if not (back c01 > 10.0) then $"c = 0.1 does not explode: layer 1 / layer 12 = {back c01}"
+      for c in [ "0.01"; "0.001" ] do
+          let norms = row $"weight clipping (c = {c})"
+          if not (back norms < 1e-3) then $"c = {c} does not vanish: layer 1 / layer 12 = {back norms}"
+          if not (Array.pairwise norms |> Array.forall (fun (a, b) -> a <= b)) then $"c = {c}: the norm does not shrink at every layer going back"
+      let gp = row "gradient penalty"
+      if not (Array.max gp / Array.min gp < 10.0) then $"the penalty's norms span more than an order of magnitude: {Array.min gp} … {Array.max gp}" ]
+
+let private readFigure1b (path: string) =
+    File.ReadAllLines path
+    |> Array.skip 1
+    |> Array.map (fun line ->
+        let fields = line.Split ','
+        fields.[0], fields.[1..] |> Array.map (fun v -> Double.Parse(v, Globalization.CultureInfo.InvariantCulture)))
+    |> List.ofArray
+
 let tests =
     testList "figure 1" [
+        test "Figure 1b's published data (results/toy) show the paper's claim: clipping explodes at 0.1, vanishes at 0.01 and 0.001; the penalty stays within 10×" {
+            let dir = Path.Combine(repoRoot, "results", "toy")
+            let settings = Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "figure1bc.json"))).RootElement.GetProperty "settings"
+            Expect.equal [ for c in settings.GetProperty("clip_values").EnumerateArray() -> c.GetDouble() ] [ 0.1; 0.01; 0.001 ] "the paper's three clip values"
+            Expect.equal (settings.GetProperty("architecture").GetString()) "mlp128x12" "12-layer critic"
+            let rows = readFigure1b (Path.Combine(dir, "figure1b.csv"))
+            Expect.equal (rows |> List.map (snd >> Array.length) |> List.distinct) [ 12 ] "12 layers per row"
+            Expect.isEmpty (figure1bViolations rows) "the claim holds in the data behind the figure"
+        }
+
         test "1a, 1b and 1c are drawn from tiny runs, 1b's data written as CSV with one column per layer, and cached" {
             inTempDir (fun dir ->
                 let surfaces =
-                    { Datasets = [ ToyKind.EightGaussians; ToyKind.SwissRoll ]; Methods = [ Paper.Toy.wganClipping; Paper.Toy.wganGp ]
+                    { Datasets = [ ToyKind.EightGaussians; ToyKind.SwissRoll ]; FixedGenerator = RealPlusNoise; Methods = [ Paper.Toy.wganClipping; Paper.Toy.wganGp ]
                       Architecture = ToyMlp(16, 3); Iterations = 2; PaperIterations = 2; BatchSize = 32; Seed = 0 }
                 Figures.criticSurfaces dir "test" 2 surfaces
                 Expect.isTrue (File.Exists(Path.Combine(dir, "figure1a.png"))) "figure 1a"

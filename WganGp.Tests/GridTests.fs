@@ -183,6 +183,38 @@ let tests =
                 | other -> failwith $"unexpected {other}"
         }
     
+        test "under --paper the CIFAR grids score as their scripts: Table 3 on 50k in 10 splits, Figure 3 on 1k; batches of 100, the scripts' rounding, two towers" {
+            let load () =
+                match Program.loadExperiment (Path.Combine(repoRoot, "experiments", "cifar10.fsx")) with
+                | Ok e -> e
+                | Error errors -> failwith (String.concat "; " errors)
+            let experiment = load ()
+            let cellsAt budget = Cells.ofExperiment budget experiment |> Result.defaultWith (failtestf "%A")
+            let paper, small = cellsAt Cells.PaperBudget, cellsAt (Cells.Scaled 1.0)
+            let inGrid name (cs: Cell list) = cs |> List.filter (fun c -> c.Grid = name)
+            for name in [ "table3-unsupervised"; "table3-supervised" ] do
+                for c in inGrid name paper do
+                    Expect.equal (c.SampleCount, c.Scoring.Splits, c.Scoring.SampleBatch, c.Scoring.Rounding)
+                        (50_000, 10, Some 100, WganGp.Core.Metrics.PixelRounding.Truncate25599) $"{name}: gan_cifar_resnet.py's protocol"
+                    Expect.equal c.Method.GeneratorTowers 2 $"{name}: two towers"
+                    Expect.equal (Runner.Schedule.evaluations Runner.Schedule.defaults Cells.PaperBudget c) (1000, 50_000) $"{name}: inception_50k every 1000 iterations"
+                    Expect.equal (Runner.Schedule.evaluations { Runner.Schedule.defaults with EvaluationSamples = Some 5000 } Cells.PaperBudget c) (1000, 5000) "--eval-samples still wins"
+                for c in inGrid name small do
+                    Expect.equal c.SampleCount 1000 $"{name}: the default budget keeps its small N"
+                    Expect.equal (Runner.Schedule.evaluations Runner.Schedule.defaults (Cells.Scaled 1.0) c) (100, 1000) "the runner's own schedule"
+            for c in inGrid "figure3" paper do
+                Expect.equal (c.SampleCount, c.Scoring.Splits, c.Scoring.SampleBatch, c.Scoring.Rounding)
+                    (1000, 10, Some 100, WganGp.Core.Metrics.PixelRounding.Truncate255) $"{c.Method.Name}: gan_cifar.py's protocol"
+                Expect.equal c.Method.GeneratorTowers 1 "gan_cifar.py trains on one device"
+                Expect.equal (Runner.Schedule.evaluations Runner.Schedule.defaults Cells.PaperBudget c) (1000, 1000) "1k every 1000 iterations"
+            // The protocol is part of a cell's id only when it is not the standard one.
+            let table3 = inGrid "table3-unsupervised" paper |> List.head
+            Expect.stringContains (Cells.settingsJson table3) "\"rounding\":\"Truncate25599\"" "recorded in the id's settings"
+            Expect.notEqual (Cells.id table3) (Cells.id { table3 with Scoring = ScoreProtocol.standard }) "another protocol, another id"
+            let toy = cells (Cells.Scaled 1.0) grid |> List.head
+            Expect.isFalse ((Cells.settingsJson toy).Contains "scoring") "standard: not written, so existing ids stay"
+        }
+
         test "Init = InitScheme.PyTorch on a grid: the networks keep TorchSharp's defaults and the cells get their own ids" {
             let tflib = cells (Cells.Scaled 1.0) grid |> List.head
             let pytorch = cells (Cells.Scaled 1.0) { grid with Init = WganGp.Core.Nets.InitScheme.PyTorch } |> List.head

@@ -24,8 +24,156 @@ let private toyConfig method iterations = toyConfigWith method iterations None N
 let private withLosses (m: Method) criticLoss generatorLoss =
     Method(m.Name, criticLoss, generatorLoss, m.Constraint, m.Optimizer, m.CriticIterations)
 
+/// A conditional toy generator (labels ignored) and a critic with a class head, for the AC-GAN terms.
+type private ToyConditional(classes: int) as this =
+    inherit Module("toy-conditional")
+    let linear = torch.nn.Linear(2L, 2L)
+    do this.RegisterComponents()
+    override _.forward z = linear.call z
+    interface IConditionalGenerator with
+        member _.Classes = classes
+        member _.Forward(z, _) = linear.call z
+
+type private ToyClassifying(classes: int) as this =
+    inherit Module("toy-classifying")
+    let score = torch.nn.Linear(2L, 1L)
+    let head = torch.nn.Linear(2L, int64 classes)
+    do this.RegisterComponents()
+    override _.forward x = score.call x
+    interface IClassifyingCritic with
+        member _.Classes = classes
+        member _.ForwardWithClasses x = struct (score.call x, head.call x)
+    member _.Head = head
+
+let private softplus (x: float) = log (1.0 + exp x)
+
 let tests =
     testList "methods and trainer" [
+        test "DCGAN and LSGAN losses by value: ½[BCE(D(x), 1) + BCE(D(x̃), 0)], BCE(D(x̃), 1); ½[mean (D(x) − 1)² + mean D(x̃)²], mean (D(x̃) − 1)²" {
+            let r, f = [| 2.0; -1.0; 0.5 |], [| 0.5; -3.0; 1.5 |]
+            use real = torch.tensor(r, dtype = torch.float64)
+            use fake = torch.tensor(f, dtype = torch.float64)
+            let value (t: torch.Tensor) = t.item<float>()
+            // BCE with logits: −log σ(x) = softplus(−x) for target 1, softplus(x) for target 0.
+            close 1e-12 (0.5 * (Array.averageBy (fun x -> softplus -x) r + Array.averageBy softplus f))
+                (value (Methods.Dcgan.CriticLoss.Compute.Invoke(real, fake))) "DCGAN critic"
+            close 1e-12 (Array.averageBy (fun x -> softplus -x) f) (value (Methods.Dcgan.GeneratorLoss.Compute.Invoke fake)) "DCGAN generator (non-saturating)"
+            close 1e-12 (0.5 * (Array.averageBy (fun x -> (x - 1.0) ** 2.0) r + Array.averageBy (fun x -> x * x) f))
+                (value (Methods.Lsgan.CriticLoss.Compute.Invoke(real, fake))) "LSGAN critic"
+            close 1e-12 (Array.averageBy (fun x -> (x - 1.0) ** 2.0) f) (value (Methods.Lsgan.GeneratorLoss.Compute.Invoke fake)) "LSGAN generator"
+            close 1e-12 (Array.average f - Array.average r) (value (Methods.WganGp.CriticLoss.Compute.Invoke(real, fake))) "WGAN critic"
+            close 1e-12 (-(Array.average f)) (value (Methods.WganGp.GeneratorLoss.Compute.Invoke fake)) "WGAN generator"
+        }
+
+        test "AC-WGAN-GP's generator step: −mean D(G(z)) + 0.1 × cross-entropy of the class head on the step's own uniform labels" {
+            torch.manual_seed 21L |> ignore
+            use generator = new ToyConditional(3)
+            use critic = new ToyClassifying(3)
+            use z = torch.randn(8L, 2L)
+            use gOpt = torch.optim.SGD(generator.parameters(), 0.0)
+            use cOpt = torch.optim.SGD(critic.parameters(), 0.0)
+            let ctx = StepContext(generator, critic, gOpt, cOpt, (fun () -> failwith "no real batch in a generator step"), (fun () -> z))
+            let method = AuxiliaryClassifierMethod(Methods.WganGp, 1.0, 0.1)
+            torch.manual_seed 22L |> ignore
+            let loss = method.GeneratorStep ctx
+            // The labels the step drew: the same draw after the same seed.
+            torch.manual_seed 22L |> ignore
+            use labels = torch.randint(3L, [| 8L |], dtype = torch.int64)
+            use x = generator.call z
+            use score = critic.call x
+            use logits = critic.Head.call x
+            let ce = float (torch.nn.functional.cross_entropy(logits, labels).item<float32>())
+            close 1e-6 (-(float (score.mean().item<float32>())) + 0.1 * ce) loss "Wasserstein term + 0.1 × class term"
+            Expect.isGreaterThan ce 0.1 "the class term is not negligible here, so a wrong weight shows"
+        }
+
+        test "generator towers (gan_cifar_resnet.py's two GPUs): G is called on each half in critic and generator steps; uneven splits refused" {
+            let sizes = System.Collections.Generic.List<int64>()
+            let generator () =
+                let linear = new Mlp(4, 4, 2, 1)
+                { new Module("recording") with
+                    override _.forward z =
+                        sizes.Add z.shape.[0]
+                        linear.call z
+                    override _.parameters(recurse) = linear.parameters(recurse) }
+            use data = ToyDataset.Create(ToyKind.EightGaussians, 0L)
+            let m = Methods.WganGp.WithGeneratorBatchMultiple(2).WithGeneratorTowers(2)
+            let config = TrainConfig(System.Func<_>(generator), System.Func<_>(fun () -> new Mlp(2, 8, 1, 2) :> Module), 4, data, m, 2, 8, 0L)
+            use _ = Trainer.Run config
+            // Iteration 0: 5 critic steps, each 2 × 4; iteration 1: the generator step as 2 × 8, then 5 critic steps.
+            let critic = [ for _ in 1 .. 5 do yield 4L; yield 4L ]
+            Expect.sequenceEqual sizes (critic @ [ 8L; 8L ] @ critic) "batch sizes seen by G"
+            Expect.equal (unbox<int> (m.Describe().["generator_towers"])) 2 "recorded when set"
+            Expect.isFalse (Methods.WganGp.Describe().ContainsKey "generator_towers") "absent at 1, so other ids stay"
+            throwsWith<ArgumentException> "does not split into 3 equal generator towers" (fun () ->
+                Trainer.Run(TrainConfig(System.Func<_>(generator), System.Func<_>(fun () -> new Mlp(2, 8, 1, 2) :> Module), 4, data,
+                                        Methods.WganGp.WithGeneratorTowers 3, 1, 8, 0L)).Dispose())
+        }
+
+        test "Figure 1a's fixed generator: fakes are the critic step's own real batch + N(0, I); the independent variant is not" {
+            // A critic that records its inputs: per critic step, the real batch, then the fake batch.
+            let seen = System.Collections.Generic.List<torch.Tensor>()
+            let critic () =
+                let linear = new Mlp(2, 8, 1, 2)
+                { new Module("recording-critic") with
+                    override _.forward x =
+                        if not x.requires_grad then seen.Add(x.detach().clone().DetachFromDisposeScope())
+                        linear.call x
+                    override _.parameters(recurse) = linear.parameters(recurse) }
+            let noiseStd method =
+                seen.Clear()
+                use data = ToyDataset.Create(ToyKind.EightGaussians, 1L)
+                use fixedData = ToyDataset.Create(ToyKind.EightGaussians, 2L)
+                let config = TrainConfig(System.Func<_>(fun () -> new NoiseAroundData(fixedData) :> Module), System.Func<_>(critic), 2, data, method, 2, 512, 0L)
+                use result = Trainer.Run config
+                // Inputs without grad are the D(x) and D(x̃) calls (x̂ requires grad): pairs (real, fake) per step.
+                let differences = [ for k in 0 .. 2 .. seen.Count - 2 -> seen.[k + 1] - seen.[k] ]
+                use all = torch.cat(differences |> Array.ofList, 0L)
+                for t in seen do t.Dispose()
+                all.std().item<float32>(), all.mean().abs().item<float32>(), differences.Length
+            let std, mean, steps = noiseStd (FixedGeneratorMethod(WganGp.Experiments.Paper.Toy.wganGp))
+            Expect.equal steps 10 "2 iterations × 5 critic steps"
+            Expect.isLessThan (abs (std - 1.0f)) 0.05f $"fake − real is N(0, I): std {std}"
+            Expect.isLessThan mean 0.1f "and centred"
+            let independent, _, _ = noiseStd WganGp.Experiments.Paper.Toy.wganGp
+            Expect.isGreaterThan independent 1.3f $"an independent real batch adds the data's spread: std {independent}"
+        }
+
+        test "samples for scores are drawn in the sampling batch (the CIFAR scripts' 100), not the training batch" {
+            let sizes = System.Collections.Generic.List<int64>()
+            let generator () =
+                let linear = new Mlp(2, 4, 2, 1)
+                { new Module("recording") with
+                    override _.forward z =
+                        if not z.requires_grad && not (torch.is_grad_enabled ()) then sizes.Add z.shape.[0]
+                        linear.call z
+                    override _.parameters(recurse) = linear.parameters(recurse) }
+            use data = ToyDataset.Create(ToyKind.EightGaussians, 0L)
+            let config sampleBatch =
+                TrainConfig(System.Func<_>(generator), System.Func<_>(fun () -> new Mlp(2, 8, 1, 2) :> Module), 2, data, Methods.WganGp, 1, 8, 0L,
+                            SampleCount = 250, SampleBatchSize = sampleBatch, Evaluation = EvaluationOptions(1, 120, [||]))
+            sizes.Clear()
+            use _ = Trainer.Run(config (Nullable 100))
+            // 5 critic steps under no_grad at 8, the evaluation's 120 as 100 + 20, the final 250 as 100 + 100 + 50.
+            Expect.sequenceEqual sizes ([ for _ in 1 .. 5 -> 8L ] @ [ 100L; 20L; 100L; 100L; 50L ]) "critic steps, evaluation, final samples"
+            sizes.Clear()
+            use _ = Trainer.Run(config (Nullable()))
+            Expect.equal (Seq.last sizes) (250L % 8L) "unset: the training batch"
+        }
+
+        test "the learning-rate schedule reaches both optimisers at every iteration (linear decay to 0)" {
+            let lr0 = 1e-3
+            let method = Methods.WganGp.WithOptimizer(AdamSpec(lr0, 0.0, 0.9, LinearDecay = true))
+            let seen = System.Collections.Generic.List<IterationStats>()
+            use _ = Trainer.Run(toyConfig method 10, Action<IterationStats>(seen.Add))
+            Expect.equal seen.Count 10 "one report per iteration"
+            for s in seen do
+                let expected = lr0 * (1.0 - float s.Iteration / 10.0)
+                close 1e-15 expected s.CriticLearningRate $"critic lr at iteration {s.Iteration}"
+                close 1e-15 expected s.GeneratorLearningRate $"generator lr at iteration {s.Iteration}"
+        }
+
+
         test "weight clipping keeps every critic parameter in [−c, c] after each critic step" {
             let method = Methods.WganClipping.WithConstraint(WeightClipping 0.05).WithOptimizer(RmsPropSpec 0.1)
             use result = Trainer.Run(toyConfig method 5)
@@ -48,14 +196,14 @@ let tests =
             Expect.equal clipped.Status RunStatus.Finished "weight clipping accepts a batch-norm critic (as the paper's code)"
         }
 
-        test "loop order: a generator step at every iteration but the first, n_critic critic steps each" {
-            let mutable critic, generator = 0, 0
+        test "loop order: a generator step at every iteration but the first, then n_critic critic steps each" {
+            let steps = System.Text.StringBuilder()
             let counting =
                 withLosses Methods.WganGp
-                    (CriticLoss("count", fun r f -> critic <- critic + 1; f.mean() - r.mean()))
-                    (GeneratorLoss("count", fun f -> generator <- generator + 1; -f.mean()))
+                    (CriticLoss("count", fun r f -> steps.Append 'C' |> ignore; f.mean() - r.mean()))
+                    (GeneratorLoss("count", fun f -> steps.Append 'G' |> ignore; -f.mean()))
             use _ = Trainer.Run(toyConfig counting 4)
-            Expect.equal (generator, critic) (3, 20) "3 generator steps, 4 × 5 critic steps"
+            Expect.equal (string steps) "CCCCCGCCCCCGCCCCCGCCCCC" "iteration 0: 5 critic steps; then G before each iteration's 5 critic steps"
         }
 
         test "a user-defined variant (the one-sided penalty) trains without trainer changes" {

@@ -371,6 +371,44 @@ let tests =
                 let scores = (lenient :> IScorer).Score few
                 Expect.sequenceEqual (Seq.sort scores.Keys) [ "cls_fid"; "cls_is"; "cls_is_std" ] "no KID keys"
             }
+            test "pixel rounding per script: gan_cifar.py truncates (x + 1)·255/2, gan_cifar_resnet.py (x + 1)·255.99/2, ours rounds; the scorer applies it" {
+                use g = new torch.Generator(31UL)
+                use x = torch.cat([| torch.tensor([| -1.0f; 1.0f; 0.0f; -1.5f; 1.5f |]); torch.rand([| 2000L |], generator = g) * 2.0f - 1.0f |], 0L)
+                let values = x.data<float32>().ToArray()
+                let levels (t: torch.Tensor) = t.data<byte>().ToArray()
+                // numpy's float32 arithmetic, then int32 truncation (x ≥ −1, so the floor), clamped.
+                let truncated (m: float) = values |> Array.map (fun v -> byte (max 0.0f (min 255.0f (floor ((v + 1.0f) * float32 (m / 2.0))))))
+                Expect.equal (levels (Quantisation.ToBytes(x, PixelScaling.MinusOneOne, PixelRounding.Truncate255))) (truncated 255.0) "gan_cifar.py"
+                Expect.equal (levels (Quantisation.ToBytes(x, PixelScaling.MinusOneOne, PixelRounding.Truncate25599))) (truncated 255.99) "gan_cifar_resnet.py"
+                Expect.equal (levels (Quantisation.ToBytes(x, PixelScaling.MinusOneOneDequantized, PixelRounding.Truncate25599))) (truncated 255.99) "the same on dequantised data"
+                let at0 r = (levels (Quantisation.ToBytes(x, PixelScaling.MinusOneOne, r))).[0..4]
+                Expect.equal (at0 PixelRounding.Nearest, at0 PixelRounding.Truncate255, at0 PixelRounding.Truncate25599)
+                    ([| 0uy; 255uy; 128uy; 0uy; 255uy |], [| 0uy; 255uy; 127uy; 0uy; 255uy |], [| 0uy; 255uy; 127uy; 0uy; 255uy |]) "−1, 1, 0 and out of range"
+                // The scorer hands the extractor the rule's levels (here read back by an extractor that records them).
+                let seen = Collections.Generic.List<byte[]>()
+                let recording =
+                    { new IFeatureExtractor with
+                        member _.Backbone = "recording"
+                        member _.WeightsHash = "0"
+                        member _.FeatureLayer = "pixels"
+                        member _.Resize = "none"
+                        member _.FeatureDim = 2
+                        member _.Classes = 2
+                        member _.Extract(images, scaling) =
+                            seen.Add((Quantisation.ToBytes(images, scaling)).data<byte>().ToArray())
+                            let n = images.shape.[0]
+                            struct (torch.randn([| n; 2L |], dtype = torch.float64), torch.randn([| n; 2L |], dtype = torch.float64))
+                        member _.Dispose() = () }
+                use reference = torch.randn([| 50L; 2L |], dtype = torch.float64)
+                use samples = x.narrow(0L, 5L, 2000L).reshape(20L, 1L, 10L, 10L)
+                for rounding, m in [ PixelRounding.Truncate255, 255.0; PixelRounding.Truncate25599, 255.99 ] do
+                    seen.Clear()
+                    use scorer = new FeatureScorer(recording, reference, "r", PixelScaling.MinusOneOne, FeatureScorerOptions(Rounding = rounding, KidOptional = true, FidOptional = true))
+                    (scorer :> IScorer).Score samples |> ignore
+                    Expect.equal (Array.concat seen) (truncated m).[5..] $"{rounding}: the extractor sees the script's levels"
+                    Expect.stringContains ((scorer :> IScorer).Protocol.["quantisation"]) (if m = 255.0 then "gan_cifar.py" else "gan_cifar_resnet.py") "named in the protocol"
+            }
+
             test "records its protocol" {
                 use extractor = new ProjectionExtractor(36L, 8, 5)
                 use real = images 1L 200L

@@ -14,6 +14,22 @@ let private linearCritic (w: float[]) =
 
 let private norm (w: float[]) = sqrt (Array.sumBy (fun v -> v * v) w)
 
+/// D(x) = ½·s·‖x‖² (float64) with a trainable scale s: its input gradient s·x varies with x, so a penalty taken at the
+/// wrong points, or as (mean‖g‖ − 1)² instead of mean (‖g‖ − 1)², gives a different value.
+type private Quadratic(scale: float) as this =
+    inherit Module("quadratic")
+    let s = torch.nn.Parameter(torch.tensor([| scale |], dtype = torch.float64))
+    do this.RegisterComponents()
+    member _.S = s
+    override _.forward(x: torch.Tensor) = 0.5 * s * x.square().reshape(x.shape.[0], -1L).sum(1L)
+
+/// Rows with the given L2 norms, each along its own random direction, as a [B, 2, 3] batch (so the norm must cover
+/// every non-batch dimension).
+let private rowsWithNorms (norms: float[]) =
+    use direction = torch.randn(int64 norms.Length, 6L, dtype = torch.float64)
+    let unit = direction / direction.norm(1, keepdim = true, p = 2.0f)
+    (unit * torch.tensor(norms, dtype = torch.float64).unsqueeze(1)).reshape(int64 norms.Length, 2L, 3L)
+
 let tests =
     testList "gradient penalty" [
         test "linear critic: penalty is λ(‖w‖ − 1)² and its gradient w.r.t. w is 2λ(‖w‖ − 1)·w/‖w‖" {
@@ -44,6 +60,47 @@ let tests =
             use fake = torch.randn(8L, 2L, dtype = torch.float64)
             close 1e-12 0.0 ((penaltyOf (GradientPenalty(10.0, OneSided = true)) critic real fake).Value.item<float>()) "one-sided"
             close 1e-10 2.5 ((penaltyOf (GradientPenalty(10.0)) critic real fake).Value.item<float>()) "two-sided 10·0.25"
+        }
+
+        test "D(x) = ½s‖x‖², real = fake: the penalty is λ·mean over samples of (s‖x‖ − 1)², with ∂/∂s by double backward" {
+            // x̂ = x whatever ε is, and ∇D(x̂) = s·x̂: a per-sample norm, squared after subtracting 1, then averaged.
+            torch.manual_seed 11L |> ignore
+            let norms = [| 0.2; 0.9; 1.5; 3.0 |]
+            let s, lambda = 1.3, 10.0
+            use critic = new Quadratic(s)
+            use x = rowsWithNorms norms
+            let term = penaltyOf (GradientPenalty(lambda)) critic x x
+            let expected = lambda * (norms |> Array.averageBy (fun n -> (s * n - 1.0) ** 2.0))
+            close 1e-10 expected (term.Value.item<float>()) "λ·mean (‖g‖ − 1)², not λ·(mean ‖g‖ − 1)²"
+            close 1e-10 (norms |> Array.averageBy (fun n -> s * n)) (term.MeanGradientNorm.item<float>()) "logged mean norm"
+            term.Value.backward ()
+            let dS = lambda * (norms |> Array.averageBy (fun n -> 2.0 * (s * n - 1.0) * n))
+            close 1e-9 dS ((gradOf critic.S).item<float>()) "∂P/∂s = λ·mean 2(s‖x‖ − 1)‖x‖"
+        }
+
+        test "D(x) = ½‖x‖², fake = −real: the gradient is taken at x̂ = (2ε − 1)·x, not at the real or fake points" {
+            // ‖∇D‖ = |2ε − 1|·‖x‖ at x̂, but ‖x‖ at either end; ε is reproduced by re-seeding before the same draw.
+            let norms = [| 0.5; 1.0; 2.0; 4.0; 1.5; 3.0 |]
+            torch.manual_seed 12L |> ignore
+            use x = rowsWithNorms norms
+            use fake = -x
+            torch.manual_seed 13L |> ignore
+            let eps = torch.rand([| int64 norms.Length; 1L; 1L |], dtype = torch.float64).reshape(-1L).data<float>().ToArray()
+            use critic = new Quadratic(1.0)
+            torch.manual_seed 13L |> ignore
+            let term = penaltyOf (GradientPenalty(10.0)) critic x fake
+            let at = Array.map2 (fun (e: float) n -> abs (2.0 * e - 1.0) * n) eps norms
+            close 1e-10 (10.0 * (at |> Array.averageBy (fun g -> (g - 1.0) ** 2.0))) (term.Value.item<float>()) "penalty at x̂"
+            close 1e-10 (Array.average at) (term.MeanGradientNorm.item<float>()) "mean norm at x̂"
+        }
+
+        test "one-sided penalty above norm 1: λ·mean max(0, ‖g‖ − 1)², not zero; below 1 only the two-sided one counts" {
+            torch.manual_seed 14L |> ignore
+            let norms = [| 0.5; 2.0; 3.0 |]   // gradient norms 0.5, 2, 3 with s = 1
+            use critic = new Quadratic(1.0)
+            use x = rowsWithNorms norms
+            close 1e-10 (10.0 * (0.0 + 1.0 + 4.0) / 3.0) ((penaltyOf (GradientPenalty(10.0, OneSided = true)) critic x x).Value.item<float>()) "one-sided"
+            close 1e-10 (10.0 * (0.25 + 1.0 + 4.0) / 3.0) ((penaltyOf (GradientPenalty(10.0)) critic x x).Value.item<float>()) "two-sided"
         }
 
         test "ε is one scalar per sample, broadcast over every other dimension" {

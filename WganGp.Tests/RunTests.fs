@@ -186,7 +186,7 @@ let tests =
                       DataPaths = Map.empty; DecodeThreads = 1; Command = "test"; Table = true
                       Schedule =
                           { Runner.Schedule.defaults with
-                              EvaluationSamples = 300; EvaluateEvery = Some 1
+                              EvaluationSamples = Some 300; EvaluateEvery = Some 1
                               Scoring = { Scoring.none with Classifier = Some classifier; ReferenceCount = 300 } }
                       Cancel = Threading.CancellationToken.None }
                 match Runner.run options experiment with
@@ -223,7 +223,7 @@ let tests =
                 let options: Runner.Options =
                     { ResultsRoot = dir; Budget = Cells.Scaled 1.0; Select = []; Device = "cpu"; Figures = false
                       DataPaths = Map.empty; DecodeThreads = 1; Command = "test"; Table = true
-                      Schedule = { Runner.Schedule.defaults with EvaluationSamples = 20 }
+                      Schedule = { Runner.Schedule.defaults with EvaluationSamples = Some 20 }
                       Cancel = Threading.CancellationToken.None }
                 match Runner.run options experiment with
                 | Error e -> failtestf "%A" e

@@ -18,10 +18,12 @@ let gan =
         BatchSize = 256
         SampleCount = 2000 }
 
-/// Figure 1a: critics trained with the generator fixed at real data + N(0, I); clipping on top, penalty below.
+/// Figure 1a: critics trained with the generator fixed at real data + N(0, I) (gan_toy.py's `fake = real + randn`, on
+/// the critic's own real batch); clipping on top, penalty below.
 let surfaces =
     Figure1a
         { Datasets = [ ToyKind.EightGaussians; ToyKind.TwentyFiveGaussians; ToyKind.SwissRoll ]
+          FixedGenerator = RealPlusNoise
           Methods = [ Toy.wganClipping; Toy.wganGp ]
           Architecture = Toy.mlp
           Iterations = 150

@@ -30,7 +30,7 @@ public sealed record AuxiliaryClassifierMethod : Method
         var (real, labels) = (ctx.NextLabelledBatch ?? throw new InvalidOperationException(
             $"method '{Name}' needs labelled real batches (a dataset with labels, e.g. CIFAR-10)"))();
         Tensor fake;
-        using (no_grad()) fake = generator.Forward(ctx.NextLatent(), labels);
+        using (no_grad()) fake = Generate(generator, ctx.NextLatent(), labels);
         var (dReal, logits) = critic.ForwardWithClasses(real);
         var dFake = ctx.Critic.call(fake);
         var penalty = Constraint.Penalty(ctx.Critic, real, fake);
@@ -46,7 +46,7 @@ public sealed record AuxiliaryClassifierMethod : Method
         var labels = randint(generator.Classes, z.shape[0], dtype: int64, device: z.device);
         return WithCriticFrozen(ctx, () =>
         {
-            var (score, logits) = critic.ForwardWithClasses(generator.Forward(z, labels));
+            var (score, logits) = critic.ForwardWithClasses(Generate(generator, z, labels));
             return GeneratorLoss.Compute(score) + GeneratorClassWeight * nn.functional.cross_entropy(logits, labels);
         });
     }

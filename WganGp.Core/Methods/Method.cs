@@ -29,6 +29,15 @@ public record Method(
         multiple >= 1 ? this with { GeneratorBatchMultiple = multiple }
                       : throw new ArgumentOutOfRangeException(nameof(multiple), multiple, "the generator batch multiple must be at least 1");
 
+    /// <summary>The generator runs on its batch in this many equal parts, each with its own batch-norm statistics, as
+    /// gan_cifar_resnet.py's two GPU towers do (its generator's batch norm sees 32 of a critic step's 64 fakes and 64 of
+    /// a generator step's 128); 1: the whole batch at once. Losses are still means over the whole batch.</summary>
+    public int GeneratorTowers { get; init; } = 1;
+
+    public Method WithGeneratorTowers(int towers) =>
+        towers >= 1 ? this with { GeneratorTowers = towers }
+                    : throw new ArgumentOutOfRangeException(nameof(towers), towers, "the number of generator towers must be at least 1");
+
     /// <summary>One critic update on a fresh real batch and fresh z; the fake batch is produced without gradient, so
     /// nothing reaches the generator. The same fake batch feeds D(x̃) and the interpolates (as the paper's code).
     /// Only the loss is read back on every step (to detect divergence); the other scalars, each a device sync, are read
@@ -37,8 +46,7 @@ public record Method(
     public virtual CriticStepStats CriticStep(StepContext ctx, bool record, bool measureGradientNorm)
     {
         var real = ctx.NextRealBatch();
-        Tensor fake;
-        using (no_grad()) fake = ctx.Generator.call(ctx.NextLatent());
+        var fake = FakeBatch(ctx, real);
 
         var dReal = ctx.Critic.call(real);
         var dFake = ctx.Critic.call(fake);
@@ -46,6 +54,28 @@ public record Method(
         var penalty = Constraint.Penalty(ctx.Critic, real, fake);
         var total = penalty is null ? loss : loss + penalty.Value;
         return Update(ctx, total, penalty, real, fake, dReal, dFake, record, measureGradientNorm);
+    }
+
+    /// <summary>The fake batch of a critic step, without gradient: the generator on fresh z (in
+    /// <see cref="GeneratorTowers"/> parts). A method whose fakes depend on the real batch overrides this
+    /// (<see cref="FixedGeneratorMethod"/>).</summary>
+    protected virtual Tensor FakeBatch(StepContext ctx, Tensor real)
+    {
+        using var _ = no_grad();
+        return Generate(ctx.Generator, ctx.NextLatent());
+    }
+
+    /// <summary>The generator on <paramref name="z"/>, in <see cref="GeneratorTowers"/> equal parts concatenated.</summary>
+    protected Tensor Generate(nn.Module<Tensor, Tensor> generator, Tensor z) =>
+        GeneratorTowers == 1 ? generator.call(z) : cat(z.chunk(GeneratorTowers).Select(part => generator.call(part)).ToList(), 0);
+
+    /// <summary>A conditional generator on <paramref name="z"/> and <paramref name="labels"/>, in
+    /// <see cref="GeneratorTowers"/> equal parts concatenated.</summary>
+    protected Tensor Generate(Nets.IConditionalGenerator generator, Tensor z, Tensor labels)
+    {
+        if (GeneratorTowers == 1) return generator.Forward(z, labels);
+        var (zs, ls) = (z.chunk(GeneratorTowers), labels.chunk(GeneratorTowers));
+        return cat(zs.Zip(ls, (part, label) => generator.Forward(part, label)).ToList(), 0);
     }
 
     /// <summary>The end of every critic step: one optimiser step on <paramref name="total"/>, the constraint's
@@ -72,7 +102,7 @@ public record Method(
     /// <summary>One generator update on fresh z. The critic's parameters are frozen for it so no work is spent on their
     /// gradients.</summary>
     public virtual double GeneratorStep(StepContext ctx) =>
-        WithCriticFrozen(ctx, () => GeneratorLoss.Compute(ctx.Critic.call(ctx.Generator.call(ctx.GeneratorLatent()))));
+        WithCriticFrozen(ctx, () => GeneratorLoss.Compute(ctx.Critic.call(Generate(ctx.Generator, ctx.GeneratorLatent()))));
 
     /// <summary>One generator optimiser step on the loss <paramref name="makeLoss"/> builds, with the critic's parameters
     /// frozen meanwhile.</summary>
@@ -110,6 +140,7 @@ public record Method(
         };
         // Only when set, so the descriptions (and cell ids) of methods without it stay as they were.
         if (GeneratorBatchMultiple != 1) description["generator_batch_multiple"] = GeneratorBatchMultiple;
+        if (GeneratorTowers != 1) description["generator_towers"] = GeneratorTowers;
         return description;
     }
 }

@@ -15,6 +15,9 @@ public sealed record FeatureScorerOptions
     /// <summary>Put before every score name, e.g. "cls_" for a dataset classifier's scores ("cls_fid", …).</summary>
     public string Prefix { get; init; } = "";
 
+    /// <summary>How the generated samples become 8-bit pixels (each paper script has its own rule).</summary>
+    public PixelRounding Rounding { get; init; } = PixelRounding.Nearest;
+
     /// <summary>Images per extractor call.</summary>
     public int BatchSize { get; init; } = 50;
 
@@ -65,7 +68,11 @@ public sealed class FeatureScorer : IScorer, IDisposable
 
     public IReadOnlyDictionary<string, double> Score(Tensor samples)
     {
-        var (features, logits) = ExtractAll(_extractor, samples, _scaling, _options.BatchSize);
+        // A script's own rounding first; the levels then reach the extractor as exact [−1, 1] values, which its
+        // nearest-level quantisation maps back to the same levels.
+        using var rounded = _options.Rounding == PixelRounding.Nearest ? null : Rounded(samples);
+        var (features, logits) = rounded is null ? ExtractAll(_extractor, samples, _scaling, _options.BatchSize)
+            : ExtractAll(_extractor, rounded, PixelScaling.MinusOneOne, _options.BatchSize);
         using (features)
         using (logits)
         {
@@ -91,6 +98,12 @@ public sealed class FeatureScorer : IScorer, IDisposable
         }
     }
 
+    Tensor Rounded(Tensor samples)
+    {
+        using var bytes = Quantisation.ToBytes(samples, _scaling, _options.Rounding);
+        return Pixels.Scale(bytes, PixelScaling.MinusOneOne);
+    }
+
     /// <summary>The scores' protocol; "generated_n" appears once samples have been scored.</summary>
     public IReadOnlyDictionary<string, string> Protocol
     {
@@ -114,7 +127,7 @@ public sealed class FeatureScorer : IScorer, IDisposable
                 ["kid_subset_size"] = Invariant(kid.SubsetSize),
                 ["kid_seed"] = Invariant(kid.Seed),
                 ["kid_kernel"] = $"polynomial degree {kid.Degree}, gamma {(kid.Gamma is double g ? Invariant(g) : "1/D")}, coef0 {Invariant(kid.Coef0)}",
-                ["quantisation"] = "uint8",
+                ["quantisation"] = Quantisation.Describe(_options.Rounding),
             };
             if (_generated is long n) protocol["generated_n"] = Invariant(n);
             return protocol;

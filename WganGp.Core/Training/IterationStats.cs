@@ -6,6 +6,13 @@ public readonly record struct IterationStats(
     int Iteration, double CriticLoss, double Wasserstein, double Penalty, double GeneratorLoss, double GradientNorm,
     double Seconds)
 {
+    /// <summary>The learning rate the critic's optimiser stepped with in this iteration, read back from its parameter
+    /// group (the schedule as it reached the optimiser; not written to the log).</summary>
+    public double CriticLearningRate { get; init; } = double.NaN;
+
+    /// <summary>The same for the generator's optimiser; NaN when there is none (a fixed generator).</summary>
+    public double GeneratorLearningRate { get; init; } = double.NaN;
+
     public bool IsFinite =>
         double.IsFinite(CriticLoss) && double.IsFinite(Penalty) && (double.IsNaN(GeneratorLoss) || double.IsFinite(GeneratorLoss));
 }

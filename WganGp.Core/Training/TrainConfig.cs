@@ -36,6 +36,10 @@ public sealed record TrainConfig(
     /// written as samples.txt instead of samples.csv.</summary>
     public Func<Tensor, IReadOnlyList<string>>? SampleText { get; init; }
 
+    /// <summary>Generator batch when sampling for scores and samples (batch norm uses batch statistics, so it matters:
+    /// the paper's CIFAR scripts sample in batches of 100); null: <see cref="BatchSize"/>.</summary>
+    public int? SampleBatchSize { get; init; }
+
     public IReadOnlyList<IScorer> Scorers { get; init; } = Array.Empty<IScorer>();
 
     /// <summary>Checkpoints in the run directory, from which a rerun resumes; null for none.</summary>
@@ -70,6 +74,10 @@ public sealed record TrainConfig(
         Checkpoints?.Validate();
         Evaluation?.Validate();
         if (Checkpoints is not null && RunDirectory is null) throw new ArgumentException("checkpoints need a RunDirectory");
+        if (BatchSize % Method.GeneratorTowers != 0)
+            throw new ArgumentException($"method '{Method.Name}': the batch size {BatchSize} does not split into {Method.GeneratorTowers} equal generator towers");
+        if (SampleBatchSize is < 1)
+            throw new ArgumentException($"SampleBatchSize must be at least 1, got {SampleBatchSize}");
         if (Method.CriticIterations < 1)
             throw new ArgumentException($"method '{Method.Name}': CriticIterations must be at least 1, got {Method.CriticIterations}");
     }

@@ -98,7 +98,11 @@ public static class Trainer
 
                 done = it + 1;
                 var stats = new IterationStats(it, last.Loss, last.Wasserstein, last.Penalty, generatorLoss, last.GradientNorm,
-                    TrainingSeconds());
+                    TrainingSeconds())
+                {
+                    CriticLearningRate = criticOptimizer.ParamGroups.First().LearningRate,
+                    GeneratorLearningRate = generatorOptimizer?.ParamGroups.First().LearningRate ?? double.NaN,
+                };
                 if (logged || !stats.IsFinite)
                 {
                     outputs?.Iteration(stats);
@@ -128,7 +132,7 @@ public static class Trainer
         var scores = new Dictionary<string, double>();
         if (config.SampleCount > 0 && status == RunStatus.Finished)
         {
-            samples = Sample(generator, config.SampleCount, config.BatchSize, config.LatentDim, device);
+            samples = Sample(generator, config.SampleCount, config.SampleBatchSize ?? config.BatchSize, config.LatentDim, device);
             if (config.SampleText is { } text) files?.WriteSampleText(text(samples));
             else files?.WriteSamples(samples, config.SampleScaling);
             scores = Score(config.Scorers, samples, files);
@@ -191,7 +195,7 @@ public static class Trainer
     {
         var evaluation = config.Evaluation!;
         using var noise = new Generator((ulong)config.Seed * 2_654_435_761UL + (ulong)iteration);
-        using var samples = Sample(state.Generator, evaluation.SampleCount, config.BatchSize, config.LatentDim, config.Device, noise);
+        using var samples = Sample(state.Generator, evaluation.SampleCount, config.SampleBatchSize ?? config.BatchSize, config.LatentDim, config.Device, noise);
         var scores = Score(evaluation.Scorers, samples, files);
         outputs?.Evaluation(iteration, seconds, scores);
         config.OnEvaluation?.Invoke(iteration, scores);
@@ -277,7 +281,14 @@ public static class Trainer
         foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
     }
 
-    static Dictionary<string, object> Settings(TrainConfig c, nn.Module generator, nn.Module critic) => new()
+    static Dictionary<string, object> Settings(TrainConfig c, nn.Module generator, nn.Module critic)
+    {
+        var settings = BaseSettings(c, generator, critic);
+        if (c.SampleBatchSize is int b) settings["sample_batch_size"] = b;   // only when set: other runs' files stay as they were
+        return settings;
+    }
+
+    static Dictionary<string, object> BaseSettings(TrainConfig c, nn.Module generator, nn.Module critic) => new()
     {
         ["cell"] = c.Description,
         ["method"] = c.Method.Describe(),

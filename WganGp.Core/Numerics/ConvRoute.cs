@@ -124,8 +124,7 @@ public static class ConvRoute
     {
         if (!Active || !Routable(conv) || conv.kernel_size[0] != 1 || conv.stride[0] != 1 || conv.padding![0] != 0) return conv.call(x);
         using var scope = NewDisposeScope();
-        var y = einsum("oi,nil->nol", conv.weight!.flatten(1), x);
-        if (conv.bias is { } bias) y = y + bias.view(1, -1, 1);
+        var y = nn.functional.linear(x.transpose(1, 2), conv.weight!.flatten(1), conv.bias).transpose(1, 2);
         return y.MoveToOuterDisposeScope();
     }
 
@@ -182,8 +181,8 @@ public static class ConvRoute
         var (strideH, strideW) = (conv.stride[0], conv.stride[^1]);
         var input = strideH == 1 && strideW == 1 ? x
             : x.slice(2, 0, x.shape[2], strideH).slice(3, 0, x.shape[3], strideW);
-        var y = einsum("oi,nihw->nohw", conv.weight!.flatten(1), input);
-        if (conv.bias is { } bias) y = y + bias.view(1, -1, 1, 1);
+        // Channels last, a Linear over the channels, channels first again (a view: the next layer reads it as it is).
+        var y = nn.functional.linear(input.permute(0, 2, 3, 1), conv.weight!.flatten(1), conv.bias).permute(0, 3, 1, 2);
         return y.MoveToOuterDisposeScope();
     }
 

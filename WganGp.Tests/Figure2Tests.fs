@@ -8,7 +8,8 @@ open WganGp.Core.Nets
 open WganGp.Core.Training
 open WganGp.Tests.Support
 
-let private variants =
+/// The six rows that share the DCGAN-style layout (ResNet-101 is tested on its own).
+let variants =
     [ Figure2Variant.Dcgan; Figure2Variant.NoNormConstantFilters; Figure2Variant.MlpGenerator
       Figure2Variant.NoNormalization; Figure2Variant.Gated; Figure2Variant.Tanh ]
 

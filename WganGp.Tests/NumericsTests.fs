@@ -12,14 +12,10 @@ open WganGp.Core.Numerics
 open WganGp.Core.Training
 open WganGp.Tests.Support
 
-let private variants =
-    [ Figure2Variant.Dcgan; Figure2Variant.NoNormConstantFilters; Figure2Variant.MlpGenerator
-      Figure2Variant.NoNormalization; Figure2Variant.Gated; Figure2Variant.Tanh ]
-
 /// The conv shapes of the networks the test suite trains at small widths (Figure 2 at 16×16×1, dim 8; the CIFAR
 /// ResNets at dim 16; ResNet-101 at 32×32×1, dim 8), as the networks call them.
 let private testWidthShapes () =
-    [ for v in variants do
+    [ for v in Figure2Tests.variants do
           yield! WganGp.Experiments.Doctor.shapesOfNetworks (fun () -> Figure2.Generator(v, 16, 1, 8, 16))
                      (fun () -> Figure2.Critic(v, Normalization.Layer, 16, 1, 8)) 16
       yield! WganGp.Experiments.Doctor.shapesOfNetworks (fun () -> new CifarResNetGenerator(true, 128, 16))

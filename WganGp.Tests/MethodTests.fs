@@ -47,6 +47,15 @@ type private ToyClassifying(classes: int) as this =
 
 let private softplus (x: float) = log (1.0 + exp x)
 
+/// A small generator that records the batch size of every call.
+let private recordingGenerator (sizes: System.Collections.Generic.List<int64>) =
+    let linear = new Mlp(4, 4, 2, 1)
+    { new Module("recording") with
+        override _.forward z =
+            sizes.Add z.shape.[0]
+            linear.call z
+        override _.parameters(recurse) = linear.parameters(recurse) }
+
 let tests =
     testList "methods and trainer" [
         test "DCGAN and LSGAN losses by value: ½[BCE(D(x), 1) + BCE(D(x̃), 0)], BCE(D(x̃), 1); ½[mean (D(x) − 1)² + mean D(x̃)²], mean (D(x̃) − 1)²" {
@@ -89,13 +98,7 @@ let tests =
 
         test "generator towers (gan_cifar_resnet.py's two GPUs): G is called on each half in critic and generator steps; uneven splits refused" {
             let sizes = System.Collections.Generic.List<int64>()
-            let generator () =
-                let linear = new Mlp(4, 4, 2, 1)
-                { new Module("recording") with
-                    override _.forward z =
-                        sizes.Add z.shape.[0]
-                        linear.call z
-                    override _.parameters(recurse) = linear.parameters(recurse) }
+            let generator () = recordingGenerator sizes
             use data = ToyDataset.Create(ToyKind.EightGaussians, 0L)
             let m = Methods.WganGp.WithGeneratorBatchMultiple(2).WithGeneratorTowers(2)
             let config = TrainConfig(System.Func<_>(generator), System.Func<_>(fun () -> new Mlp(2, 8, 1, 2) :> Module), 4, data, m, 2, 8, 0L)
@@ -281,13 +284,7 @@ let tests =
     
         test "a generator batch multiple (gan_cifar_resnet.py's 2) gives generator steps twice the critic's batch; ids of other methods unchanged" {
             let sizes = System.Collections.Generic.List<int64>()
-            let generator () =
-                let linear = new Mlp(4, 4, 2, 1)
-                { new Module("recording") with
-                    override _.forward z =
-                        sizes.Add z.shape.[0]
-                        linear.call z
-                    override _.parameters(recurse) = linear.parameters(recurse) }
+            let generator () = recordingGenerator sizes
             use data = ToyDataset.Create(ToyKind.EightGaussians, 0L)
             let m = Methods.WganGp.WithGeneratorBatchMultiple 2
             let config = TrainConfig(System.Func<_>(generator), System.Func<_>(fun () -> new Mlp(2, 8, 1, 2) :> Module), 4, data, m, 2, 8, 0L)

@@ -30,7 +30,7 @@ public static class ConvRoute
     public const long ChannelBlock = 32;
 
     static readonly object gate = new();
-    static ConvRouteDecision? decision;
+    static volatile ConvRouteDecision? decision;
     static ConcurrentDictionary<ConvShape, byte>? recorder;
 
     /// <summary>This process's decision (made once, on first use: an <see cref="ConvRouteMode.Auto"/> decision runs the
@@ -39,6 +39,8 @@ public static class ConvRoute
     {
         get
         {
+            // Read on every convolution: no lock once decided.
+            if (decision is { } decided) return decided;
             lock (gate) return decision ??= Decide(ModeFromEnvironment());
         }
     }

@@ -49,7 +49,8 @@ let private encodeArchitecture (architecture: Architecture) : JsonNode =
     let o = object
     match architecture with
     | ToyMlp (width, layers) -> o "toy-mlp" [ "width", node width; "layers", node layers ]
-    | Figure2 (variant, size, channels) -> o "figure2" [ "variant", node variant; "size", node size; "channels", node channels ]
+    | Figure2 (variant, size, channels, width) ->
+        o "figure2" [ "variant", node variant; "size", node size; "channels", node channels; "width", node width ]
     | CifarResNet conditional -> o "cifar-resnet" [ "conditional", node conditional ]
     | CifarDcgan -> o "cifar-dcgan" []
     | MnistDcgan -> o "mnist-dcgan" []
@@ -121,7 +122,8 @@ let ofJson (file: string) (text: string) : Recipe =
         let a = field root "architecture"
         match getIn<string> file a "kind" with
         | "toy-mlp" -> ToyMlp(getIn file a "width", getIn file a "layers")
-        | "figure2" -> Figure2(getIn file a "variant", getIn file a "size", getIn file a "channels")
+        // Runs recorded before the width knob hold no width: theirs is the paper's.
+        | "figure2" -> Figure2(getIn file a "variant", getIn file a "size", getIn file a "channels", (match a["width"] with null -> 1.0 | w -> w.GetValue<float>()))
         | "cifar-resnet" -> CifarResNet(getIn file a "conditional")
         | "cifar-dcgan" -> CifarDcgan
         | "mnist-dcgan" -> MnistDcgan

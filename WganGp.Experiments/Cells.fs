@@ -65,10 +65,11 @@ let networks (architecture: Architecture) (method: WganGp.Core.Methods.Method) (
         factory (fun () -> new WganGp.Core.Nets.Mlp(2, width, 2, layers, init = init)),
         factory (fun () -> new WganGp.Core.Nets.Mlp(2, width, 1, layers, init = init)),
         2
-    | Figure2 (variant, size, channels) ->
+    | Figure2 (variant, size, channels, width) ->
         let norm = WganGp.Core.Nets.Normalizers.CriticUnder method
-        factory (fun () -> WganGp.Core.Nets.Figure2.Generator(variant, size, channels, init = init)),
-        factory (fun () -> WganGp.Core.Nets.Figure2.Critic(variant, norm, size, channels, init = init)),
+        let dim = Figure2Width.dim width
+        factory (fun () -> WganGp.Core.Nets.Figure2.Generator(variant, size, channels, dim, init = init)),
+        factory (fun () -> WganGp.Core.Nets.Figure2.Critic(variant, norm, size, channels, dim, init = init)),
         128
     | CifarResNet conditional ->
         // NORMALIZATION_D = False: the critic has no normaliser under any method.
@@ -100,7 +101,7 @@ let networks (architecture: Architecture) (method: WganGp.Core.Methods.Method) (
 let inputShape =
     function
     | ToyMlp _ -> [| 2L |]
-    | Figure2 (_, size, channels) -> [| int64 channels; int64 size; int64 size |]
+    | Figure2 (_, size, channels, _) -> [| int64 channels; int64 size; int64 size |]
     | CifarResNet _ | CifarDcgan | RandomArch _ -> [| 3L; 32L; 32L |]
     | MnistDcgan -> [| 1L; 28L; 28L |]
     | CharResNet -> [| 32L; -1L |]
@@ -132,10 +133,14 @@ let validate (grid: Grid) =
                   $"grid '{grid.Name}': mnist-dcgan's generator ends in a sigmoid ([0, 1]) but {data.Name} is scaled {data.Scaling}; use a ZeroOne preset (Datasets.mnist, Datasets.fashionMnistZeroOne)"
               | a, Toy kind when isImageArchitecture a ->
                   $"grid '{grid.Name}': {Names.architecture architecture} is an image architecture and cannot train on {WganGp.Core.Data.ToyDataset.NameOf kind}"
-              | Figure2 (WganGp.Core.Nets.Figure2Variant.ResNet101, size, _), _ when size <> 32 && size <> 64 ->
+              | Figure2 (WganGp.Core.Nets.Figure2Variant.ResNet101, size, _, _), _ when size <> 32 && size <> 64 ->
                   $"grid '{grid.Name}': {Names.architecture architecture}: the ResNet-101 pair is defined at 32 or 64, got {size}"
-              | Figure2 (_, size, _), _ when size < 8 || size &&& (size - 1) <> 0 ->
+              | Figure2 (_, size, _, _), _ when size < 8 || size &&& (size - 1) <> 0 ->
                   $"grid '{grid.Name}': {Names.architecture architecture}: size must be a power of two of at least 8, got {size}"
+              | Figure2 (variant, size, _, width), _ ->
+                  match Figure2Width.check variant size width with
+                  | Some problem -> $"grid '{grid.Name}': {Names.architecture architecture}: {problem}"
+                  | None -> ()
               | _ -> ()
       if grid.Iterations < 1 then $"grid '{grid.Name}': Iterations must be at least 1, got {grid.Iterations}"
       if grid.BatchSize < 1 then $"grid '{grid.Name}': BatchSize must be at least 1, got {grid.BatchSize}"

@@ -46,7 +46,7 @@ let printError (verbose: bool) (e: exn) =
 
 /// Refuses the flag values that failed their checks (None: the value is fine) with a usage error.
 let refuse (checks: string option list) =
-    match List.choose id checks with
+    match List.choose id checks |> List.distinct with
     | [] -> ()
     | problems -> raise (UsageError problems)
 

@@ -107,25 +107,30 @@ let plot (path: string) (title: string) (xLabel: string) (yLabel: string) (curve
 /// and curve-<score>-seconds.png (one line per run), and critic-negative-loss.png from the log.csv files. A figure is
 /// written only when some run has data for it. Returns the paths written. Raises InvalidDataException on a malformed
 /// CSV row (file and line named).
+/// The evaluation curves of `rows` (labelled by `label`) for the scores `keep` accepts: `name score axis` is each
+/// figure's file name in `dir`, `title score` its title. Returns the paths written.
+let writeEvaluationCurves (dir: string) (rows: (RunRow * string) list) (keep: string -> bool) (name: string -> string -> string) (title: string -> string) =
+    let evaluations =
+        [ for r, label in rows do
+              let path = Path.Combine(dir, r.Id, RunFiles.Evaluations)
+              if File.Exists path then label, readEvaluations path ]
+    let scores = evaluations |> List.collect (snd >> List.map _.Score) |> List.distinct |> List.sort |> List.filter keep
+    [ for score in scores do
+          let curves (x: Evaluation -> float) =
+              [ for label, es in evaluations do
+                    let mine = es |> List.filter (fun e -> e.Score = score) |> Array.ofList
+                    if mine.Length > 0 then { Label = label; Xs = mine |> Array.map x; Ys = mine |> Array.map _.Value } ]
+          for suffix, xLabel, x in [ "iterations", "generator iterations", (fun e -> float e.Iteration)
+                                     "seconds", "wall-clock seconds (training only)", (fun (e: Evaluation) -> e.Seconds) ] do
+              let path = Path.Combine(dir, name score suffix)
+              plot path (title score) xLabel score (curves x)
+              yield path ]
+
 let write (dir: string) (rows: RunRow list) : string list =
     let runs = List.zip rows (labels rows)
     let file (r: RunRow) name = Path.Combine(dir, r.Id, name)
-    let evaluations =
-        [ for r, label in runs do
-              let path = file r RunFiles.Evaluations
-              if File.Exists path then label, readEvaluations path ]
-    let scores = evaluations |> List.collect (snd >> List.map _.Score) |> List.distinct |> List.sort
     let written = ResizeArray<string>()
-    for score in scores do
-        let curves (x: Evaluation -> float) =
-            [ for label, es in evaluations do
-                  let mine = es |> List.filter (fun e -> e.Score = score) |> Array.ofList
-                  if mine.Length > 0 then { Label = label; Xs = mine |> Array.map x; Ys = mine |> Array.map _.Value } ]
-        for suffix, xLabel, x in [ "iterations", "generator iterations", (fun e -> float e.Iteration)
-                                   "seconds", "wall-clock seconds", (fun (e: Evaluation) -> e.Seconds) ] do
-            let path = Path.Combine(dir, $"curve-{fileSafe score}-{suffix}.png")
-            plot path $"{score} during training" xLabel score (curves x)
-            written.Add path
+    written.AddRange(writeEvaluationCurves dir runs (fun _ -> true) (fun score suffix -> $"curve-{fileSafe score}-{suffix}.png") (fun score -> $"{score} during training"))
     let losses =
         [ for r, label in runs do
               let path = file r RunFiles.Log

@@ -41,8 +41,9 @@ type Architecture =
     /// gan_toy.py's ReLU MLPs: `layers` Linear layers of `width` units (2-512-512-512-{2,1} is width 512, 4 layers).
     | ToyMlp of width: int * layers: int
     /// A row of Figure 2 (gan_64x64.py) at `size` × `size` with `channels` image channels (64, 3 for LSUN; 32, 1 for the
-    /// small matrix); the critic's normaliser follows the method (layer norm under the penalty, batch norm otherwise).
-    | Figure2 of variant: WganGp.Core.Nets.Figure2Variant * size: int * channels: int
+    /// small matrix) and `width` times the code's channel counts (DIM = 64·width; 1.0 is the paper's); the critic's
+    /// normaliser follows the method (layer norm under the penalty, batch norm otherwise).
+    | Figure2 of variant: WganGp.Core.Nets.Figure2Variant * size: int * channels: int * width: float
     /// gan_cifar_resnet.py's ResNet (Table 3) for 32 × 32 × 3; `conditional`: conditional batch norm in G and the
     /// auxiliary classifier head in the critic, for AC-WGAN-GP.
     | CifarResNet of conditional: bool
@@ -54,6 +55,27 @@ type Architecture =
     | CharResNet
     /// An architecture of Table 1's space, sampled from a seed (RandomArchitectures.sample).
     | RandomArch of WganGp.Core.Nets.RandomArchitecture
+
+/// Figure 2's width multiplier: the code's DIM (64) times `width` is every channel count's base.
+module Figure2Width =
+    /// The paper's DIM.
+    let paperDim = 64
+
+    /// DIM at this width (64·width, rounded; `check` says whether that is exact).
+    let dim (width: float) = int (System.Math.Round(float paperDim * width))
+
+    /// As ids write it: 0.25, 0.5, 2 (the shortest exact form, culture-invariant).
+    let format (width: float) = width.ToString("R", System.Globalization.CultureInfo.InvariantCulture)
+
+    /// Why this width cannot build the variant's pair, if it cannot.
+    let check (variant: WganGp.Core.Nets.Figure2Variant) (size: int) (width: float) =
+        let d = dim width
+        if not (System.Double.IsFinite width) || width <= 0.0 then Some $"width must be positive, got {format width}"
+        elif float d <> float paperDim * width || d < 1 then
+            Some $"width {format width} gives DIM = 64 x {format width}, not a whole number of channels (use a multiple of 1/64)"
+        elif variant = WganGp.Core.Nets.Figure2Variant.ResNet101 && (32 * d) % (2 * size) <> 0 then
+            Some $"width {format width}: the ResNet-101 pair needs DIM a multiple of {2 * size / 32} at size {size} (every stage width 32·DIM/r even), got DIM = {d}"
+        else None
 
 /// Scores during a `--paper` run as a script makes them: every `Every` generator iterations on `Samples` samples.
 type Evaluation = { Every: int; Samples: int }
@@ -103,6 +125,37 @@ type Cell =
 /// A per-cell change applied after the Cartesian product, e.g. a different batch size for one method.
 type Override = { Where: Cell -> bool; Change: Cell -> Cell }
 
+/// The axis a convergence claim is read on.
+type ConvergenceAxis =
+    | GeneratorIterations
+    | TrainingSeconds
+
+/// A claim of the paper, checked against a grid's cells by `Verdicts` (methods and architectures by their names in ids).
+type Claim =
+    /// The method trains every architecture of the grid (Figure 2: WGAN-GP trains all seven).
+    | TrainsEvery of methodName: string
+    /// No method but this one trains every architecture (Figure 2: the others fail on some).
+    | OnlyTrainsEvery of methodName: string
+    /// On this architecture the method reaches "trains" at an earlier evaluation than the other does (the other never
+    /// reaching it counts as later); a tie is not "earlier" (Figure 3: WGAN-GP converges faster than clipping).
+    | ReachesSooner of methodName: string * otherName: string * architectureName: string * axis: ConvergenceAxis
+    /// On this architecture the method reaches "trains" within `factor` times the other's time to it (Figure 3: about
+    /// as fast as DCGAN in wall-clock).
+    | ReachesWithin of methodName: string * otherName: string * architectureName: string * axis: ConvergenceAxis * factor: float
+
+/// What "trains" means for a cell, fixed before the grid runs (pre-registered). A cell's progress is the share of the
+/// gap it closes on a log scale between two fixed points of the same cell at the same sample count, both in its
+/// evaluations.csv: the untrained generator's score (iteration 0) and the real ceiling (`<Score>_real`, held-out real
+/// images): progress = (ln F0 − ln F) / (ln F0 − ln R) for a lower-is-better score F at the last evaluation.
+type Criteria =
+    { /// A lower-is-better score with a `_real` ceiling, e.g. "cls_fid".
+      Score: string
+      /// Progress at or above this: "trains".
+      Trains: float
+      /// Progress below this (or a diverged / failed run): "fails"; in between: "partial".
+      Fails: float
+      Claims: Claim list }
+
 /// A Cartesian product of datasets × architectures × methods × optimisers × seeds.
 type Grid =
     { Name: string
@@ -122,6 +175,8 @@ type Grid =
       Init: WganGp.Core.Nets.InitScheme
       /// How samples are scored (`ScoreProtocol.standard`, or a paper script's preset).
       Scoring: ScoreProtocol
+      /// Pre-registered verdict criteria: the table then prints a verdict per cell and per claim.
+      Criteria: Criteria option
       Overrides: Override list }
 
 /// Figure 1a's fixed generator: which real points its noisy fakes are drawn around.
@@ -169,7 +224,7 @@ module Grid =
     let named name =
         { Name = name; Datasets = []; Architectures = []; Methods = []; Optimizers = []; Seeds = [ 0 ]
           Iterations = 1000; PaperIterations = 100_000; BatchSize = 256; SampleCount = 2000; Overrides = []
-          Init = WganGp.Core.Nets.InitScheme.Tflib; Scoring = ScoreProtocol.standard }
+          Init = WganGp.Core.Nets.InitScheme.Tflib; Scoring = ScoreProtocol.standard; Criteria = None }
 
 module Experiment =
     let named name = { Name = name; Grids = []; Figures = [] }
@@ -211,7 +266,9 @@ module Names =
     let architecture =
         function
         | ToyMlp (width, layers) -> $"mlp{width}x{layers}"
-        | Figure2 (variant, size, channels) -> $"{figure2 variant}-{size}c{channels}"
+        // The width only when it is not the paper's, so the ids of width-1 cells stay as they were.
+        | Figure2 (variant, size, channels, 1.0) -> $"{figure2 variant}-{size}c{channels}"
+        | Figure2 (variant, size, channels, width) -> $"{figure2 variant}-{size}c{channels}-w{Figure2Width.format width}"
         | CifarResNet false -> "cifar-resnet"
         | CifarResNet true -> "cifar-resnet-ac"
         | CifarDcgan -> "cifar-dcgan"

@@ -38,9 +38,12 @@ module Toy =
 /// gan_64x64.py's four methods for the LSUN matrix (spec §3). [≠] the code (and Algorithm 1) use Adam β1 = 0 for
 /// WGAN-GP, appendix E says 0.5: the code's is the default, appendix E's is `wganGpAppendixE`.
 module Lsun =
-    /// Figure 2's seven rows at size × size with the given channels (64, 3: LSUN; 32, 1: the small matrix).
-    let architectures size channels =
-        [ for variant in Enum.GetValues<WganGp.Core.Nets.Figure2Variant>() -> Figure2(variant, size, channels) ]
+    /// Figure 2's seven rows at size × size with the given channels and `width` times the code's channel counts.
+    let architecturesAt width size channels =
+        [ for variant in Enum.GetValues<WganGp.Core.Nets.Figure2Variant>() -> Figure2(variant, size, channels, width) ]
+
+    /// Figure 2's seven rows at the paper's width (64, 3: LSUN; 32, 1: the small matrix).
+    let architectures size channels = architecturesAt 1.0 size channels
 
     let methods = [ Methods.WganGp; Methods.WganClipping; Methods.Dcgan; Methods.Lsgan ]
     let wganGpAppendixE = Methods.WganGp.WithOptimizer(adam 1e-4 0.5 0.9).WithName("wgan-gp-appendix-e")
@@ -112,7 +115,7 @@ let catalog : (Architecture * string) list =
     [ Toy.mlp, "gan_toy.py: 2-512-512-512-{2,1} ReLU MLPs (Figure 1)"
       for variant in Enum.GetValues<WganGp.Core.Nets.Figure2Variant>() do
           let row = int variant + 1
-          Figure2(variant, 64, 3), $"gan_64x64.py, Figure 2 row {row} (LSUN 64x64; Lsun.architectures 32 1 for the small matrix)"
+          Figure2(variant, 64, 3, 1.0), $"gan_64x64.py, Figure 2 row {row} (LSUN 64x64; Lsun.architectures 32 1 for the small matrix)"
       CifarResNet false, "gan_cifar_resnet.py, Table 3 unsupervised"
       CifarResNet true, "gan_cifar_resnet.py, Table 3 supervised (AC-WGAN-GP: conditional BN, classifier head)"
       CifarDcgan, "gan_cifar.py, Figure 3"

@@ -175,10 +175,12 @@ type StepBenchArgs =
     | Python of path: string
     | Report of markdown: string
     | Conv_Route
+    | Widths of multipliers: float list
     interface IArgParserTemplate with
         member a.Usage =
             match a with
             | Conv_Route -> "instead of PyTorch, time each cell with the convolution route off and on (WGANGP_CONV_ROUTE), side by side"
+            | Widths _ -> "width multipliers of the channel counts (DIM = 64 x w; default 1); with two or more, instead of PyTorch, time each cell at every width side by side, as ratios to the first"
             | Architectures _ -> "Figure 2 rows by name (dcgan constant-g mlp-g no-norm gated tanh resnet101; default: all)"
             | Methods _ -> "methods by name (wgan-gp wgan-clip dcgan lsgan; default: all)"
             | Size _ -> "resolution (default 32)"
@@ -215,10 +217,12 @@ type BenchArgs =
 
 type ListArgs =
     | Method of name: string
+    | Width of multiplier: float
     interface IArgParserTemplate with
         member a.Usage =
             match a with
             | Method _ -> "count the critic as built for this method (wgan-gp, the default; wgan-clip, dcgan, lsgan): its normaliser"
+            | Width _ -> "build Figure 2's pairs at this multiple of the code's channel counts (DIM = 64 x w; default 1, the paper's)"
 
 type SampleArgs =
     | [<MainCommand; ExactlyOnce>] Run_Dir of path: string
@@ -502,7 +506,10 @@ let private execute (args: ParseResults<Command>) : Cli.Exit =
                 Cli.oneOf [ 1; 3 ] "--channels" (s.TryGetResult StepBenchArgs.Channels)
                 Cli.atLeast 1 "--batch-size" (s.TryGetResult StepBenchArgs.Batch_Size)
                 Cli.atLeast 1 "--iterations" (s.TryGetResult StepBenchArgs.Iterations)
-                Cli.atLeast 0 "--warmup" (s.TryGetResult Warmup) ]
+                Cli.atLeast 0 "--warmup" (s.TryGetResult Warmup)
+                for w in s.GetResult(Widths, defaultValue = []) do
+                    for v in Enum.GetValues<WganGp.Core.Nets.Figure2Variant>() do
+                        Figure2Width.check v (s.GetResult(StepBenchArgs.Size, defaultValue = 32)) w |> Option.map (fun p -> $"--widths: {p}") ]
             torch.set_num_threads Environment.ProcessorCount
             let variants = Enum.GetValues<WganGp.Core.Nets.Figure2Variant>() |> List.ofArray
             let byName (names: string list) all (name: 'a -> string) what =
@@ -521,13 +528,17 @@ let private execute (args: ParseResults<Command>) : Cli.Exit =
                 match s.TryGetResult StepBenchArgs.Methods with
                 | None -> Paper.Lsun.methods
                 | Some names -> byName names Paper.Lsun.methods (fun m -> m.Name) "method"
+            let widths = s.GetResult(Widths, defaultValue = [ 1.0 ])
             let options: StepBench.Options =
-                { Architectures = architectures |> List.map (fun v -> Figure2(v, size, channels)); Methods = methods
+                { Architectures = architectures |> List.map (fun v -> Figure2(v, size, channels, List.head widths)); Methods = methods
+                  Widths = widths
                   Size = size; Channels = channels; BatchSize = s.GetResult(StepBenchArgs.Batch_Size, defaultValue = 16)
                   Iterations = s.GetResult(StepBenchArgs.Iterations, defaultValue = 2); Warmup = s.GetResult(StepBenchArgs.Warmup, defaultValue = 1)
                   Seed = 0; Python = s.GetResult(StepBenchArgs.Python, defaultValue = "/usr/bin/python3")
                   Reference = IO.Path.Combine(repositoryRoot (), "bench", "reference.py") }
-            (if s.Contains Conv_Route then StepBench.routeCost options else StepBench.run options)
+            (if s.Contains Conv_Route then StepBench.routeCost options
+             elif widths.Length > 1 then StepBench.widthCost options
+             else StepBench.run options)
             |> writeReport (s.TryGetResult StepBenchArgs.Report)
             Cli.Exit.Ok
         | BenchArgs.Metrics m ->
@@ -548,9 +559,15 @@ let private execute (args: ParseResults<Command>) : Cli.Exit =
             match Paper.Lsun.methods |> List.tryFind (fun m -> m.Name = name) with
             | Some m -> m
             | None -> failwith $"unknown method '{name}'; known: wgan-gp, wgan-clip, dcgan, lsgan"
+        let width = l.GetResult(Width, defaultValue = 1.0)
+        Cli.refuse [ for v in Enum.GetValues<WganGp.Core.Nets.Figure2Variant>() -> Figure2Width.check v 64 width |> Option.map (fun p -> $"--width: {p}") ]
         printfn $"| architecture | source | input | G params | D params (critic for {name}) |"
         printfn "|---|---|---|---:|---:|"
         for architecture, source in Paper.catalog do
+            let architecture =
+                match architecture with
+                | Figure2 (variant, size, channels, _) -> Figure2(variant, size, channels, width)
+                | other -> other
             let shape = Cells.inputShape architecture |> Array.map (fun d -> if d < 0L then 100L else d)
             let generator, critic, _ = Cells.networks architecture method WganGp.Core.Nets.InitScheme.Tflib shape
             let count (f: Func<torch.nn.Module<torch.Tensor, torch.Tensor>>) =

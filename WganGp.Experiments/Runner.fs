@@ -236,13 +236,29 @@ let runCell (options: Options) (dir: string) (cell: Cell) (index: int) (total: i
             eprintfn $"  FAILED: {e.Message}"
             Some(recordFailure runDir (Cells.id cell) e)
 
+/// Figure 2's layout for one dataset's runs when they span several architectures and methods: samples-<dataset>.png, a
+/// row per architecture and a column per method, each cell the run's samples.png (the first seed's).
+let private sampleMatrix (dir: string) (dataset: string) (runs: Tables.RunRow list) =
+    let key k (r: Tables.RunRow) = r.Keys |> Map.tryFind k |> Option.defaultValue "-"
+    let architectures = runs |> List.map (key "architecture") |> List.distinct
+    let methods = runs |> List.map (key "method") |> List.distinct
+    let images = runs |> List.exists (fun r -> File.Exists(Path.Combine(dir, r.Id, RunFiles.SampleGrid)))
+    if architectures.Length > 1 && methods.Length > 1 && images then
+        let cell a m =
+            runs |> List.filter (fun r -> key "architecture" r = a && key "method" r = m) |> List.sortBy _.Seed
+            |> List.tryHead |> Option.map (fun r -> Path.Combine(dir, r.Id, RunFiles.SampleGrid)) |> Option.toObj
+        WganGp.Core.Data.Images.ImageMatrix.SavePng(
+            Path.Combine(dir, $"samples-{Curves.fileSafe dataset}.png"), $"{dataset}: samples at the end of training (a row per architecture, a column per method)",
+            architectures, methods, [| for a in architectures -> [| for m in methods -> cell a m |] :> Collections.Generic.IReadOnlyList<_> |])
+
 /// Re-aggregates every run directory of an experiment folder into summary.csv and summary.md (with each score's
 /// protocol and, where published numbers join, a comparison with them); pivot-<score>.md (architecture × method per
 /// dataset) when the runs span several architectures and methods; thresholds-<score>.md (Tables 2/5) for scores the
 /// paper counts thresholds of; and the training curves (Curves.write). Rows follow `order` (cell ids in grid order,
 /// when known), then the remaining directories by name. Refuses (Error, nothing written) when finished runs recorded
-/// a score under different protocols.
-let table (dir: string) (command: string) (order: string list) =
+/// a score under different protocols. `criteria`: each grid's pre-registered criteria with its cell ids; their cells get
+/// "progress" and "verdict" columns and summary.md a verdict section (Verdicts).
+let tableWith (criteria: (Criteria * string list) list) (dir: string) (command: string) (order: string list) =
     let rank id = order |> List.tryFindIndex ((=) id) |> Option.defaultValue Int32.MaxValue
     let rows = RunDirectory.readAll keyColumns dir |> List.sortBy (fun r -> rank r.Id)
     // Scores measured under different protocols never share a column: refuse before writing anything.
@@ -253,6 +269,21 @@ let table (dir: string) (command: string) (order: string list) =
     else
         let protocols = protocols |> Result.defaultValue Map.empty
         let frame = Tables.summarize keyColumns rows
+        let judged =
+            [ for c, ids in criteria do
+                  let mine = rows |> List.filter (fun r -> List.contains r.Id ids)
+                  if not mine.IsEmpty then c, mine |> List.map (Verdicts.read c dir) ]
+        let readings = judged |> List.collect snd
+        if not readings.IsEmpty then
+            let keyOf (r: int) k = frame.GetColumn<string>(k).Get r
+            let group r =
+                readings |> List.filter (fun x -> x.Dataset = keyOf r "dataset" && x.Architecture = keyOf r "architecture" && x.Method = keyOf r "method")
+            // One seed per cell: its verdict; several: each seed's, in seed order.
+            frame |> Tables.addColumn "progress" (fun r -> match group r with [ x ] -> Some x.Progress | _ -> None)
+            frame |> Tables.addColumn "verdict" (fun r ->
+                match group r with
+                | [] -> None
+                | xs -> Some(String.Join(" ", xs |> List.map (_.Verdict >> Verdicts.verdictText))))
         // Written beside the target and renamed over it, so a reader never sees half a table.
         let replace (name: string) (write: string -> unit) =
             let target = Path.Combine(dir, name)
@@ -281,7 +312,8 @@ let table (dir: string) (command: string) (order: string list) =
             | "" -> ""
             | c -> "\n## Against the published numbers\n\n" + c
         let write name (text: string) = AtomicFile.WriteText(Path.Combine(dir, name), text)
-        write "summary.md" (String.Join("\n", header) + "\n" + markdown + published)
+        let verdicts = String.concat "" [ for c, rs in judged -> "\n" + Verdicts.toMarkdown c rs ]
+        write "summary.md" (String.Join("\n", header) + "\n" + markdown + published + verdicts)
         let key k (r: Tables.RunRow) = r.Keys |> Map.tryFind k |> Option.defaultValue "-"
         let count k = rows |> List.map (key k) |> List.distinct |> List.length
         let byDataset = rows |> List.groupBy (key "dataset")
@@ -305,8 +337,21 @@ let table (dir: string) (command: string) (order: string list) =
                             yield "\n" ])
         try
             Curves.write dir rows |> ignore
-            Ok markdown
+            for c, rs in judged do
+                // Figure 3 at the grid's scale: the architectures its convergence claims name, a line per method.
+                let named =
+                    c.Claims |> List.choose (function ReachesSooner (_, _, a, _) | ReachesWithin (_, _, a, _, _) -> Some a | _ -> None) |> List.distinct
+                for a in named do
+                    let mine = [ for r in rows do if rs |> List.exists (fun x -> x.Id = r.Id && x.Architecture = a) then r, key "method" r ]
+                    Curves.writeEvaluationCurves dir mine (fun s -> not (s.EndsWith "_real"))
+                        (fun score axis -> $"figure3-{Curves.fileSafe a}-{Curves.fileSafe score}-{axis}.png") (fun score -> $"{score} on {a}, a line per method")
+                    |> ignore
+            for d, runs in byDataset do
+                sampleMatrix dir d runs
+            Ok(markdown + verdicts)
         with :? InvalidDataException as e -> Error $"{dir}: tables written, curves not: {e.Message}"
+
+let table dir command order = tableWith [] dir command order
 
 let private runChosen (options: Options) (experiment: Experiment) (cells: Cell list) (chosen: Cell list) =
     let dir = experimentDir options experiment
@@ -326,7 +371,12 @@ let private runChosen (options: Options) (experiment: Experiment) (cells: Cell l
     let tabulated =
         if not options.Table then Ok()
         else
-            match table dir options.Command (cells |> List.map Cells.id) with
+            let criteria =
+                [ for grid in experiment.Grids do
+                      match grid.Criteria with
+                      | Some c -> c, cells |> List.filter (fun cell -> cell.Grid = grid.Name) |> List.map Cells.id
+                      | None -> () ]
+            match tableWith criteria dir options.Command (cells |> List.map Cells.id) with
             | Ok markdown -> printfn $"\n{markdown}"; Ok()
             | Error e when chosen.IsEmpty -> printfn $"{e}"; Ok()
             | Error e -> Error [ e ]

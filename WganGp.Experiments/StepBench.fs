@@ -23,6 +23,8 @@ type Options =
       Iterations: int
       Warmup: int
       Seed: int
+      /// Width multipliers for `widthCost` (the first is the baseline).
+      Widths: float list
       Python: string
       /// bench/reference.py
       Reference: string }
@@ -88,10 +90,10 @@ let timeOurs (architecture: Architecture) (method: Method) (options: Options) =
 type Reference = { Seconds: float; GeneratorParameters: int64; CriticParameters: int64; Torch: string; Blas: string }
 
 /// Runs bench/reference.py for one cell and reads its JSON line; an error message when Python or torch is missing.
-let timeReference (variant: string) (methodName: string) (options: Options) : Result<Reference, string> =
+let timeReference (variant: string, dim: int) (methodName: string) (options: Options) : Result<Reference, string> =
     let start =
         ProcessStartInfo(options.Python,
-                         [ options.Reference; "--architectures"; variant; "--methods"; methodName
+                         [ options.Reference; "--architectures"; variant; "--dim"; string dim; "--methods"; methodName
                            "--size"; string options.Size; "--channels"; string options.Channels; "--batch"; string options.BatchSize
                            "--iterations"; string options.Iterations; "--warmup"; string options.Warmup
                            "--threads"; string (torch.get_num_threads ()); "--seed"; string options.Seed ],
@@ -115,10 +117,10 @@ let timeReference (variant: string) (methodName: string) (options: Options) : Re
                      Blas = r.GetProperty("blas").GetString() |> nonNull }
     with :? ComponentModel.Win32Exception as e -> Error $"cannot start {options.Python}: {e.Message} (apt-get install python3-torch libopenblas0-pthread)"
 
-/// bench/reference.py's name of a Figure 2 variant (the same names as ours).
+/// bench/reference.py's name of a Figure 2 variant (the same names as ours) and its DIM.
 let referenceName =
     function
-    | Figure2 (variant, _, _) -> Some(Names.figure2 variant)
+    | Figure2 (variant, _, _, width) -> Some(Names.figure2 variant, Figure2Width.dim width)
     | _ -> None
 
 let private ratio (a: float) (b: float) = (a / b).ToString("F2")
@@ -159,6 +161,47 @@ let run (options: Options) =
     say $"Reference: bench/reference.py on {versions}. Ratios below 1 mean ours is faster. The trainer overhead is the"
     say "share of Trainer.Run's iteration loop spent outside the method's steps (learning-rate schedule, logging,"
     say "bookkeeping), in a run logging as a paper-budget cell does (every 200th iteration: here the first and the last)."
+    List.ofSeq lines
+
+/// Times every architecture × method at each of the widths (the first the baseline), one after the other in this run,
+/// and returns the report's lines (also printed as they come), with each matrix's total.
+let widthCost (options: Options) =
+    let lines = Collections.Generic.List<string>()
+    let say (line: string) = printfn "%s" line; lines.Add line
+    let at width =
+        function
+        | Figure2 (variant, size, channels, _) -> Figure2(variant, size, channels, width)
+        | other -> other
+    let shape = [| int64 options.Channels; int64 options.Size; int64 options.Size |]
+    let baseline = List.head options.Widths
+    let widths = String.Join(", ", options.Widths |> List.map Figure2Width.format)
+    say $"## Width: {options.Size}x{options.Size}x{options.Channels}, batch {options.BatchSize}, seconds per generator iteration at widths {widths}"
+    say ""
+    say $"One generator iteration = one generator step + the method's critic steps; {options.Warmup} warm-up iteration(s), then the mean of {options.Iterations}."
+    say $"{torch.get_num_threads ()} intra-op threads; real batches are uniform noise; width w builds every channel count from DIM = 64·w."
+    say ""
+    let header = String.Join(" | ", [ for w in options.Widths -> $"width {Figure2Width.format w}" ] @ [ for w in List.tail options.Widths -> $"{Figure2Width.format w} / {Figure2Width.format baseline}" ])
+    say $"| architecture | method | G params (per width) | {header} |"
+    say ("|---|---|---:|" + String.replicate (2 * options.Widths.Length - 1) "---:|")
+    let totals = Array.zeroCreate options.Widths.Length
+    for architecture in options.Architectures do
+        for method in options.Methods do
+            let timings =
+                [ for width in options.Widths ->
+                      let generator, critic, latent = Cells.networks (at width architecture) method WganGp.Core.Nets.InitScheme.Tflib shape
+                      let steady, g, _ = bareLoop generator critic latent method (NoiseBatches shape) options
+                      steady, g ]
+            timings |> List.iteri (fun i (s, _) -> totals.[i] <- totals.[i] + s)
+            let seconds = timings |> List.map (fun (s, _) -> $"{s:F3}")
+            let ratios = [ for s, _ in List.tail timings -> ratio s (fst timings.Head) ]
+            let counts = String.Join(" / ", timings |> List.map (fun (_, g) -> $"{g}"))
+            let columns = String.Join(" | ", seconds @ ratios)
+            say $"| {Names.architecture architecture} | {method.Name} | {counts} | {columns} |"
+    let totalCells = [ for t in totals -> $"**{t:F2}**" ] @ [ for t in Array.tail totals -> $"**{ratio t totals.[0]}**" ]
+    let totalColumns = String.Join(" | ", totalCells)
+    say $"| all | all | | {totalColumns} |"
+    say ""
+    say "The last row sums the rows: seconds for one generator iteration of every cell above, one after the other."
     List.ofSeq lines
 
 /// Times every architecture × method with the convolution route off (libtorch's kernels as they are) and on, one after

@@ -134,6 +134,10 @@ let summarize (keyColumns: string list) (rows: RunRow list) : Frame<int, string>
               yield $"{name} mean", perGroup (fun g -> Stats.mean (g.GetColumn<float>(ScoreColumn name)))
               yield $"{name} std", perGroup (fun g -> sampleStd (g.GetColumn<float>(ScoreColumn name))) ]
 
+/// Adds a column to a summarize frame from a value (or none) per row key.
+let addColumn (name: string) (value: int -> 'T option) (frame: Frame<int, string>) =
+    frame.AddColumn(name, Series.ofOptionalObservations [ for r in frame.RowKeys -> r, value r ])
+
 /// The value at (row, column), None when missing (Deedle's representation of NaN).
 let private tryCell (frame: Frame<int, string>) column row : obj option =
     frame.GetColumn<obj>(column).TryGet(row) |> OptionalValue.asOption

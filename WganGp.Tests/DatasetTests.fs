@@ -27,7 +27,7 @@ let private tiny path = Datasets.imageFolder "tiny" path 16
 let private grid data =
     { Grid.named "real" with
         Datasets = [ Real data ]
-        Architectures = [ Figure2(Figure2Variant.Dcgan, 16, 3) ]
+        Architectures = [ Figure2(Figure2Variant.Dcgan, 16, 3, 1.0) ]
         Methods = [ Paper.wganGp ]
         Iterations = 2
         BatchSize = 4
@@ -65,7 +65,7 @@ let tests =
         }
 
         test "architectures and datasets must fit: a toy MLP on images or the DCGAN on 2-D points is refused before running" {
-            let errors = Cells.validate { grid (tiny "/a") with Architectures = [ ToyMlp(8, 2); Figure2(Figure2Variant.Dcgan, 12, 3); Figure2(Figure2Variant.ResNet101, 16, 3) ]; Datasets = [ Real(tiny "/a"); Toy ToyKind.SwissRoll ] }
+            let errors = Cells.validate { grid (tiny "/a") with Architectures = [ ToyMlp(8, 2); Figure2(Figure2Variant.Dcgan, 12, 3, 1.0); Figure2(Figure2Variant.ResNet101, 16, 3, 1.0) ]; Datasets = [ Real(tiny "/a"); Toy ToyKind.SwissRoll ] }
             let all = String.Join("\n", errors)
             Expect.stringContains all "mlp8x2 is a 2-D toy architecture and cannot train on tiny" "MLP on images"
             Expect.stringContains all "dcgan-12c3 is an image architecture and cannot train on swissroll" "DCGAN on points"
@@ -94,7 +94,7 @@ let tests =
             inTempDir (fun dir ->
                 let experiment =
                     { Experiment.named "fit" with
-                        Grids = [ { grid Datasets.fashionMnist with Architectures = [ Figure2(Figure2Variant.Dcgan, 16, 1) ] } ] }
+                        Grids = [ { grid Datasets.fashionMnist with Architectures = [ Figure2(Figure2Variant.Dcgan, 16, 1, 1.0) ] } ] }
                 Runner.run (options dir Map.empty) experiment |> ignore
                 let status, _ = statusOf (Path.Combine(dir, "fit"))
                 Expect.stringContains status "fashion-mnist gives items of shape [1, 28, 28] but dcgan-16c1 takes [1, 16, 16]" "failed with shapes")

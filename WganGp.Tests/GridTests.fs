@@ -168,7 +168,7 @@ let tests =
             Expect.isTrue (lsun |> List.forall (fun c -> c.Iterations = 200_000 && c.BatchSize = 64)) "200k iterations at batch 64"
             let fashion = cells "fashion-matrix.fsx" false
             Expect.equal (fashion |> List.map (fun c -> Names.architecture c.Architecture) |> List.distinct |> List.length) 7 "the same 7 rows"
-            Expect.isTrue (fashion |> List.forall (fun c -> c.Architecture |> function Figure2 (_, 32, 1) -> true | _ -> false)) "at 32x32x1"
+            Expect.isTrue (fashion |> List.forall (fun c -> c.Architecture |> function Figure2 (_, 32, 1, _) -> true | _ -> false)) "at 32x32x1"
             let cifar = cells "cifar10.fsx" true
             Expect.equal (cifar |> List.filter (fun c -> c.Grid = "figure3") |> List.map (fun c -> c.Method.Name))
                 [ "wgan-clip"; "wgan-gp-rmsprop"; "wgan-gp"; "dcgan" ] "Figure 3's runs"

@@ -16,6 +16,7 @@ let all =
         NetTests.tests
         Figure2Tests.tests
         DatasetTests.tests
+        ImageLearningTests.tests
         ConditionalTests.tests
         GridTests.tests
         GridCellTests.tests

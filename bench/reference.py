@@ -229,21 +229,21 @@ class ResNetD(nn.Module):
 VARIANTS = ["dcgan", "constant-g", "mlp-g", "no-norm", "gated", "tanh", "resnet101"]
 
 
-def pair(variant, size, channels, critic_norm):
+def pair(variant, size, channels, critic_norm, dim=64):
     if variant == "dcgan":
-        return DcganG(size, channels), DcganD(size, channels, norm=critic_norm)
+        return DcganG(size, channels, dim), DcganD(size, channels, dim, norm=critic_norm)
     if variant == "constant-g":
-        return ConstantG(size, channels), DcganD(size, channels, norm=critic_norm)
+        return ConstantG(size, channels, dim), DcganD(size, channels, dim, norm=critic_norm)
     if variant == "mlp-g":
-        return MlpG(size, channels), DcganD(size, channels, norm=critic_norm)
+        return MlpG(size, channels, width=8 * dim), DcganD(size, channels, dim, norm=critic_norm)
     if variant == "no-norm":
-        return DcganG(size, channels, norm="none"), DcganD(size, channels, norm="none")
+        return DcganG(size, channels, dim, norm="none"), DcganD(size, channels, dim, norm="none")
     if variant == "gated":
-        return DcganG(size, channels, act="gated"), DcganD(size, channels, norm=critic_norm, act="gated")
+        return DcganG(size, channels, dim, act="gated"), DcganD(size, channels, dim, norm=critic_norm, act="gated")
     if variant == "tanh":
-        return DcganG(size, channels, act="tanh"), DcganD(size, channels, norm=critic_norm, act="tanh")
+        return DcganG(size, channels, dim, act="tanh"), DcganD(size, channels, dim, norm=critic_norm, act="tanh")
     if variant == "resnet101":
-        return ResNetG(size, channels), ResNetD(size, channels, norm=critic_norm)
+        return ResNetG(size, channels, dim), ResNetD(size, channels, dim, norm=critic_norm)
     raise ValueError(f"unknown variant {variant}")
 
 
@@ -288,7 +288,7 @@ def penalty(critic, real, fake, lam=10.0):
 def time_cell(variant, method, args):
     d_loss, g_loss, gp, clip, opt_spec, n_critic, critic_norm = METHODS[method]
     torch.manual_seed(args.seed)
-    g, d = pair(variant, args.size, args.channels, critic_norm)
+    g, d = pair(variant, args.size, args.channels, critic_norm, args.dim)
     g_opt, d_opt = optimiser(opt_spec, g.parameters()), optimiser(opt_spec, d.parameters())
     shape = (args.batch, args.channels, args.size, args.size)
 
@@ -352,6 +352,7 @@ def main():
     p.add_argument("--methods", default=",".join(METHODS))
     p.add_argument("--size", type=int, default=32)
     p.add_argument("--channels", type=int, default=3)
+    p.add_argument("--dim", type=int, default=64, help="the code's DIM (64 x the width multiplier)")
     p.add_argument("--batch", type=int, default=16)
     p.add_argument("--iterations", type=int, default=2)
     p.add_argument("--warmup", type=int, default=1)
@@ -363,7 +364,7 @@ def main():
     for variant in args.architectures.split(","):
         for method in args.methods.split(","):
             if args.count_only:
-                g, d = pair(variant, args.size, args.channels, METHODS[method][6])
+                g, d = pair(variant, args.size, args.channels, METHODS[method][6], args.dim)
                 result = {"architecture": variant, "method": method,
                           "generator_parameters": sum(p.numel() for p in g.parameters()),
                           "critic_parameters": sum(p.numel() for p in d.parameters())}

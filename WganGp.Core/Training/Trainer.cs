@@ -66,6 +66,9 @@ public static class Trainer
             savedAt = iteration;
         });
 
+        if (config.Evaluation is { AtStart: true } && start == 0)
+            Aside(() => best = Evaluate(config, state, files, outputs, store, 0, TrainingSeconds(), best));
+
         var status = RunStatus.Finished;
         int done = start;
         try

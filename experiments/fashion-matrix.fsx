@@ -8,16 +8,18 @@
 //
 // The budget, chosen by measurement (results/bench/step-32x32x1-batch64.md: `wgangp bench step --size 32 --channels 1
 // --batch-size 64 --iterations 5 --warmup 1 --widths 1 0.5 0.25`, 2 cores):
-// - At the paper's width (DIM 64) one generator iteration of all 28 cells, one after the other, takes about 120 s
-//   (the ResNet-101 row alone 60 s): 8 hours buy about 230 generator iterations per cell, too few to show a sample.
-// - At width 0.25 (DIM 16: the DCGAN critic 1→16→32→64 channels, 128-wide MLP generator) the same takes about 15 s
-//   (ResNet-101 11 s of it). Every channel count stays at 16 or a multiple of 32, so the convolution route pads none.
-// - 1,500 generator iterations per cell then cost about 22,000 s of steps, plus 16 evaluations per cell of 2,000
-//   samples (~3 s each, ~0.4 h in all) and the final 5,000-sample scores: about 6.5 hours of the 8 on 2 cores.
+// - At the paper's width (DIM 64) one generator iteration of all 28 cells, one after the other, takes 101 s (the
+//   ResNet-101 row 62 s of it): 8 hours buy under 290 generator iterations per cell, too few to show a sample.
+// - At width 0.25 (DIM 16: the DCGAN critic 1→16→32→64 channels, a 128-wide MLP generator) the same takes 16.6 s
+//   (the ResNet-101 row 12.9 s). Every channel count stays at 16 or a multiple of 32, so the convolution route pads
+//   only the ResNet-101 bottlenecks of 8 channels.
+// - 1,200 generator iterations per cell then cost about 19,900 s of steps, plus 13 evaluations per cell of 2,000
+//   samples (iteration 0 and every 100; a few seconds each, ~0.5 h in all) and the final 5,000-sample scores: about
+//   6 hours of the 8 on 2 cores, leaving room for a shared machine. 1,500 iterations would take ~7.5 hours.
 //   Batch 64 as the paper; WGAN-GP and clipping take 5 critic steps per generator iteration, DCGAN and LSGAN 1.
 //
 // Pre-registered criteria (written before the matrix ran; README "Figure 2 and 3 on Fashion-MNIST"):
-// - A cell's progress is (ln F0 − ln F) / (ln F0 − ln R): F its cls_fid at the last evaluation (iteration 1,500),
+// - A cell's progress is (ln F0 − ln F) / (ln F0 − ln R): F its cls_fid at the last evaluation (iteration 1,200),
 //   F0 the same cell's untrained generator (the evaluation at iteration 0), R cls_fid_real (2,000 held-out test
 //   images against the same 5,000 training images), all at 2,000 samples. It is the share of the distance on a log
 //   scale from the untrained generator to real data that training closed.
@@ -41,7 +43,7 @@ let matrix =
         Architectures = Lsun.architecturesAt width 32 1
         Methods = Lsun.methods
         Seeds = [ 0 ]
-        Iterations = 1500
+        Iterations = 1200
         PaperIterations = 200_000
         BatchSize = 64
         SampleCount = 5000

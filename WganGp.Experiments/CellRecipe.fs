@@ -30,7 +30,11 @@ type Recipe =
       LatentDim: int
       BatchSize: int
       Seed: int
-      Iterations: int }
+      Iterations: int
+      /// Samples the run scored at its end (`wgangp score`'s default N).
+      SampleCount: int
+      /// How the run scored its samples (`wgangp score` and `sample` do the same).
+      Scoring: ScoreProtocol }
 
 let private options =
     let o = JsonSerializerOptions(WriteIndented = true)
@@ -91,8 +95,18 @@ let toJson (r: Recipe) =
     j["init"] <- node r.Init
     j["dataset"] <- encodeDataset r.Dataset
     j["item_shape"] <- node r.ItemShape
-    for name, value in [ "latent_dim", r.LatentDim; "batch_size", r.BatchSize; "seed", r.Seed; "iterations", r.Iterations ] do
+    for name, value in [ "latent_dim", r.LatentDim; "batch_size", r.BatchSize; "seed", r.Seed; "iterations", r.Iterations
+                         "sample_count", r.SampleCount ] do
         j[name] <- JsonValue.Create value
+    let scoring = JsonObject()
+    scoring["splits"] <- JsonValue.Create r.Scoring.Splits
+    scoring["sample_batch"] <- node (Option.toNullable r.Scoring.SampleBatch)
+    scoring["rounding"] <- node r.Scoring.Rounding
+    scoring["paper_samples"] <- node (Option.toNullable r.Scoring.PaperSamples)
+    match r.Scoring.PaperEvaluation with
+    | Some e -> scoring["paper_evaluation"] <- node (dict [ "every", e.Every; "samples", e.Samples ])
+    | None -> ()
+    j["scoring"] <- scoring
     j.ToJsonString options
 
 /// Reads a cell.json back; any missing or malformed field is an error naming the file and the field.
@@ -159,7 +173,20 @@ let ofJson (file: string) (text: string) : Recipe =
       LatentDim = getIn file root "latent_dim"
       BatchSize = getIn file root "batch_size"
       Seed = getIn file root "seed"
-      Iterations = getIn file root "iterations" }
+      Iterations = getIn file root "iterations"
+      // Runs recorded before these fields were scored by this project's protocol on 2,000 samples (`score`'s old default).
+      SampleCount = (match root["sample_count"] with null -> 2000 | _ -> getIn file root "sample_count")
+      Scoring =
+        match root["scoring"] with
+        | null -> ScoreProtocol.standard
+        | s ->
+            let optional (name: string) = match s[name] with null -> None | v -> Some(v.GetValue<int>())
+            { Splits = getIn file s "splits"; SampleBatch = optional "sample_batch"; Rounding = getIn file s "rounding"
+              PaperSamples = optional "paper_samples"
+              PaperEvaluation =
+                match s["paper_evaluation"] with
+                | null -> None
+                | e -> Some { Every = getIn file e "every"; Samples = getIn file e "samples" } } }
 
 let write (runDirectory: string) (recipe: Recipe) =
     WganGp.Core.Training.AtomicFile.WriteText(Path.Combine(runDirectory, fileName), toJson recipe)

@@ -256,7 +256,7 @@ type ScoreArgs =
             | Classifier _ -> "real images: score with this classifier (see run --classifier)"
             | Inception _ -> "real images: score with the FID Inception from this state_dict"
             | Data_Path _ -> "real images: where the dataset is now (default: where the run read it)"
-            | N _ -> "samples to score (default 2000)"
+            | N _ -> "samples to score (default: as many as the run scored at its end; runs from before cell.json recorded it: 2000)"
             | Seed _ -> "noise seed (default 0)"
             | Checkpoint _ -> "best, or a checkpoint file (default: the newest)"
 
@@ -428,12 +428,12 @@ let private execute (args: ParseResults<Command>) : Cli.Exit =
     | Score s ->
         Cli.refuse [ Cli.atLeast 2 "--n" (s.TryGetResult ScoreArgs.N) ]
         printed (
-            RunCommands.score (s.GetResult ScoreArgs.Run_Dir) (s.GetResult(ScoreArgs.N, defaultValue = 2000)) (s.GetResult(ScoreArgs.Seed, defaultValue = 0))
+            RunCommands.score (s.GetResult ScoreArgs.Run_Dir) (s.TryGetResult ScoreArgs.N) (s.GetResult(ScoreArgs.Seed, defaultValue = 0))
                 (s.TryGetResult ScoreArgs.Checkpoint) (fun recipe ->
                     let scoring =
                         { Scoring.none with Classifier = s.TryGetResult ScoreArgs.Classifier; Inception = s.TryGetResult ScoreArgs.Inception }
                     let relocate (d: RealData) = s.TryGetResult ScoreArgs.Data_Path |> Option.defaultValue d.Path
-                    Runner.scorersFor scoring relocate recipe.Dataset |> fst))
+                    Runner.scorersWith scoring recipe.Scoring relocate recipe.Dataset |> fst))
     | Plan p ->
         Cli.refuse (budgetChecks (p.TryGetResult PlanArgs.Scale) (p.Contains PlanArgs.Paper))
         let opts =

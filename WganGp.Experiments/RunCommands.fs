@@ -31,10 +31,11 @@ let loadGenerator (runDir: string) (which: string option) =
     let header = Checkpoint.LoadGenerator(path, generator)
     generator, recipe, header, path
 
-/// n samples from a seeded noise stream (the same seed gives the same samples), on the CPU.
+/// n samples from a seeded noise stream (the same seed gives the same samples), on the CPU, in the generator batches
+/// the run's score protocol samples in (batch norm sees them), else its training batch.
 let private draw (generator: torch.nn.Module<torch.Tensor, torch.Tensor>) (recipe: CellRecipe.Recipe) n (seed: int) =
     use noise = new torch.Generator(uint64 seed)
-    Trainer.Sample(generator, n, recipe.BatchSize, recipe.LatentDim, torch.CPU, noise)
+    Trainer.Sample(generator, n, recipe.Scoring.SampleBatch |> Option.defaultValue recipe.BatchSize, recipe.LatentDim, torch.CPU, noise)
 
 let private scalingOf (recipe: CellRecipe.Recipe) =
     match recipe.Dataset with
@@ -59,10 +60,14 @@ let sample (runDir: string) (n: int) (out: string) (seed: int) (which: string op
         AtomicFile.WriteText(out, String.Join("\n", lines) + "\n")
     [ $"{n} samples of {recipe.Id} at generator iteration {header.Iteration} of {header.Iterations} ({Path.GetFileName path}), seed {seed}: {out}" ]
 
-/// Scores n fresh samples of the run with the scorers its data has; returns the lines to print (scores with their protocol).
-let score (runDir: string) (n: int) (seed: int) (which: string option) (scorers: CellRecipe.Recipe -> IScorer list) =
-    if n < 2 then invalidArg "n" $"--n must be at least 2, got {n}"
+/// Scores n fresh samples of the run (None: as many as the run scored) with the scorers its data has, under the run's
+/// score protocol; returns the lines to print (scores with their protocol).
+let score (runDir: string) (n: int option) (seed: int) (which: string option) (scorers: CellRecipe.Recipe -> IScorer list) =
+    match n with
+    | Some n when n < 2 -> invalidArg "n" $"--n must be at least 2, got {n}"
+    | _ -> ()
     let generator, recipe, header, path = loadGenerator runDir which
+    let n = n |> Option.defaultValue recipe.SampleCount
     use _ = generator
     use samples = draw generator recipe n seed
     let chosen = scorers recipe

@@ -167,7 +167,7 @@ let toConfig (options: Options) (cell: Cell) (runDirectory: string option) (say:
 let private recipeOf (cell: Cell) (config: TrainConfig) : CellRecipe.Recipe =
     { Id = Cells.id cell; Architecture = cell.Architecture; Constraint = CellRecipe.constraintOf cell.Method; Init = cell.Init
       Dataset = cell.Dataset; ItemShape = config.Data.ItemShape; LatentDim = config.LatentDim; BatchSize = cell.BatchSize
-      Seed = cell.Seed; Iterations = cell.Iterations }
+      Seed = cell.Seed; Iterations = cell.Iterations; SampleCount = cell.SampleCount; Scoring = cell.Scoring }
 
 /// A run directory under this cell's id that belongs to another cell (copied in by hand, or from an incompatible
 /// version of the grid): an error, and the directory is left alone.

@@ -12,22 +12,34 @@ open WganGp.Tests.Support
 
 let tests =
     testList "behaviour" [
-        test "WGAN-GP on 8gaussians covers ≥ 7 of 8 modes in 1000 iterations; the untrained generator covers far fewer" {
-            // gan_toy.py's settings with 128-unit MLPs: λ 0.1, Adam(1e-4, 0.5, 0.9), 5 critic steps, batch 256.
-            let method = Methods.WganGp.WithConstraint(GradientPenalty 0.1).WithOptimizer(AdamSpec(1e-4, 0.5, 0.9))
+        test "8gaussians in 1000 iterations, seed 0: WGAN-GP covers ≥ 7 modes with energy ≤ 30× the real-vs-real floor, and beats clipping on energy and hq" {
+            // gan_toy.py's settings with 128-unit MLPs, batch 256, seed 0, the same data stream for both methods:
+            // WGAN-GP λ 0.1, Adam(1e-4, 0.5, 0.9); clipping c = 0.01, RMSProp(5e-5); 5 critic steps each.
+            let gp = Methods.WganGp.WithConstraint(GradientPenalty 0.1).WithOptimizer(AdamSpec(1e-4, 0.5, 0.9))
             let scorer = ToyScorer(ToyKind.EightGaussians, 11L)
-            use data = ToyDataset.Create(ToyKind.EightGaussians, 1L)
-            let config =
-                TrainConfig(Func<Module>(fun () -> new Mlp(2, 128, 2, 4)), Func<Module>(fun () -> new Mlp(2, 128, 1, 4)), 2,
-                            data, method, 1000, 256, 0L, SampleCount = 2000, Scorers = [| scorer |])
+            let train (method: Method) =
+                use data = ToyDataset.Create(ToyKind.EightGaussians, 1L)
+                let config =
+                    TrainConfig(Func<Module>(fun () -> new Mlp(2, 128, 2, 4)), Func<Module>(fun () -> new Mlp(2, 128, 1, 4)), 2,
+                                data, method, 1000, 256, 0L, SampleCount = 2000, Scorers = [| scorer |])
+                use result = Trainer.Run config
+                Expect.equal result.Status RunStatus.Finished $"{method.Name} finished"
+                result.Scores
             torch.manual_seed 0L |> ignore
             use untrained = new Mlp(2, 128, 2, 4)
             use before = Trainer.Sample(untrained, 2000, 256, 2, torch.CPU)
             let modesBefore = scorer.Score(before).["modes"]
-            use result = Trainer.Run config
-            let modesAfter = result.Scores.["modes"]
-            Expect.isGreaterThanOrEqual modesAfter 7.0 $"modes after training (before: {modesBefore})"
-            Expect.isLessThanOrEqual modesBefore 2.0 "modes before training"
+            let penalty, clipping = train gp, train Methods.WganClipping
+            let say (name: string) (s: Collections.Generic.IReadOnlyDictionary<string, float>) =
+                let modes, hq, energy, floor = s.["modes"], s.["hq"], s.["energy"], s.["energy_real"]
+                $"{name}: modes {modes}, hq {hq:F3}, energy {energy:F4} (real-vs-real {floor:F4})"
+            let gpText, clipText = say "wgan-gp" penalty, say "wgan-clip" clipping
+            printfn $"{gpText}; {clipText}; untrained modes {modesBefore}"
+            Expect.isLessThanOrEqual modesBefore 2.0 "the untrained generator covers at most 2 modes"
+            Expect.isGreaterThanOrEqual penalty.["modes"] 7.0 gpText
+            Expect.isLessThanOrEqual penalty.["energy"] (30.0 * penalty.["energy_real"]) gpText
+            Expect.isLessThan penalty.["energy"] clipping.["energy"] $"energy: {gpText} against {clipText}"
+            Expect.isGreaterThan penalty.["hq"] clipping.["hq"] $"hq: {gpText} against {clipText}"
         }
 
         test "native memory stays flat: no live tensors accumulate over training steps" {

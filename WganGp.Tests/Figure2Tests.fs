@@ -169,4 +169,37 @@ let tests =
                     use result = Trainer.Run config
                     Expect.equal result.Status RunStatus.Finished $"{v} under {m.Name}"
         }
+
+        test "width 0.25 at 32x32x1 (DIM 16): parameter counts equal bench/reference.py's PyTorch pairs built with --dim 16" {
+            // Row 1 G: start = DIM·size/8 = 64 channels at 4×4: Linear 128→1024 132,096; BN(64) 128; deconv 64→32 51,232;
+            // BN(32) 64; 32→16 12,816; BN(16) 32; 16→1 401 → 196,769. The critic: 1→16 416; 16→32 12,832; N(32) 64;
+            // 32→64 51,264; N(64) 128; Linear 1024→1 1,025 → 65,729. The other rows' counts are PyTorch's, from
+            // `python3 bench/reference.py --count-only --size 32 --channels 1 --dim 16`.
+            let expected =
+                [ Figure2Variant.Dcgan, 196_769L, 65_729L
+                  Figure2Variant.NoNormConstantFilters, 46_257L, 65_729L
+                  Figure2Variant.MlpGenerator, 198_144L, 65_729L
+                  Figure2Variant.NoNormalization, 196_545L, 65_537L
+                  Figure2Variant.Gated, 393_137L, 130_433L
+                  Figure2Variant.Tanh, 196_769L, 65_729L
+                  Figure2Variant.ResNet101, 774_329L, 479_945L ]
+            for v, gCount, dCount in expected do
+                let architecture = WganGp.Experiments.Dsl.Figure2(v, 32, 1, 0.25)
+                let g, d, _ = WganGp.Experiments.Cells.networks architecture Methods.WganGp InitScheme.Tflib [| 1L; 32L; 32L |]
+                use g = g.Invoke()
+                use d = d.Invoke()
+                Expect.equal (parameterCount g) gCount $"{v}: generator parameters at width 0.25"
+                Expect.equal (parameterCount d) dCount $"{v}: critic parameters at width 0.25"
+        }
+
+        test "a width is part of an id only when it is not 1, and a width that gives no whole DIM is refused" {
+            let id width = WganGp.Experiments.Dsl.Names.architecture (WganGp.Experiments.Dsl.Figure2(Figure2Variant.Dcgan, 32, 1, width))
+            Expect.equal (id 1.0) "dcgan-32c1" "the paper's width: the id as before"
+            Expect.equal (id 0.25) "dcgan-32c1-w0.25" "width 0.25"
+            let check v w = WganGp.Experiments.Dsl.Figure2Width.check v 32 w
+            Expect.isNone (check Figure2Variant.ResNet101 0.25) "DIM 16 builds the ResNet at 32"
+            Expect.stringContains (check Figure2Variant.Dcgan 0.3 |> Option.defaultValue "") "not a whole number of channels" "64 x 0.3"
+            Expect.stringContains (check Figure2Variant.Dcgan -1.0 |> Option.defaultValue "") "must be positive" "negative"
+            Expect.stringContains (check Figure2Variant.ResNet101 (1.0 / 64.0) |> Option.defaultValue "") "ResNet-101 pair needs DIM a multiple of 2" "DIM 1"
+        }
     ]

@@ -21,6 +21,7 @@ let all =
         GridTests.tests
         GridCellTests.tests
         TableTests.tests
+        VerdictTests.tests
         AggregationTests.tests
         ScriptLoaderTests.tests
         PlotTests.tests

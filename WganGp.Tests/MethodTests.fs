@@ -157,8 +157,9 @@ let tests =
                             SampleCount = 250, SampleBatchSize = sampleBatch, Evaluation = EvaluationOptions(1, 120, [||]))
             sizes.Clear()
             use _ = Trainer.Run(config (Nullable 100))
-            // 5 critic steps under no_grad at 8, the evaluation's 120 as 100 + 20, the final 250 as 100 + 100 + 50.
-            Expect.sequenceEqual sizes ([ for _ in 1 .. 5 -> 8L ] @ [ 100L; 20L; 100L; 100L; 50L ]) "critic steps, evaluation, final samples"
+            // The untrained generator's evaluation (iteration 0) as 100 + 20, 5 critic steps under no_grad at 8, the
+            // evaluation after iteration 1 as 100 + 20, the final 250 as 100 + 100 + 50.
+            Expect.sequenceEqual sizes ([ 100L; 20L ] @ [ for _ in 1 .. 5 -> 8L ] @ [ 100L; 20L; 100L; 100L; 50L ]) "evaluation at 0, critic steps, evaluation, final samples"
             sizes.Clear()
             use _ = Trainer.Run(config (Nullable()))
             Expect.equal (Seq.last sizes) (250L % 8L) "unset: the training batch"

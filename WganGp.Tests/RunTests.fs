@@ -105,9 +105,9 @@ let tests =
                 let said = RunCommands.sample runDir 16 out 7 None None
                 Expect.stringContains said.Head "at generator iteration 1500 of 1500" "the final checkpoint"
                 Expect.equal (File.ReadAllLines out).Length 17 "a header and 16 points"
-                let scored = RunCommands.score runDir 500 7 None (fun r -> Runner.scorersFor Scoring.none (fun d -> d.Path) r.Dataset |> fst)
+                let scored = RunCommands.score runDir (Some 500) 7 None (fun r -> Runner.scorersFor Scoring.none (fun d -> d.Path) r.Dataset |> fst)
                 Expect.exists scored (fun l -> l.StartsWith "energy ") "the toy scores"
-                let again = RunCommands.score runDir 500 7 None (fun r -> Runner.scorersFor Scoring.none (fun d -> d.Path) r.Dataset |> fst)
+                let again = RunCommands.score runDir (Some 500) 7 None (fun r -> Runner.scorersFor Scoring.none (fun d -> d.Path) r.Dataset |> fst)
                 Expect.equal again scored "the same seed scores the same samples")
         }
 
@@ -116,13 +116,14 @@ let tests =
             let formats =
                 [ Idx("a.gz", "b.gz", Some 32); Idx("a", "b", None); Cifar10 false; ImageFolder(Images.ImageOptions(48, 1))
                   Lmdb(Images.ImageOptions(64, 3, true)); Text(WganGp.Core.Data.Text.CharCorpusOptions.Utf8) ]
-            for architecture, _ in Paper.catalog do
+            // The catalog, and a Figure 2 pair at a width other than the paper's.
+            for architecture in (Paper.catalog |> List.map fst) @ [ Figure2(WganGp.Core.Nets.Figure2Variant.Dcgan, 32, 1, 0.25) ] do
                 for method in [ WganGp.Core.Methods.Methods.WganGp; WganGp.Core.Methods.Methods.WganClipping ] do
                     let shape = Cells.inputShape architecture |> Array.map (fun d -> if d < 0L then 50L else d)
                     let recipe: CellRecipe.Recipe =
                         { Id = "x"; Architecture = architecture; Constraint = CellRecipe.constraintOf method
                           Init = WganGp.Core.Nets.InitScheme.PyTorch; Dataset = Toy ToyKind.SwissRoll; ItemShape = shape
-                          LatentDim = 128; BatchSize = 8; Seed = 3; Iterations = 10 }
+                          LatentDim = 128; BatchSize = 8; Seed = 3; Iterations = 10; SampleCount = 64; Scoring = ScoreProtocol.standard }
                     let back = CellRecipe.ofJson "cell.json" (CellRecipe.toJson recipe)
                     Expect.equal back recipe $"{Names.architecture architecture} round-trips"
                     let built, _, _ = Cells.networks architecture method WganGp.Core.Nets.InitScheme.PyTorch shape
@@ -132,10 +133,26 @@ let tests =
             for format in formats do
                 let recipe: CellRecipe.Recipe =
                     { Id = "x"; Architecture = CifarDcgan; Constraint = CellRecipe.Penalty; Init = WganGp.Core.Nets.InitScheme.Tflib
-                      Dataset = data format; ItemShape = [| 3L; 32L; 32L |]; LatentDim = 128; BatchSize = 8; Seed = 3; Iterations = 10 }
+                      Dataset = data format; ItemShape = [| 3L; 32L; 32L |]; LatentDim = 128; BatchSize = 8; Seed = 3; Iterations = 10
+                      SampleCount = 50_000; Scoring = Paper.Cifar.ganCifarResnetScoring }
                 Expect.equal (CellRecipe.ofJson "cell.json" (CellRecipe.toJson recipe)) recipe (Names.format format)
+            // A cell.json from before the width knob and the recorded protocol reads as the paper's width, this project's
+            // protocol and `score`'s old default N.
+            let old =
+                CellRecipe.ofJson "cell.json"
+                    ((CellRecipe.toJson { Id = "x"; Architecture = Figure2(WganGp.Core.Nets.Figure2Variant.Tanh, 32, 1, 1.0); Constraint = CellRecipe.Penalty
+                                          Init = WganGp.Core.Nets.InitScheme.Tflib; Dataset = Toy ToyKind.SwissRoll; ItemShape = [| 1L; 32L; 32L |]
+                                          LatentDim = 128; BatchSize = 8; Seed = 3; Iterations = 10; SampleCount = 7; Scoring = Paper.Cifar.ganCifarScoring })
+                     |> Text.Json.Nodes.JsonNode.Parse |> nonNull
+                     |> fun j ->
+                         let o = j.AsObject()
+                         o.Remove "scoring" |> ignore
+                         o.Remove "sample_count" |> ignore
+                         (o["architecture"] |> nonNull).AsObject().Remove "width" |> ignore
+                         o.ToJsonString())
+            Expect.equal (old.Architecture, old.Scoring, old.SampleCount) (Figure2(WganGp.Core.Nets.Figure2Variant.Tanh, 32, 1, 1.0), ScoreProtocol.standard, 2000) "older cell.json"
             throwsWith<InvalidDataException> "cell.json: field 'latent_dim' is missing"
-                (fun () -> CellRecipe.ofJson "cell.json" ((CellRecipe.toJson { Id = "x"; Architecture = CifarDcgan; Constraint = CellRecipe.Penalty; Init = WganGp.Core.Nets.InitScheme.Tflib; Dataset = Toy ToyKind.SwissRoll; ItemShape = [| 2L |]; LatentDim = 128; BatchSize = 8; Seed = 3; Iterations = 10 }).Replace("\"latent_dim\"", "\"latent\"")) |> ignore)
+                (fun () -> CellRecipe.ofJson "cell.json" ((CellRecipe.toJson { Id = "x"; Architecture = CifarDcgan; Constraint = CellRecipe.Penalty; Init = WganGp.Core.Nets.InitScheme.Tflib; Dataset = Toy ToyKind.SwissRoll; ItemShape = [| 2L |]; LatentDim = 128; BatchSize = 8; Seed = 3; Iterations = 10; SampleCount = 8; Scoring = ScoreProtocol.standard }).Replace("\"latent_dim\"", "\"latent\"")) |> ignore)
         }
 
         test "bad runner input: unknown cell ids and a results folder of another grid are refused, nothing touched" {

@@ -65,6 +65,24 @@ let tests =
             let lambda10 = { cell with Method = Paper.Toy.wganGp.WithConstraint(GradientPenalty 10.0) }
             Expect.notEqual (Cells.id lambda10) (Cells.id cell) "λ is part of the id even under the same name"
             Expect.equal ((cells Cells.PaperBudget grid).Head.Iterations) 100_000 "the paper's budget"
+            // Every field of a cell, changed alone, changes the id.
+            let changes =
+                [ "experiment", { cell with Experiment = "other" }
+                  "grid", { cell with Grid = "other" }
+                  "dataset", { cell with Dataset = Toy ToyKind.SwissRoll }
+                  "architecture", { cell with Architecture = ToyMlp(16, 4) }
+                  "architecture width", { cell with Architecture = Figure2(WganGp.Core.Nets.Figure2Variant.Dcgan, 32, 1, 0.5) }
+                  "optimiser", { cell with Method = cell.Method.WithOptimizer(AdamSpec(2e-4, 0.5, 0.9)) }
+                  "critic steps", { cell with Method = cell.Method.WithCriticIterations 1 }
+                  "seed", { cell with Seed = 1 }
+                  "batch size", { cell with BatchSize = cell.BatchSize + 1 }
+                  "sample count", { cell with SampleCount = cell.SampleCount + 1 }
+                  "init", { cell with Init = WganGp.Core.Nets.InitScheme.PyTorch }
+                  "scoring", { cell with Scoring = { cell.Scoring with Splits = 5 } } ]
+            for what, changed in changes do
+                Expect.notEqual (Cells.id changed) (Cells.id cell) $"{what} is part of the id"
+            let widths = [ 1.0; 0.5 ] |> List.map (fun w -> Cells.id { cell with Architecture = Figure2(WganGp.Core.Nets.Figure2Variant.Dcgan, 32, 1, w) })
+            Expect.notEqual widths.[0] widths.[1] "the width alone changes the id"
         }
 
         test "a malformed grid is refused before anything runs, naming the grid and field" {

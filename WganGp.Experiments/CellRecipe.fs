@@ -13,17 +13,12 @@ open WganGp.Experiments.Dsl
 
 let fileName = "cell.json"
 
-/// The Lipschitz constraint's family: the normaliser rules of the architectures depend on nothing else of the method.
-type ConstraintKind =
-    | Penalty
-    | Clipping
-    | Unconstrained
-
 /// Everything of a cell that shapes its networks and data (settings.json holds the rest, for reading).
 type Recipe =
     { Id: string
       Architecture: Architecture
-      Constraint: ConstraintKind
+      /// The normalisers the networks were built with (chosen from the method when the cell was built).
+      Normalisers: Cells.Normalisers
       Init: WganGp.Core.Nets.InitScheme
       Dataset: Dataset
       ItemShape: int64[]
@@ -81,17 +76,14 @@ let private encodeDataset (dataset: Dataset) : JsonNode =
         j["scaling"] <- node data.Scaling
     j
 
-let constraintOf (method: Method) =
-    match method.Constraint with
-    | :? GradientPenalty -> Penalty
-    | :? WeightClipping -> Clipping
-    | _ -> Unconstrained
-
 let toJson (r: Recipe) =
     let j = JsonObject()
     j["id"] <- JsonValue.Create r.Id
     j["architecture"] <- encodeArchitecture r.Architecture
-    j["constraint"] <- JsonValue.Create(string r.Constraint)
+    let norms = JsonObject()
+    norms["critic"] <- node r.Normalisers.Critic
+    norms["generator"] <- node (Option.toNullable r.Normalisers.Generator)
+    j["normalisers"] <- norms
     j["init"] <- node r.Init
     j["dataset"] <- encodeDataset r.Dataset
     j["item_shape"] <- node r.ItemShape
@@ -161,12 +153,21 @@ let ofJson (file: string) (text: string) : Recipe =
         | _ -> Toy(getIn file d "toy")
     { Id = getIn file root "id"
       Architecture = architecture
-      Constraint =
-        match getIn<string> file root "constraint" with
-        | "Penalty" -> Penalty
-        | "Clipping" -> Clipping
-        | "Unconstrained" -> Unconstrained
-        | other -> fail $"constraint '{other}' is not Penalty, Clipping or Unconstrained"
+      Normalisers =
+        match root["normalisers"] with
+        | null ->
+            // cell.json before the normalisers were recorded named the constraint's family; its paper default gives
+            // the same normalisers the run was built with.
+            let family: ILipschitzConstraint =
+                match getIn<string> file root "constraint" with
+                | "Penalty" -> GradientPenalty()
+                | "Clipping" -> WeightClipping()
+                | "Unconstrained" -> NoConstraint()
+                | other -> fail $"constraint '{other}' is not Penalty, Clipping or Unconstrained"
+            Cells.normalisers architecture family
+        | n ->
+            { Critic = getIn file n "critic"
+              Generator = match n["generator"] with null -> None | _ -> Some(getIn file n "generator") }
       Init = getIn file root "init"
       Dataset = dataset
       ItemShape = getIn file root "item_shape"
@@ -199,14 +200,7 @@ let read (runDirectory: string) : Recipe =
         raise (FileNotFoundException $"{path} is missing: {runDirectory} is not a run directory written by `wgangp run` (or predates cell.json)")
     ofJson path (File.ReadAllText path)
 
-/// A method with the recipe's constraint family (the paper's defaults), for the architecture rules that depend on it.
-let methodFor (kind: ConstraintKind) =
-    match kind with
-    | Penalty -> Methods.WganGp
-    | Clipping -> Methods.WganClipping
-    | Unconstrained -> Methods.Dcgan
-
 /// The generator of a recipe (built, not loaded).
 let generator (recipe: Recipe) =
-    let g, _, _ = Cells.networks recipe.Architecture (methodFor recipe.Constraint) recipe.Init recipe.ItemShape
+    let g, _, _ = Cells.networksWith recipe.Architecture recipe.Normalisers recipe.Init recipe.ItemShape
     g.Invoke()

@@ -56,34 +56,55 @@ let id (cell: Cell) =
 
 type private Net = TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>
 
-/// Generator and critic factories and the latent size of an architecture under a method, for data items of the given
-/// shape (built after the trainer seeds torch). Each family applies its code's normaliser rule for the critic.
-let networks (architecture: Architecture) (method: WganGp.Core.Methods.Method) (init: WganGp.Core.Nets.InitScheme) (itemShape: int64[]) =
+/// The normalisers a cell's networks are built with: the critic's, and the generator's where the architecture's script
+/// makes it depend on the method (None: the architecture fixes it).
+type Normalisers = { Generator: WganGp.Core.Nets.Normalization option; Critic: WganGp.Core.Nets.Normalization }
+
+/// Each script's normaliser rule, applied once where a cell is built to what the method's constraint declares (never
+/// to its type, so a new penalty that does not tolerate batch norm gets the per-sample replacement without any change
+/// to the networks).
+let normalisers (architecture: Architecture) (constraint': WganGp.Core.Methods.ILipschitzConstraint) : Normalisers =
+    let tolerates = constraint'.ToleratesBatchNorm
+    match architecture with
+    // gan_64x64.py's Normalize: layer norm in a critic that cannot have batch norm.
+    | Figure2 _ -> { Generator = None; Critic = if tolerates then WganGp.Core.Nets.Normalization.Batch else WganGp.Core.Nets.Normalization.Layer }
+    // gan_cifar.py: no normaliser in the critic in mode wgan-gp.
+    | CifarDcgan -> { Generator = None; Critic = if tolerates then WganGp.Core.Nets.Normalization.Batch else WganGp.Core.Nets.Normalization.None }
+    // gan_mnist.py: batch norm in both networks only in mode 'wgan' (weight clipping).
+    | MnistDcgan ->
+        let norm = if constraint'.ClipsWeights then WganGp.Core.Nets.Normalization.Batch else WganGp.Core.Nets.Normalization.None
+        { Generator = Some norm; Critic = norm }
+    // Appendix B: "layer norm instead" where a sampled critic is normalised.
+    | RandomArch r -> { Generator = None; Critic = r.CriticNorm tolerates }
+    // gan_cifar_resnet.py (NORMALIZATION_D = False), gan_language.py and gan_toy.py: never.
+    | ToyMlp _ | CifarResNet _ | CharResNet -> { Generator = None; Critic = WganGp.Core.Nets.Normalization.None }
+
+/// Generator and critic factories and the latent size of an architecture with the given normalisers, for data items of
+/// the given shape (built after the trainer seeds torch).
+let networksWith (architecture: Architecture) (norms: Normalisers) (init: WganGp.Core.Nets.InitScheme) (itemShape: int64[]) =
     let factory (make: unit -> Net) = Func<Net>(make)
+    let norm = norms.Critic
     match architecture with
     | ToyMlp (width, layers) ->
         factory (fun () -> new WganGp.Core.Nets.Mlp(2, width, 2, layers, init = init)),
         factory (fun () -> new WganGp.Core.Nets.Mlp(2, width, 1, layers, init = init)),
         2
     | Figure2 (variant, size, channels, width) ->
-        let norm = WganGp.Core.Nets.Normalizers.CriticUnder method
         let dim = Figure2Width.dim width
         factory (fun () -> WganGp.Core.Nets.Figure2.Generator(variant, size, channels, dim, init = init)),
         factory (fun () -> WganGp.Core.Nets.Figure2.Critic(variant, norm, size, channels, dim, init = init)),
         128
     | CifarResNet conditional ->
-        // NORMALIZATION_D = False: the critic has no normaliser under any method.
         factory (fun () -> new WganGp.Core.Nets.CifarResNetGenerator(conditional, init = init)),
         factory (fun () -> new WganGp.Core.Nets.CifarResNetCritic(conditional, init = init)),
         128
     | CifarDcgan ->
-        let norm = WganGp.Core.Nets.CifarDcgan.CriticNormUnder method
         factory (fun () -> new WganGp.Core.Nets.CifarDcganGenerator(init = init)),
         factory (fun () -> new WganGp.Core.Nets.CifarDcganCritic(norm = norm, init = init)),
         128
     | MnistDcgan ->
-        let norm = WganGp.Core.Nets.MnistDcgan.NormUnder method
-        factory (fun () -> new WganGp.Core.Nets.MnistDcganGenerator(norm = norm, init = init)),
+        let generatorNorm = norms.Generator |> Option.defaultValue norm
+        factory (fun () -> new WganGp.Core.Nets.MnistDcganGenerator(norm = generatorNorm, init = init)),
         factory (fun () -> new WganGp.Core.Nets.MnistDcganCritic(norm = norm, init = init)),
         128
     | CharResNet ->
@@ -94,8 +115,12 @@ let networks (architecture: Architecture) (method: WganGp.Core.Methods.Method) (
         128
     | RandomArch r ->
         factory (fun () -> r.NewGenerator(init = init)),
-        factory (fun () -> r.NewCritic(method, init)),
+        factory (fun () -> r.NewCritic(norm, init)),
         128
+
+/// The networks of an architecture under a method: its normalisers chosen from the method's constraint, then built.
+let networks (architecture: Architecture) (method: WganGp.Core.Methods.Method) (init: WganGp.Core.Nets.InitScheme) (itemShape: int64[]) =
+    networksWith architecture (normalisers architecture method.Constraint) init itemShape
 
 /// The shape of one real item the architecture's critic takes.
 let inputShape =

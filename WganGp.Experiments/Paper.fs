@@ -91,7 +91,7 @@ module Language =
     let wganGp = Methods.WganGp.WithOptimizer(adam 1e-4 0.5 0.9).WithCriticIterations(10)
 
 /// The random-architecture experiment (appendix B): standard GAN Adam(2e-4, β = (0.5, 0.999)) and WGAN-GP Adam(1e-4,
-/// β = (0, 0.9)); a critic with batch or layer norm gets weight decay 1e-3 (see `RandomArchitectures.methodFor`).
+/// β = (0, 0.9)); a critic with batch or layer norm gets weight decay 1e-3 (see `RandomArchitectures.criticWeightDecay`).
 module Random =
     let gan = Methods.Dcgan.WithName("gan")
     let wganGp = Methods.WganGp

@@ -165,7 +165,7 @@ let toConfig (options: Options) (cell: Cell) (runDirectory: string option) (say:
 
 /// The recipe written beside a cell's run so it can be sampled and scored from its checkpoint alone.
 let private recipeOf (cell: Cell) (config: TrainConfig) : CellRecipe.Recipe =
-    { Id = Cells.id cell; Architecture = cell.Architecture; Constraint = CellRecipe.constraintOf cell.Method; Init = cell.Init
+    { Id = Cells.id cell; Architecture = cell.Architecture; Normalisers = Cells.normalisers cell.Architecture cell.Method.Constraint; Init = cell.Init
       Dataset = cell.Dataset; ItemShape = config.Data.ItemShape; LatentDim = config.LatentDim; BatchSize = cell.BatchSize
       Seed = cell.Seed; Iterations = cell.Iterations; SampleCount = cell.SampleCount; Scoring = cell.Scoring }
 

@@ -67,14 +67,14 @@ let tests =
         }
 
         test "gan_cifar.py's critic rule: no normaliser under WGAN-GP (not gan_64x64.py's layer norm), batch norm otherwise" {
-            Expect.equal (CifarDcgan.CriticNormUnder Methods.WganGp) Normalization.None "WGAN-GP"
-            Expect.equal (CifarDcgan.CriticNormUnder Methods.WganGpOneSided) Normalization.None "one-sided WGAN-GP"
+            Expect.equal ((WganGp.Experiments.Cells.normalisers WganGp.Experiments.Dsl.CifarDcgan Methods.WganGp.Constraint).Critic) Normalization.None "WGAN-GP"
+            Expect.equal ((WganGp.Experiments.Cells.normalisers WganGp.Experiments.Dsl.CifarDcgan Methods.WganGpOneSided.Constraint).Critic) Normalization.None "one-sided WGAN-GP"
             for m in [ Methods.WganClipping; Methods.Dcgan; Methods.Lsgan ] do
-                Expect.equal (CifarDcgan.CriticNormUnder m) Normalization.Batch m.Name
-            use gp = new CifarDcganCritic(8, CifarDcgan.CriticNormUnder Methods.WganGp)
+                Expect.equal ((WganGp.Experiments.Cells.normalisers WganGp.Experiments.Dsl.CifarDcgan m.Constraint).Critic) Normalization.Batch m.Name
+            use gp = new CifarDcganCritic(8, (WganGp.Experiments.Cells.normalisers WganGp.Experiments.Dsl.CifarDcgan Methods.WganGp.Constraint).Critic)
             Expect.isFalse (hasModule<Modules.BatchNorm> gp || hasModule<Modules.GroupNorm> gp) "no normaliser at all"
             Methods.WganGp.Constraint.Validate gp
-            use clip = new CifarDcganCritic(8, CifarDcgan.CriticNormUnder Methods.WganClipping)
+            use clip = new CifarDcganCritic(8, (WganGp.Experiments.Cells.normalisers WganGp.Experiments.Dsl.CifarDcgan Methods.WganClipping.Constraint).Critic)
             Expect.isTrue (hasModule<Modules.BatchNorm2d> clip) "batch norm under clipping"
         }
 
@@ -92,14 +92,14 @@ let tests =
             // D: 5×5 convs with bias: 1→64 1,600 + 64 = 1,664; 64→128 204,928; 128→256 819,456; Linear 4096→1 4,097.
             Expect.equal (parameterCount d) 1_030_145L "critic parameters (wgan-gp, dcgan)"
             // Mode wgan: G + BN1 over 4,096 features 8,192 + BN(128) 256 + BN(64) 128; D + BN(128) 256 + BN(256) 512.
-            use gBn = new MnistDcganGenerator(norm = MnistDcgan.NormUnder Methods.WganClipping)
-            use dBn = new MnistDcganCritic(norm = MnistDcgan.NormUnder Methods.WganClipping)
+            use gBn = new MnistDcganGenerator(norm = (WganGp.Experiments.Cells.normalisers WganGp.Experiments.Dsl.MnistDcgan Methods.WganClipping.Constraint).Critic)
+            use dBn = new MnistDcganCritic(norm = (WganGp.Experiments.Cells.normalisers WganGp.Experiments.Dsl.MnistDcgan Methods.WganClipping.Constraint).Critic)
             Expect.equal (parameterCount gBn) 1_562_753L "generator parameters (wgan)"
             Expect.equal (parameterCount dBn) 1_030_913L "critic parameters (wgan)"
             Expect.sequenceEqual (gBn.call (torch.randn(2L, 128L))).shape [| 2L; 1L; 28L; 28L |] "with batch norm"
             for m in [ Methods.WganGp; Methods.Dcgan; Methods.Lsgan ] do
-                Expect.equal (MnistDcgan.NormUnder m) Normalization.None m.Name
-            Expect.equal (MnistDcgan.NormUnder Methods.WganClipping) Normalization.Batch "wgan (clipping)"
+                Expect.equal ((WganGp.Experiments.Cells.normalisers WganGp.Experiments.Dsl.MnistDcgan m.Constraint).Critic) Normalization.None m.Name
+            Expect.equal ((WganGp.Experiments.Cells.normalisers WganGp.Experiments.Dsl.MnistDcgan Methods.WganClipping.Constraint).Critic) Normalization.Batch "wgan (clipping)"
         }
 
         test "character language model (V = 100): softmax rows sum to 1 in [B, 32, V], the critic takes one-hot data; counts" {
@@ -204,7 +204,7 @@ let tests =
             for seed in 0..5 do
                 let a = RandomArchitecture.Sample seed
                 use g = a.NewGenerator()
-                use d = a.NewCritic Methods.WganGp
+                use d = a.NewCritic((WganGp.Experiments.Cells.normalisers (WganGp.Experiments.Dsl.RandomArch a) Methods.WganGp.Constraint).Critic)
                 Expect.equal (weightLayers g) a.GeneratorDepth $"{a}: G"
                 Expect.equal (weightLayers d) a.CriticDepth $"{a}: D"
         }
@@ -223,16 +223,16 @@ let tests =
             Expect.equal a.Name "g-relu-d8-bn-f64_d-tanh-d12-bn-f32" "name"
             Expect.equal a.CriticWeightDecay 1e-3 "critic with a normaliser: weight decay 1e-3 (appendix B)"
             Expect.equal a.GeneratorNorm Normalization.Batch "G batch norm"
-            Expect.equal (a.CriticNormUnder Methods.WganGp) Normalization.Layer "layer norm instead for WGAN-GP"
-            Expect.equal (a.CriticNormUnder Methods.Dcgan) Normalization.Batch "batch norm for the standard GAN"
-            use gp = a.NewCritic Methods.WganGp
+            Expect.equal ((WganGp.Experiments.Cells.normalisers (WganGp.Experiments.Dsl.RandomArch a) Methods.WganGp.Constraint).Critic) Normalization.Layer "layer norm instead for WGAN-GP"
+            Expect.equal ((WganGp.Experiments.Cells.normalisers (WganGp.Experiments.Dsl.RandomArch a) Methods.Dcgan.Constraint).Critic) Normalization.Batch "batch norm for the standard GAN"
+            use gp = a.NewCritic((WganGp.Experiments.Cells.normalisers (WganGp.Experiments.Dsl.RandomArch a) Methods.WganGp.Constraint).Critic)
             Expect.isTrue (hasModule<Modules.GroupNorm> gp && not (hasModule<Modules.BatchNorm> gp)) "GP critic: layer norm only"
             Methods.WganGp.Constraint.Validate gp
-            use dc = a.NewCritic Methods.Dcgan
+            use dc = a.NewCritic((WganGp.Experiments.Cells.normalisers (WganGp.Experiments.Dsl.RandomArch a) Methods.Dcgan.Constraint).Critic)
             Expect.isTrue (hasModule<Modules.BatchNorm2d> dc) "DCGAN critic: batch norm"
             let plain = RandomArchitecture(Nonlinearity.Relu, 8, false, 64, Nonlinearity.Tanh, 12, false, 32)
             Expect.equal plain.CriticWeightDecay 0.0 "no normaliser, no weight decay"
-            use none = plain.NewCritic Methods.Dcgan
+            use none = plain.NewCritic((WganGp.Experiments.Cells.normalisers (WganGp.Experiments.Dsl.RandomArch plain) Methods.Dcgan.Constraint).Critic)
             Expect.isFalse (hasModule<Modules.BatchNorm> none || hasModule<Modules.GroupNorm> none) "unnormalised critic"
             use g = plain.NewGenerator()
             Expect.isFalse (hasModule<Modules.BatchNorm> g) "unnormalised generator"
@@ -255,15 +255,15 @@ let tests =
             trainsUnderEachMethod 16
                 (fun () -> new ShuffledBatches(images, 0L, PixelScaling.MinusOneOne) :> IBatchSource)
                 (fun _ -> new CifarDcganGenerator(16, 8) :> Module)
-                (fun m -> new CifarDcganCritic(8, CifarDcgan.CriticNormUnder m) :> Module)
+                (fun m -> new CifarDcganCritic(8, (WganGp.Experiments.Cells.normalisers WganGp.Experiments.Dsl.CifarDcgan m.Constraint).Critic) :> Module)
         }
 
         test "one training step of gan_mnist.py's pair (small) under each of the four methods" {
             use images = randomImages 1L 28L
             trainsUnderEachMethod 16
                 (fun () -> new ShuffledBatches(images, 0L, PixelScaling.ZeroOne) :> IBatchSource)
-                (fun m -> new MnistDcganGenerator(16, 8, MnistDcgan.NormUnder m) :> Module)
-                (fun m -> new MnistDcganCritic(8, MnistDcgan.NormUnder m) :> Module)
+                (fun m -> new MnistDcganGenerator(16, 8, (WganGp.Experiments.Cells.normalisers WganGp.Experiments.Dsl.MnistDcgan m.Constraint).Critic) :> Module)
+                (fun m -> new MnistDcganCritic(8, (WganGp.Experiments.Cells.normalisers WganGp.Experiments.Dsl.MnistDcgan m.Constraint).Critic) :> Module)
         }
 
         test "one training step of the language model (small, random one-hot data) under each of the four methods" {
@@ -279,6 +279,6 @@ let tests =
             trainsUnderEachMethod 16
                 (fun () -> new ShuffledBatches(images, 0L, PixelScaling.MinusOneOne) :> IBatchSource)
                 (fun _ -> a.NewGenerator 16 :> Module)
-                (fun m -> a.NewCritic m :> Module)
+                (fun m -> a.NewCritic((WganGp.Experiments.Cells.normalisers (WganGp.Experiments.Dsl.RandomArch a) m.Constraint).Critic) :> Module)
         }
     ]

@@ -162,7 +162,7 @@ let tests =
             for v in variants do
                 for m in [ Methods.WganGp; Methods.WganClipping; Methods.Dcgan; Methods.Lsgan ] do
                     use data = new ShuffledBatches(images, 0L, PixelScaling.MinusOneOne)
-                    let norm = Normalizers.CriticUnder m
+                    let norm = (WganGp.Experiments.Cells.normalisers (WganGp.Experiments.Dsl.Figure2(Figure2Variant.Dcgan, 64, 3, 1.0)) m.Constraint).Critic
                     let config =
                         TrainConfig(System.Func<_>(fun () -> Figure2.Generator(v, 16, 1, 8, 16)),
                                     System.Func<_>(fun () -> Figure2.Critic(v, norm, 16, 1, 8)), 16, data, m, 2, 4, 0L)

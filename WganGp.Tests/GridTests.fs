@@ -31,6 +31,33 @@ let private fakeRun (root: string) id dataset methodName seed status (scores: (s
     files.WriteJson(RunFiles.Scores, dict scores)
     files.WriteStatus(status, 10, 1.0)
 
+/// A grid script that defines its own penalty (for the normaliser test).
+let private penaltyScript = """
+open WganGp.Core.Methods
+open WganGp.Experiments
+open WganGp.Experiments.Dsl
+
+/// A penalty of the script's own (λ = 5 on the paper's interpolates), which declares that it cannot share a critic
+/// with batch norm.
+type HalfPenalty() =
+    let inner = GradientPenalty(5.0) :> ILipschitzConstraint
+    interface ILipschitzConstraint with
+        member _.Name = "half-gp"
+        member _.Validate critic = inner.Validate critic
+        member _.Penalty(critic, real, fake) = inner.Penalty(critic, real, fake)
+        member _.AfterCriticStep critic = inner.AfterCriticStep critic
+        member _.Describe() = readOnlyDict [ "type", box "half-gp" ]
+        member _.ToleratesBatchNorm = false
+
+let experiment =
+    { Experiment.named "penalty" with
+        Grids =
+            [ { Grid.named "g" with
+                  Datasets = [ Real Datasets.fashionMnist32 ]
+                  Architectures = [ Figure2(WganGp.Core.Nets.Figure2Variant.Dcgan, 32, 1, 0.25) ]
+                  Methods = [ Methods.WganGp.WithConstraint(HalfPenalty()).WithName("half-gp") ] } ] }
+"""
+
 let tests =
     testList "grid, cells and tables" [
         test "the Cartesian product: datasets × architectures × methods × seeds, each method with its own optimiser" {
@@ -246,5 +273,21 @@ let tests =
                 |> Seq.sumBy (fun struct (_, p) -> p.abs().sum().item<float32>() |> float)
             Expect.equal (biases tflib) 0.0 "tflib: biases start at 0"
             Expect.isGreaterThan (biases pytorch) 0.0 "PyTorch: uniform biases"
+        }
+
+        test "a penalty defined in a script gets layer norm in a Figure 2 critic without any change to the networks" {
+            inTempDir (fun dir ->
+                let script = Path.Combine(dir, "penalty.fsx")
+                File.WriteAllText(script, penaltyScript)
+                match Program.loadExperiment script with
+                | Error e -> failtestf "%A" e
+                | Ok experiment ->
+                    let cell = Cells.ofExperiment (Cells.Scaled 1.0) experiment |> Result.defaultValue [] |> List.exactlyOne
+                    Expect.equal (Cells.normalisers cell.Architecture cell.Method.Constraint).Critic WganGp.Core.Nets.Normalization.Layer "chosen once, from the declaration"
+                    let _, critic, _ = Cells.networks cell.Architecture cell.Method cell.Init [| 1L; 32L; 32L |]
+                    use d = critic.Invoke()
+                    Expect.isTrue (hasModule<TorchSharp.Modules.GroupNorm> d) "layer norm (GroupNorm(1, C))"
+                    Expect.isFalse (hasModule<TorchSharp.Modules.BatchNorm2d> d) "no batch norm"
+                    cell.Method.Constraint.Validate d)
         }
     ]

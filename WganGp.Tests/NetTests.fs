@@ -59,11 +59,11 @@ let tests =
         }
 
         test "the critic's normaliser follows the method: layer norm under the penalty, batch norm otherwise, nothing else differs" {
-            Expect.equal (Normalizers.CriticUnder Methods.WganGp) Normalization.Layer "WGAN-GP"
+            Expect.equal ((WganGp.Experiments.Cells.normalisers (WganGp.Experiments.Dsl.Figure2(Figure2Variant.Dcgan, 64, 3, 1.0)) Methods.WganGp.Constraint).Critic) Normalization.Layer "WGAN-GP"
             for m in [ Methods.WganClipping; Methods.Dcgan; Methods.Lsgan ] do
-                Expect.equal (Normalizers.CriticUnder m) Normalization.Batch m.Name
-            use gp = new DcganCritic(16, 16, 1, Normalizers.CriticUnder Methods.WganGp)
-            use dc = new DcganCritic(16, 16, 1, Normalizers.CriticUnder Methods.Dcgan)
+                Expect.equal ((WganGp.Experiments.Cells.normalisers (WganGp.Experiments.Dsl.Figure2(Figure2Variant.Dcgan, 64, 3, 1.0)) m.Constraint).Critic) Normalization.Batch m.Name
+            use gp = new DcganCritic(16, 16, 1, (WganGp.Experiments.Cells.normalisers (WganGp.Experiments.Dsl.Figure2(Figure2Variant.Dcgan, 64, 3, 1.0)) Methods.WganGp.Constraint).Critic)
+            use dc = new DcganCritic(16, 16, 1, (WganGp.Experiments.Cells.normalisers (WganGp.Experiments.Dsl.Figure2(Figure2Variant.Dcgan, 64, 3, 1.0)) Methods.Dcgan.Constraint).Critic)
             Expect.isTrue (hasModule<TorchSharp.Modules.GroupNorm> gp && not (hasModule<TorchSharp.Modules.BatchNorm2d> gp)) "no batch norm in the GP critic"
             Expect.isTrue (hasModule<TorchSharp.Modules.BatchNorm2d> dc) "batch norm in the DCGAN critic"
             Expect.equal (parameterCount gp) (parameterCount dc) "same parameter count"
@@ -83,7 +83,7 @@ let tests =
             use images = new LabelledImages("random", torch.randint(0L, 256L, [| 16L; 1L; 16L; 16L |]).``to``(torch.ScalarType.Byte), torch.zeros(16L, dtype = torch.int64))
             for m in [ Methods.WganGp; Methods.WganClipping; Methods.Dcgan; Methods.Lsgan ] do
                 use data = new ShuffledBatches(images, 0L, PixelScaling.MinusOneOne)
-                let norm = Normalizers.CriticUnder m
+                let norm = (WganGp.Experiments.Cells.normalisers (WganGp.Experiments.Dsl.Figure2(Figure2Variant.Dcgan, 64, 3, 1.0)) m.Constraint).Critic
                 let config =
                     TrainConfig(System.Func<_>(fun () -> new DcganGenerator(16, 8, 16, 1) :> Module),
                                 System.Func<_>(fun () -> new DcganCritic(8, 16, 1, norm) :> Module), 16, data, m, 2, 4, 0L)

@@ -282,7 +282,7 @@ let tests =
             for name, makeG, makeD in pairs do
                 for m in [ Methods.WganGp; Methods.WganClipping; Methods.Dcgan; Methods.Lsgan ] do
                     use data = new ShuffledBatches(images, 0L, PixelScaling.MinusOneOne)
-                    let norm = Normalizers.CriticUnder m
+                    let norm = (WganGp.Experiments.Cells.normalisers (WganGp.Experiments.Dsl.Figure2(Figure2Variant.Dcgan, 64, 3, 1.0)) m.Constraint).Critic
                     let config = TrainConfig(System.Func<_>(makeG), System.Func<_>(fun () -> makeD norm), 16, data, m, 2, 2, 0L)
                     use result = Trainer.Run config
                     Expect.equal result.Status RunStatus.Finished $"{name} under {m.Name}"

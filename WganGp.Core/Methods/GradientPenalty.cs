@@ -16,6 +16,8 @@ public sealed record GradientPenalty(double Lambda = 10.0, bool OneSided = false
 {
     public string Name => OneSided ? "gp-one-sided" : "gp";
 
+    public bool ToleratesBatchNorm => false;
+
     /// <summary>Batch norm couples the samples of a batch, so the per-input penalty is no longer a penalty on D(x̂) of
     /// each input (paper §4). Layer norm (per sample) is fine.</summary>
     public void Validate(nn.Module critic)

@@ -24,4 +24,13 @@ public interface ILipschitzConstraint
 
     /// <summary>Settings written to the run's settings.json.</summary>
     IReadOnlyDictionary<string, object> Describe();
+
+    /// <summary>Whether the critic may normalise over the batch. A penalty on each input's gradient does not (paper §4:
+    /// batch norm couples the samples), so where an architecture's script uses batch norm, the critic gets its
+    /// per-sample replacement instead. The networks never ask: the cell's builder reads this once and passes the
+    /// chosen normaliser on.</summary>
+    bool ToleratesBatchNorm => true;
+
+    /// <summary>Whether the constraint clips the critic's weights (gan_mnist.py normalises only in that mode).</summary>
+    bool ClipsWeights => false;
 }

@@ -9,6 +9,8 @@ public sealed record WeightClipping(double C = 0.01) : ILipschitzConstraint
 {
     public string Name => "clip";
 
+    public bool ClipsWeights => true;
+
     public void Validate(nn.Module critic)
     {
         if (!(C > 0)) throw new ArgumentException($"clip value c must be positive, got {C}");

@@ -3,7 +3,7 @@ namespace WganGp.Core.Nets;
 /// <summary>
 /// gan_cifar.py's critic (Figure 3), 32×32×3: convs 3 → dim → 2·dim → 4·dim, Linear 8192 → 1 at dim 128
 /// (<see cref="TflibDcganCritic"/>). The code's N is batch norm, except under WGAN-GP where there is none: pass
-/// <see cref="CifarDcgan.CriticNormUnder"/>.
+/// the cell builder's choice (Cells.normalisers).
 /// </summary>
 public sealed class CifarDcganCritic(int dim = 128, Normalization norm = Normalization.None, InitScheme init = InitScheme.Tflib)
     : TflibDcganCritic("cifar-dcgan-critic", 3, dim, norm, init);

@@ -8,7 +8,7 @@ namespace WganGp.Core.Nets;
 /// gan_64x64.py's DCGANDiscriminator (Figure 2, row 1): 5×5 stride-2 'SAME' convs from the image channels to dim, then
 /// doubling the channels down to 4×4 (no normaliser on the first, N after the others), LeakyReLU(0.2) after each, then
 /// Linear → 1. For 64×64 and dim 64: 3 → 64 → 128 → 256 → 512, 8192 → 1. N follows the method (see
-/// <see cref="Normalizers.CriticUnder"/>).
+/// the cell builder's choice, Cells.normalisers).
 /// The same network with <c>bn=False</c> (row 4: <c>norm</c> None), tanh (row 6) or gated units (row 5,
 /// MultiplicativeDCGANDiscriminator: every conv emits twice the channels, N on those except after the first, then the
 /// gate halves them; the Linear → 1 is not gated).

@@ -51,7 +51,7 @@ public static class Figure2
     };
 
     /// <summary>The critic; <paramref name="norm"/> is the normaliser wherever the variant has one (the caller's
-    /// <see cref="Normalizers.CriticUnder"/>); row 4 has none and ignores it.</summary>
+    /// the cell builder's choice, Cells.normalisers); row 4 has none and ignores it.</summary>
     public static nn.Module<Tensor, Tensor> Critic(Figure2Variant variant, Normalization norm, int size = 64, int channels = 3,
         int dim = 64, InitScheme init = InitScheme.Tflib) => variant switch
     {

@@ -8,7 +8,7 @@ namespace WganGp.Core.Nets;
 /// gan_mnist.py's generator, 28×28×1: Linear z → 4·4·4·dim → [N] → ReLU → [4·dim, 4, 4] → 5×5 'SAME' transposed conv
 /// 4·dim → 2·dim (8×8) → [N] → ReLU → keep the first 7 rows and columns (the code's [:, :, :7, :7]) → 2·dim → dim
 /// (14×14) → [N] → ReLU → dim → 1 (28×28) → sigmoid (data in [0, 1]). N is batch norm only under clipping
-/// (<see cref="MnistDcgan.NormUnder"/>); the 8×8 normaliser sees the map before the crop, as in the code.
+/// (the cell builder's choice (Cells.normalisers)); the 8×8 normaliser sees the map before the crop, as in the code.
 /// tflib init: Linear Glorot, transposed convs He.
 /// </summary>
 public sealed class MnistDcganGenerator : nn.Module<Tensor, Tensor>

@@ -4,9 +4,9 @@ using static TorchSharp.torch;
 namespace WganGp.Core.Nets;
 
 /// <summary>
-/// The normaliser a layer gets. gan_64x64.py's <c>Normalize</c> rule: a critic trained with the gradient penalty gets
-/// <see cref="Layer"/> (the penalty is per sample, batch norm would couple samples, paper §4), every other network
-/// <see cref="Batch"/>; architectures without normalisation use <see cref="None"/>.
+/// The normaliser a layer gets. Networks take it as an explicit choice; which one a cell's critic gets is decided where
+/// the cell is built, from each script's rule and what the method's constraint tolerates (gan_64x64.py: layer norm
+/// for a critic under the gradient penalty, batch norm otherwise).
 /// </summary>
 public enum Normalization
 {
@@ -50,8 +50,4 @@ public static class Normalizers
         }
         return module;
     }
-
-    /// <summary>The critic's normaliser under a method: layer norm with the gradient penalty, batch norm otherwise.</summary>
-    public static Normalization CriticUnder(Methods.Method method) =>
-        method.Constraint is Methods.GradientPenalty ? Normalization.Layer : Normalization.Batch;
 }

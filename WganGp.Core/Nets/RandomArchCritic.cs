@@ -8,7 +8,7 @@ namespace WganGp.Core.Nets;
 /// A random-architecture critic (paper §5.1, Table 1) on our 32×32 DCGAN backbone: 5×5 stride-2 'SAME' convs
 /// channels → f → 2f → 4f (32 → 16 → 8 → 4), N after all but the first, σ after each, then the stage's extra 3×3 convs
 /// (<see cref="Dcgan32Depth"/>; at 16×16, 8×8, 4×4), then Linear 4·4·4f → 1. σ is the sampled nonlinearity; N is the
-/// caller's (<see cref="RandomArchitecture.CriticNormUnder"/>: layer norm for WGAN-GP where the paper says batch norm).
+/// caller's (<see cref="RandomArchitecture.CriticNorm"/>: layer norm for WGAN-GP where the paper says batch norm).
 /// With depth 4, LeakyReLU and f = 128 this is gan_cifar.py's critic. tflib init: convs He, Linear Glorot.
 /// </summary>
 public sealed class RandomArchCritic : nn.Module<Tensor, Tensor>

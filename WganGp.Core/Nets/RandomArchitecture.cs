@@ -1,12 +1,10 @@
-using WganGp.Core.Methods;
-
 namespace WganGp.Core.Nets;
 
 /// <summary>
 /// One draw of the random-architecture study (paper §5.1, Table 1), for 32×32×3 images: for the generator and the critic
 /// separately a nonlinearity, a depth (weight layers, realised as <see cref="Dcgan32Depth"/> says), whether it is
 /// normalised and its base filter count. <see cref="CriticNormalized"/> is Table 1's "BN in D": batch norm, or layer norm
-/// under WGAN-GP (<see cref="CriticNormUnder"/>). The name reads e.g. g-relu-d8-bn-f64_d-tanh-d12-nobn-f32.
+/// under WGAN-GP (<see cref="CriticNorm"/>). The name reads e.g. g-relu-d8-bn-f64_d-tanh-d12-nobn-f32.
 /// </summary>
 public sealed record RandomArchitecture(
     Nonlinearity GeneratorNonlinearity,
@@ -49,16 +47,17 @@ public sealed record RandomArchitecture(
 
     public Normalization GeneratorNorm => GeneratorBatchNorm ? Normalization.Batch : Normalization.None;
 
-    /// <summary>The critic's normaliser under a method: none when not normalised, else layer norm under the gradient
-    /// penalty and batch norm otherwise (paper: "layer norm instead for WGAN-GP").</summary>
-    public Normalization CriticNormUnder(Method method) =>
-        CriticNormalized ? Normalizers.CriticUnder(method) : Normalization.None;
+    /// <summary>The critic's normaliser: none when not normalised, else batch norm where the method tolerates it and
+    /// layer norm where it does not (paper: "layer norm instead for WGAN-GP").</summary>
+    public Normalization CriticNorm(bool toleratesBatchNorm) =>
+        !CriticNormalized ? Normalization.None : toleratesBatchNorm ? Normalization.Batch : Normalization.Layer;
 
     public RandomArchGenerator NewGenerator(int latent = 128, InitScheme init = InitScheme.Tflib) =>
         new(GeneratorNonlinearity, GeneratorDepth, GeneratorFilters, GeneratorNorm, latent, init: init);
 
-    public RandomArchCritic NewCritic(Method method, InitScheme init = InitScheme.Tflib) =>
-        new(CriticNonlinearity, CriticDepth, CriticFilters, CriticNormUnder(method), init: init);
+    /// <summary>The critic with the given normaliser (<see cref="CriticNorm"/> where it is normalised).</summary>
+    public RandomArchCritic NewCritic(Normalization norm, InitScheme init = InitScheme.Tflib) =>
+        new(CriticNonlinearity, CriticDepth, CriticFilters, norm, init: init);
 
     static string Part(Nonlinearity nonlinearity, int depth, bool normalized, int filters) =>
         $"{nonlinearity.Tag()}-d{depth}-{(normalized ? "bn" : "nobn")}-f{filters}";

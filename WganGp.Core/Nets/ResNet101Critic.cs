@@ -10,7 +10,7 @@ namespace WganGp.Core.Nets;
 /// the top stage's width, then per stage of <see cref="ResNet101Layout"/> (from the image size down to 4×4) a
 /// downsampling <see cref="BottleneckBlock"/> (not before the first) and the stage's same-shape blocks, then
 /// Linear 4·4·8dim → 1 and / 5. At 64×64, dim 64: 1×1 3 → 32, 5@64², Down → 64, 6@32², Down → 128, 6@16², Down → 256,
-/// 6@8², Down → 512, 6@4², 8192 → 1. The block normaliser follows the method (<see cref="Normalizers.CriticUnder"/>:
+/// 6@8², Down → 512, 6@4², 8192 → 1. The block normaliser follows the method (the cell builder's choice, Cells.normalisers:
 /// layer norm under the gradient penalty). tflib init: input conv Glorot (he_init=False), Linear Glorot.
 /// </summary>
 public sealed class ResNet101Critic : nn.Module<Tensor, Tensor>

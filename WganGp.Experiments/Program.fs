@@ -6,40 +6,6 @@ open Argu
 open TorchSharp
 open WganGp.Experiments.Dsl
 
-// Before RunArgs, so the later argument types' cases keep their unqualified names; these are always qualified.
-type SubmitArgs =
-    | [<MainCommand; ExactlyOnce>] Script of path: string
-    | Slurm
-    | Partition of name: string
-    | Gres of spec: string
-    | Time of limit: string
-    | Cpus_Per_Task of count: int
-    | Results of dir: string
-    | Scale of factor: float
-    | Paper
-    | Cells of id_part: string list
-    | Data of name_path: string list
-    | Threads of count: int
-    | Device of device: string
-    | Dry_Run
-    interface IArgParserTemplate with
-        member a.Usage =
-            match a with
-            | Script _ -> "experiment script (experiments/*.fsx); every task runs it with `wgangp run --cells <id>`"
-            | Slurm -> "required: submit to Slurm (sbatch) as a job array, one task per unfinished cell"
-            | Partition _ -> "Slurm partition (default: the cluster's default partition)"
-            | Gres _ -> "generic resources per task, e.g. gpu:1 (use with --device cuda)"
-            | Time _ -> "time limit per task, e.g. 2-00:00:00"
-            | Cpus_Per_Task _ -> "CPUs per task; also the tasks' --threads unless that is given"
-            | Results _ -> "results root on a filesystem every node sees (default: results)"
-            | Scale _ -> "iteration scale, as for run"
-            | Paper -> "paper budgets, as for run"
-            | Cells _ -> "submit only cells whose id contains one of these strings"
-            | Data _ -> "NAME=PATH, as for run; the path must be the same on the nodes"
-            | Threads _ -> "intra-op CPU threads per task (default: --cpus-per-task, else all cores the task sees)"
-            | Device _ -> "torch device of every task: cpu (default) or cuda"
-            | Dry_Run -> "write job.sh and cells.txt and print them, without submitting"
-
 type RunArgs =
     | [<MainCommand; ExactlyOnce>] Script of path: string
     | Cells of id_part: string list
@@ -60,9 +26,22 @@ type RunArgs =
     | Classifier of file: string
     | Inception of file: string
     | Reference_Count of count: int
+    // `wgangp submit` takes every option of `run` (one type, so a task runs exactly as the local run would) and these.
+    | Slurm
+    | Partition of name: string
+    | Gres of spec: string
+    | Time of limit: string
+    | Cpus_Per_Task of count: int
+    | Dry_Run
     interface IArgParserTemplate with
         member a.Usage =
             match a with
+            | Slurm -> "submit: required, submit to Slurm (sbatch) as a job array, one task per unfinished cell"
+            | Partition _ -> "submit: Slurm partition (default: the cluster's default partition)"
+            | Gres _ -> "submit: generic resources per task, e.g. gpu:1 (use with --device cuda)"
+            | Time _ -> "submit: time limit per task, e.g. 2-00:00:00"
+            | Cpus_Per_Task _ -> "submit: CPUs per task; also the tasks' --threads unless that is given"
+            | Dry_Run -> "submit: write job.sh and cells.txt and print them, without submitting"
             | Checkpoint_Every _ -> "checkpoint every this many generator iterations (default: a twentieth of the budget); reruns resume from the last"
             | Eval_Every _ -> "score samples every this many generator iterations for the convergence curves (default: a tenth of the budget; under --paper the grid script's interval where it has one)"
             | Eval_Samples _ -> "samples per evaluation during training (default 1000; under --paper the grid script's count where it has one)"
@@ -266,7 +245,7 @@ type Command =
     | [<CliPrefix(CliPrefix.None)>] Score of ParseResults<ScoreArgs>
     | [<CliPrefix(CliPrefix.None)>] Plan of ParseResults<PlanArgs>
     | [<CliPrefix(CliPrefix.None)>] Table of ParseResults<TableArgs>
-    | [<CliPrefix(CliPrefix.None)>] Submit of ParseResults<SubmitArgs>
+    | [<CliPrefix(CliPrefix.None)>] Submit of ParseResults<RunArgs>
     | [<CliPrefix(CliPrefix.None)>] Data of ParseResults<InspectArgs>
     | [<CliPrefix(CliPrefix.None)>] Bench of ParseResults<BenchArgs>
     | [<CliPrefix(CliPrefix.None)>] List of ParseResults<ListArgs>
@@ -377,37 +356,52 @@ let private dataOf (args: ParseResults<InspectArgs>) : RealData =
 /// The flag values `run` and `plan` share, refused before any work.
 let private budgetChecks scale (_paper: bool) = [ Cli.positive "--scale" scale ]
 
+/// The flag values of `run` (and so of `submit`), refused before any work.
+let private runChecks (r: ParseResults<RunArgs>) =
+    budgetChecks (r.TryGetResult RunArgs.Scale) (r.Contains RunArgs.Paper)
+        @ [ Cli.atLeast 1 "--threads" (r.TryGetResult Threads)
+            Cli.atLeast 1 "--decode-threads" (r.TryGetResult RunArgs.Decode_Threads)
+            Cli.atLeast 1 "--checkpoint-every" (r.TryGetResult Checkpoint_Every)
+            Cli.atLeast 1 "--eval-every" (r.TryGetResult Eval_Every)
+            Cli.atLeast 2 "--eval-samples" (r.TryGetResult Eval_Samples)
+            Cli.atLeast 1 "--grid-every" (r.TryGetResult Grid_Every)
+            Cli.atLeast 2 "--reference-count" (r.TryGetResult Reference_Count)
+            Cli.device "--device" (r.TryGetResult Device) ]
+
+/// The options of `submit` that `run` refuses.
+let private submitOnly (r: ParseResults<RunArgs>) =
+    [ if r.Contains Slurm then "--slurm"
+      if r.Contains Dry_Run then "--dry-run"
+      if r.Contains Partition then "--partition"
+      if r.Contains Gres then "--gres"
+      if r.Contains Time then "--time"
+      if r.Contains Cpus_Per_Task then "--cpus-per-task" ]
+
+/// What `run` (and every task of `submit`) runs with: one function of the one argument type.
+let runOptions (r: ParseResults<RunArgs>) : Runner.Options =
+    { options (r.TryGetResult RunArgs.Results) (budget (r.TryGetResult RunArgs.Scale) (r.Contains RunArgs.Paper))
+          (r.GetResult(RunArgs.Cells, defaultValue = [])) (r.GetResult(Device, defaultValue = "cpu")) (not (r.Contains No_Figures))
+          (r.GetResult(RunArgs.Decode_Threads, defaultValue = 1)) with
+        Schedule =
+            { CheckpointEvery = r.TryGetResult Checkpoint_Every; EvaluateEvery = r.TryGetResult Eval_Every
+              EvaluationSamples = r.TryGetResult Eval_Samples; SampleGridEvery = r.TryGetResult Grid_Every
+              TensorBoard = not (r.Contains No_Tensorboard)
+              Scoring =
+                  { Classifier = r.TryGetResult RunArgs.Classifier; Inception = r.TryGetResult RunArgs.Inception
+                    ReferenceCount = r.GetResult(Reference_Count, defaultValue = Scoring.none.ReferenceCount) } }
+        Table = not (r.Contains No_Table) }
+
 /// One command's work; its errors are handled by Cli.guard (exit 1, or 2 for refused flag values).
 let private execute (args: ParseResults<Command>) : Cli.Exit =
     match args.GetSubCommand() with
     | Run r ->
-        Cli.refuse (
-            budgetChecks (r.TryGetResult RunArgs.Scale) (r.Contains RunArgs.Paper)
-            @ [ Cli.atLeast 1 "--threads" (r.TryGetResult Threads)
-                Cli.atLeast 1 "--decode-threads" (r.TryGetResult RunArgs.Decode_Threads)
-                Cli.atLeast 1 "--checkpoint-every" (r.TryGetResult Checkpoint_Every)
-                Cli.atLeast 1 "--eval-every" (r.TryGetResult Eval_Every)
-                Cli.atLeast 2 "--eval-samples" (r.TryGetResult Eval_Samples)
-                Cli.atLeast 1 "--grid-every" (r.TryGetResult Grid_Every)
-                Cli.atLeast 2 "--reference-count" (r.TryGetResult Reference_Count)
-                Cli.device "--device" (r.TryGetResult Device) ])
+        Cli.refuse (runChecks r)
+        Cli.refuse [ for flag in submitOnly r -> Some $"{flag} is an option of `wgangp submit`, not of `run`" ]
         torch.set_num_threads (r.GetResult(Threads, defaultValue = Environment.ProcessorCount))
         let cts, term = interruption ()
         use _ = cts
         use _ = term
-        let opts =
-            { options (r.TryGetResult RunArgs.Results) (budget (r.TryGetResult RunArgs.Scale) (r.Contains RunArgs.Paper))
-                  (r.GetResult(RunArgs.Cells, defaultValue = [])) (r.GetResult(Device, defaultValue = "cpu")) (not (r.Contains No_Figures))
-                  (r.GetResult(RunArgs.Decode_Threads, defaultValue = 1)) with
-                Schedule =
-                    { CheckpointEvery = r.TryGetResult Checkpoint_Every; EvaluateEvery = r.TryGetResult Eval_Every
-                      EvaluationSamples = r.TryGetResult Eval_Samples; SampleGridEvery = r.TryGetResult Grid_Every
-                      TensorBoard = not (r.Contains No_Tensorboard)
-                      Scoring =
-                          { Classifier = r.TryGetResult RunArgs.Classifier; Inception = r.TryGetResult RunArgs.Inception
-                            ReferenceCount = r.GetResult(Reference_Count, defaultValue = 5000) } }
-                Cancel = cts.Token
-                Table = not (r.Contains No_Table) }
+        let opts = { runOptions r with Cancel = cts.Token }
         loadExperiment (r.GetResult RunArgs.Script)
         |> Result.bind (relocate (r.GetResult(RunArgs.Data, defaultValue = [])) opts)
         |> Result.bind (fun (opts', experiment) -> Runner.run opts' experiment)
@@ -445,20 +439,15 @@ let private execute (args: ParseResults<Command>) : Cli.Exit =
         |> Result.map (List.iter (printfn "%s"))
         |> report
     | Submit s ->
-        Cli.refuse (
-            budgetChecks (s.TryGetResult SubmitArgs.Scale) (s.Contains SubmitArgs.Paper)
-            @ [ Cli.atLeast 1 "--threads" (s.TryGetResult SubmitArgs.Threads)
-                Cli.atLeast 1 "--cpus-per-task" (s.TryGetResult SubmitArgs.Cpus_Per_Task) ])
-        let opts =
-            options (s.TryGetResult SubmitArgs.Results) (budget (s.TryGetResult SubmitArgs.Scale) (s.Contains SubmitArgs.Paper))
-                (s.GetResult(SubmitArgs.Cells, defaultValue = [])) "cpu" false 1
+        Cli.refuse (runChecks s @ [ Cli.atLeast 1 "--cpus-per-task" (s.TryGetResult Cpus_Per_Task) ])
+        let opts = { runOptions s with Figures = false }
         let request: Slurm.Request =
-            { Script = s.GetResult SubmitArgs.Script; Data = s.GetResult(SubmitArgs.Data, defaultValue = [])
-              Threads = s.TryGetResult SubmitArgs.Threads; Device = s.TryGetResult SubmitArgs.Device; DryRun = s.Contains SubmitArgs.Dry_Run
+            { Script = s.GetResult RunArgs.Script; Data = s.GetResult(RunArgs.Data, defaultValue = [])
+              Threads = s.TryGetResult Threads; Device = s.TryGetResult Device; DryRun = s.Contains Dry_Run
               Resources =
-                { Partition = s.TryGetResult SubmitArgs.Partition; Gres = s.TryGetResult SubmitArgs.Gres
-                  Time = s.TryGetResult SubmitArgs.Time; CpusPerTask = s.TryGetResult SubmitArgs.Cpus_Per_Task } }
-        (if s.Contains SubmitArgs.Slurm then loadExperiment request.Script
+                { Partition = s.TryGetResult Partition; Gres = s.TryGetResult Gres
+                  Time = s.TryGetResult Time; CpusPerTask = s.TryGetResult Cpus_Per_Task } }
+        (if s.Contains Slurm then loadExperiment request.Script
          else Error [ "say where to submit: --slurm (the only scheduler supported)" ])
         |> Result.bind (relocate request.Data opts)
         |> Result.bind (fun (opts', experiment) -> Slurm.submit opts' request experiment)

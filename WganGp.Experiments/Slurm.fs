@@ -48,9 +48,11 @@ let self () : string list =
     | apphost when name apphost = name dll -> [ apphost ]
     | _ -> [ "dotnet"; dll ]
 
-/// The arguments of `wgangp run` that every task gets, before its `--cells <id>`: the same script, results, budget,
-/// data, device and threads (--cpus-per-task when --threads is not given) as the submission, no figures (they are not cells) and no table (concurrent tasks would race on
-/// summary.md; `wgangp table` aggregates once they finish).
+/// The arguments of `wgangp run` that every task gets, before its `--cells <id>`: every option of the submission's
+/// `run` options (script, results, budget, data, device, threads — --cpus-per-task when --threads is not given —,
+/// decoding threads, checkpoint and evaluation schedule, sample grids, TensorBoard, scorers), paths made absolute, no
+/// figures (they are not cells) and no table (concurrent tasks would race on summary.md; `wgangp table` aggregates
+/// once they finish). A test parses them back with `run`'s parser and compares the options.
 let taskArguments (options: Runner.Options) (request: Request) : string list =
     [ "run"
       Path.GetFullPath request.Script
@@ -75,6 +77,17 @@ let taskArguments (options: Runner.Options) (request: Request) : string list =
       match request.Device with
       | Some d -> yield! [ "--device"; d ]
       | None -> ()
+      if options.DecodeThreads <> 1 then yield! [ "--decode-threads"; string options.DecodeThreads ]
+      let s = options.Schedule
+      let some flag = function Some (n: int) -> [ flag; string n ] | None -> []
+      yield! some "--checkpoint-every" s.CheckpointEvery
+      yield! some "--eval-every" s.EvaluateEvery
+      yield! some "--eval-samples" s.EvaluationSamples
+      yield! some "--grid-every" s.SampleGridEvery
+      if not s.TensorBoard then "--no-tensorboard"
+      match s.Scoring.Classifier with Some f -> yield! [ "--classifier"; Path.GetFullPath f ] | None -> ()
+      match s.Scoring.Inception with Some f -> yield! [ "--inception"; Path.GetFullPath f ] | None -> ()
+      if s.Scoring.ReferenceCount <> Scoring.none.ReferenceCount then yield! [ "--reference-count"; string s.Scoring.ReferenceCount ]
       "--no-figures"
       "--no-table" ]
 

@@ -167,6 +167,9 @@ let private independent : Case list =
           (fun _ -> [ "--threads 0"; "--scale -1" ])
       case "run: --device cuda on a build without CUDA, refused once" 2 writeScript
           (fun d -> [ "run"; "corpus.fsx"; "--results"; "results"; "--device"; "cuda" ]) cudaCulprits
+      case "run: a submit option (--partition, --slurm) is refused, naming submit" 2 writeScript
+          (fun _ -> [ "run"; "corpus.fsx"; "--results"; "results"; "--partition"; "p"; "--slurm" ])
+          (fun _ -> [ "--partition is an option of `wgangp submit`"; "--slurm is an option of `wgangp submit`" ])
       case "run: an unknown flag is Argu's usage error" 2 writeScript
           (fun _ -> [ "run"; "corpus.fsx"; "--no-such-flag" ]) (fun _ -> [ "--no-such-flag" ])
       case "plan: --cells matching no cell, as run refuses it" 1 writeScript

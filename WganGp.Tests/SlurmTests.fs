@@ -177,6 +177,33 @@ let tests =
             throwsWith<ArgumentException> "at least one task" (fun () -> Slurm.jobScript "toy" noResources "/r" 0 [ "wgangp" ] |> ignore)
         }
 
+        test "a task's command line, parsed as `wgangp run`, gives the submission's run options: every option reaches the task" {
+            let parser = Argu.ArgumentParser.Create<Program.RunArgs>(programName = "wgangp run")
+            let submission =
+                [ "experiments/toy.fsx"; "--slurm"; "--results"; "res"; "--scale"; "0.5"; "--threads"; "2"; "--device"; "cpu"
+                  "--decode-threads"; "3"; "--checkpoint-every"; "7"; "--eval-every"; "5"; "--eval-samples"; "300"
+                  "--grid-every"; "9"; "--no-tensorboard"; "--classifier"; "c.weights"; "--inception"; "i.pth"
+                  "--reference-count"; "400"; "--data"; "lsun=data/lsun"; "--partition"; "p"; "--cpus-per-task"; "2"; "--dry-run" ]
+            let parsed = parser.ParseCommandLine(Array.ofList submission)
+            let submitted = Program.runOptions parsed
+            let request = { request with Data = [ "lsun=data/lsun" ]; Threads = Some 2; Device = Some "cpu" }
+            let task = Slurm.taskArguments submitted request
+            Expect.equal task.Head "run" "a task runs `wgangp run`"
+            let ran = parser.ParseCommandLine(Array.ofList (List.tail task @ [ "--cells"; "some-id" ]))
+            // What a run is given, with paths compared as the absolute paths the tasks get.
+            let comparable (o: Runner.Options) =
+                let full = Option.map Path.GetFullPath
+                Path.GetFullPath o.ResultsRoot, o.Budget, o.Device, o.DecodeThreads,
+                { o.Schedule with Scoring = { o.Schedule.Scoring with Classifier = full o.Schedule.Scoring.Classifier; Inception = full o.Schedule.Scoring.Inception } }
+            Expect.equal (comparable (Program.runOptions ran)) (comparable submitted) "the task's options are the submission's"
+            Expect.equal (ran.GetResult Program.RunArgs.Threads) 2 "threads"
+            Expect.equal (ran.GetResult Program.RunArgs.Data) [ "lsun=" + Path.GetFullPath "data/lsun" ] "data, absolute"
+            Expect.equal (ran.GetResult Program.RunArgs.Script) (Path.GetFullPath "experiments/toy.fsx") "script, absolute"
+            Expect.isTrue (ran.Contains Program.RunArgs.No_Figures && ran.Contains Program.RunArgs.No_Table) "no figures, no table"
+            for slurmOnly in [ "--slurm"; "--partition"; "--cpus-per-task"; "--dry-run" ] do
+                Expect.isFalse (List.contains slurmOnly task) $"{slurmOnly} stays with the submission"
+        }
+
         test "each task runs `wgangp run` with the submission's script, results, budget, data, threads, no figures and no table" {
             let args = Slurm.taskArguments { options "res" with Budget = Cells.Scaled 0.25 } { request with Data = [ "lsun=data/lsun" ]; Threads = Some 2; Device = Some "cuda" }
             Expect.equal args

@@ -77,6 +77,12 @@ module Figure2Width =
             Some $"width {format width}: the ResNet-101 pair needs DIM a multiple of {2 * size / 32} at size {size} (every stage width 32·DIM/r even), got DIM = {d}"
         else None
 
+/// The same architecture at another width (Figure 2's pairs; the others have no width and are returned as they are).
+let withWidth (width: float) (architecture: Architecture) =
+    match architecture with
+    | Figure2 (variant, size, channels, _) -> Figure2(variant, size, channels, width)
+    | other -> other
+
 /// Scores during a `--paper` run as a script makes them: every `Every` generator iterations on `Samples` samples.
 type Evaluation = { Every: int; Samples: int }
 

@@ -553,10 +553,7 @@ let private execute (args: ParseResults<Command>) : Cli.Exit =
         printfn $"| architecture | source | input | G params | D params (critic for {name}) |"
         printfn "|---|---|---|---:|---:|"
         for architecture, source in Paper.catalog do
-            let architecture =
-                match architecture with
-                | Figure2 (variant, size, channels, _) -> Figure2(variant, size, channels, width)
-                | other -> other
+            let architecture = withWidth width architecture
             let shape = Cells.inputShape architecture |> Array.map (fun d -> if d < 0L then 100L else d)
             let generator, critic, _ = Cells.networks architecture method WganGp.Core.Nets.InitScheme.Tflib shape
             let count (f: Func<torch.nn.Module<torch.Tensor, torch.Tensor>>) =

@@ -168,10 +168,6 @@ let run (options: Options) =
 let widthCost (options: Options) =
     let lines = Collections.Generic.List<string>()
     let say (line: string) = printfn "%s" line; lines.Add line
-    let at width =
-        function
-        | Figure2 (variant, size, channels, _) -> Figure2(variant, size, channels, width)
-        | other -> other
     let shape = [| int64 options.Channels; int64 options.Size; int64 options.Size |]
     let baseline = List.head options.Widths
     let widths = String.Join(", ", options.Widths |> List.map Figure2Width.format)
@@ -188,7 +184,7 @@ let widthCost (options: Options) =
         for method in options.Methods do
             let timings =
                 [ for width in options.Widths ->
-                      let generator, critic, latent = Cells.networks (at width architecture) method WganGp.Core.Nets.InitScheme.Tflib shape
+                      let generator, critic, latent = Cells.networks (withWidth width architecture) method WganGp.Core.Nets.InitScheme.Tflib shape
                       let steady, g, _ = bareLoop generator critic latent method (NoiseBatches shape) options
                       steady, g ]
             timings |> List.iteri (fun i (s, _) -> totals.[i] <- totals.[i] + s)

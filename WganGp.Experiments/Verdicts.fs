@@ -102,6 +102,16 @@ let claim (readings: Reading list) (c: Claim) : string * bool * string =
     let ofMethod m = readings |> List.filter (fun r -> r.Method = m)
     let count m = ofMethod m |> List.filter (fun r -> r.Verdict = Trains) |> List.length
     let cell m a = readings |> List.tryFind (fun r -> r.Method = m && r.Architecture = a)
+    // Both cells on the architecture, and whether the method's time to "trains" compares as asked with the other's
+    // (the other never reaching it counts as later; the method never reaching it does not hold).
+    let reach m o a axis (compare: float -> float -> bool) =
+        let mine, theirs = cell m a, cell o a
+        let holds =
+            match mine |> Option.bind _.Reached, theirs |> Option.bind _.Reached with
+            | Some p, Some q -> compare (at axis p) (at axis q)
+            | Some _, None -> theirs.IsSome
+            | None, _ -> false
+        mine, theirs, holds
     match c with
     | TrainsEvery m ->
         let mine = ofMethod m
@@ -112,21 +122,11 @@ let claim (readings: Reading list) (c: Claim) : string * bool * string =
         let evidence = String.Join("; ", [ for o in others -> $"{o} trains {count o} of {(ofMethod o).Length}" ])
         $"no method but {m} trains every architecture", (not others.IsEmpty && not (List.exists allOf others)), evidence
     | ReachesSooner (m, o, a, axis) ->
-        let mine, theirs = cell m a, cell o a
-        let holds =
-            match mine |> Option.bind _.Reached, theirs |> Option.bind _.Reached with
-            | Some p, Some q -> at axis p < at axis q
-            | Some _, None -> theirs.IsSome
-            | None, _ -> false
+        let mine, theirs, holds = reach m o a axis (<)
         $"on {a}, {m} reaches \"trains\" in fewer {axisText axis} than {o}", holds,
         $"{m}: {reachedText axis mine}, {o}: {reachedText axis theirs} {axisText axis}"
     | ReachesWithin (m, o, a, axis, factor) ->
-        let mine, theirs = cell m a, cell o a
-        let holds =
-            match mine |> Option.bind _.Reached, theirs |> Option.bind _.Reached with
-            | Some p, Some q -> at axis p <= factor * at axis q
-            | Some _, None -> theirs.IsSome
-            | None, _ -> false
+        let mine, theirs, holds = reach m o a axis (fun p q -> p <= factor * q)
         let f = factor.ToString("0.##", CultureInfo.InvariantCulture)
         $"on {a}, {m} reaches \"trains\" within {f}x the {axisText axis} {o} needs", holds,
         $"{m}: {reachedText axis mine}, {o}: {reachedText axis theirs} {axisText axis}"

@@ -32,6 +32,12 @@ public static class ImageGrid
                     bitmap.SetPixel(left + x, top + y, new SKColor(r, g, b));
                 }
         }
+        WritePng(bitmap, path);
+    }
+
+    /// <summary>Encodes a bitmap as PNG into path (its folder created), through a temporary file renamed over it.</summary>
+    internal static void WritePng(SKBitmap bitmap, string path)
+    {
         using var data = bitmap.Encode(SKEncodedImageFormat.Png, 100)
                          ?? throw new InvalidOperationException($"{path}: PNG encoding failed");
         var directory = Path.GetDirectoryName(Path.GetFullPath(path));

@@ -57,13 +57,7 @@ public static class ImageMatrix
                     top += rowHeights[r] + Gap;
                 }
             }
-            using var data = bitmap.Encode(SKEncodedImageFormat.Png, 100)
-                             ?? throw new InvalidOperationException($"{path}: PNG encoding failed");
-            var directory = Path.GetDirectoryName(Path.GetFullPath(path));
-            if (directory is not null) Directory.CreateDirectory(directory);
-            var temporary = path + ".tmp";
-            File.WriteAllBytes(temporary, data.ToArray());
-            File.Move(temporary, path, overwrite: true);
+            ImageGrid.WritePng(bitmap, path);
         }
         finally
         {

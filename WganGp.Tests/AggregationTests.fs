@@ -13,7 +13,7 @@ open WganGp.Experiments.Tables
 open WganGp.Tests.Support
 
 let private row id (keys: (string * string) list) seed status (scores: (string * float) list) =
-    { Id = id; Keys = Map.ofList keys; Seed = seed; Status = status; Scores = Map.ofList scores; Protocols = Map.empty }
+    { Id = id; Keys = Map.ofList keys; Seed = seed; Status = RunStatusText.TryParse(status).Value; Scores = Map.ofList scores; Protocols = Map.empty }
 
 let private withProtocol score (fields: (string * string) list) (r: RunRow) =
     { r with Protocols = r.Protocols.Add(score, Map.ofList fields) }
@@ -69,7 +69,7 @@ let tests =
                         [ "fid", 30.0 ] [ "fid", inception ] |> ignore
                     writeRun dir "run-classifier" [ "dataset", "cifar10"; "architecture", "r"; "method", "m" ] 1 "finished"
                         [ "fid", 3.0 ] [ "fid", [ yield "backbone", "fashion-cnn"; yield! inception.Tail ] ] |> ignore
-                    match Runner.table dir "wgangp table" [] with
+                    match Report.table dir "wgangp table" [] with
                     | Result.Ok _ -> failtest "a table mixing two FID protocols was written"
                     | Result.Error e ->
                         for text in [ "'fid'"; "run-inception"; "run-classifier"; "backbone = inception-v3-fid"; "backbone = fashion-cnn"; "differing fields: backbone)" ] do
@@ -247,14 +247,14 @@ let tests =
                     [ for a in [ "a1"; "a2" ] do
                           for seed, v in [ 0, 7.0; 1, 8.0 ] -> row $"{a}-{seed}" [ "dataset", "d"; "architecture", a; "method", "m" ] seed "finished" [ "is", v ] ]
                 let protocols = Map [ "is", Map [ "generated_n", "2000"; "is_splits", "10"; "backbone", "bb" ] ]
-                let md = PaperNumbers.comparisonWith published 3 protocols (summarize Runner.keyColumns rows)
+                let md = PaperNumbers.comparisonWith published 3 protocols (summarize Report.keyColumns rows)
                 let lines = md.TrimEnd('\n').Split('\n')
                 Expect.equal lines.[0] "| dataset | architecture | method | score | ours | paper | source | paper's protocol |" "header"
                 Expect.equal lines.Length 5 "header, rule, a1 × 2 numbers, a2 × 1 (architecture-free) number"
                 Expect.contains lines "| d | a1 | m | is | 7.50 ± 0.71 (n = 2) | 7.5 ± 0.25 | M: test source A | protocol A |" "a1 joined to A"
                 Expect.contains lines "| d | a2 | m | is | 7.50 ± 0.71 (n = 2) | 6 | M any: test source B | protocol B |" "a2 joined to B"
                 Expect.isFalse (md.Contains "never joins" || md.Contains "no such score") "unmatched numbers absent"
-                Expect.equal (PaperNumbers.comparisonWith published 3 protocols (summarize Runner.keyColumns [ row "z" [ "dataset", "e"; "method", "m" ] 0 "finished" [ "is", 1.0 ] ])) "" "nothing joins: empty"
+                Expect.equal (PaperNumbers.comparisonWith published 3 protocols (summarize Report.keyColumns [ row "z" [ "dataset", "e"; "method", "m" ] 0 "finished" [ "is", 1.0 ] ])) "" "nothing joins: empty"
             }
 
             test "a published number is set beside ours only under its protocol (N, splits, backbone); otherwise not comparable, with the reason" {
@@ -262,7 +262,7 @@ let tests =
                 let rows =
                     [ for seed, v in [ 0, 7.5; 1, 7.7 ] ->
                           row $"r{seed}" [ "dataset", "cifar10-dequantized"; "architecture", "cifar-resnet"; "method", "wgan-gp-resnet" ] seed "finished" [ "is", v ] ]
-                let frame = summarize Runner.keyColumns rows
+                let frame = summarize Report.keyColumns rows
                 let protocol n splits hash =
                     Map [ "is", Map [ "generated_n", string n; "is_splits", string splits; "backbone", "inception-v3-fid"; "weights_sha256", hash ] ]
                 let pytorchFid = "6726825d0af5f729cebd5821db510b11b1cfad8faad88a03f1befd49fb9129b2"
@@ -281,7 +281,7 @@ let tests =
                 expectRefused (PaperNumbers.comparison 3 (protocol 50_000 10 "0123abcd") frame) "backbone: ours inception-v3-fid, the source's inception-2015-12-05" "other weights"
                 expectRefused (PaperNumbers.comparison 3 Map.empty frame) "our runs recorded no protocol for 'is'" "no protocol"
                 // A number whose source does not state its N (the DCGAN's 7.24 on 32 × 32 ImageNet) is never comparable.
-                let dcgan = summarize Runner.keyColumns [ row "g" [ "dataset", "imagenet32"; "architecture", "dcgan-32c3"; "method", "gan" ] 0 "finished" [ "is", 7.0 ] ]
+                let dcgan = summarize Report.keyColumns [ row "g" [ "dataset", "imagenet32"; "architecture", "dcgan-32c3"; "method", "gan" ] 0 "finished" [ "is", 7.0 ] ]
                 Expect.stringContains (PaperNumbers.comparison 3 (protocol 50_000 10 pytorchFid) dcgan) "the source does not state its N (generated samples)" "unstated N"
             }
 
@@ -321,7 +321,7 @@ let tests =
                               File.WriteAllText(Path.Combine(run, RunFiles.Log),
                                   log [ for i in 0..9 -> $"{i * 100},{-1.0 / float (i + 1)},0.5,0.01,0.2,1.0,{float i}" ])
                               id ]
-                    let rows = RunDirectory.readAll Runner.keyColumns dir
+                    let rows = RunDirectory.readAll Report.keyColumns dir
                     Expect.equal (rows |> List.map _.Id |> List.sort) (List.sort runs) "both runs read"
                     let written = Curves.write dir rows
                     let expected = [ for s in [ "fid"; "is" ] do for x in [ "iterations"; "seconds" ] -> $"curve-{s}-{x}.png" ] @ [ "critic-negative-loss.png" ]
@@ -361,7 +361,7 @@ let tests =
             test "no evaluations and no log: no figure" {
                 inTempDir (fun dir ->
                     writeRun dir "r" [ "dataset", "d" ] 0 "finished" [] [] |> ignore
-                    Expect.isEmpty (Curves.write dir (RunDirectory.readAll Runner.keyColumns dir)) "nothing written"
+                    Expect.isEmpty (Curves.write dir (RunDirectory.readAll Report.keyColumns dir)) "nothing written"
                     Expect.isEmpty (Directory.GetFiles(dir, "*.png")) "no PNG")
             }
 
@@ -383,7 +383,7 @@ let tests =
                                     writeRun dir id [ "dataset", "imagenet32"; "architecture", a; "method", m ] seed "finished"
                                         [ "is", 2.0 + offset + bonus + float seed; "fid", 50.0 ] [ "is", inception; "fid", inception ]
                                 File.WriteAllText(Path.Combine(run, RunFiles.Evaluations), $"{RunFiles.EvaluationsHeader}\n100,2.0,is,1.5\n200,4.0,is,2.5\n")
-                    match Runner.table dir "wgangp table" [] with
+                    match Report.table dir "wgangp table" [] with
                     | Result.Error e -> failtest e
                     | Result.Ok markdown ->
                         Expect.stringContains markdown "| imagenet32 | arch-b | wgan-gp |" "summary rows"
@@ -407,7 +407,7 @@ let tests =
                 inTempDir (fun dir ->
                     let run = writeRun dir "r" [ "dataset", "d"; "architecture", "a"; "method", "m" ] 0 "finished" [ "w1", 0.5 ] []
                     File.WriteAllText(Path.Combine(run, RunFiles.Evaluations), $"{RunFiles.EvaluationsHeader}\n100,1.0,w1\n")
-                    match Runner.table dir "wgangp table" [] with
+                    match Report.table dir "wgangp table" [] with
                     | Result.Ok _ -> failtest "accepted"
                     | Result.Error e ->
                         Expect.stringContains e "evaluations.csv:2:" "file and line"

@@ -180,6 +180,13 @@ let private independent : Case list =
               File.WriteAllText(p run "settings.json", "{ \"cell\": ")
               File.WriteAllText(p d "results/corpus/summary.md", "# the summary of earlier runs\n"))
           (fun d -> [ "table"; p d "results/corpus" ]) (fun d -> [ p d "results/corpus/some-cell/settings.json" ])
+      case "table: a status.json whose status is no run status" 1
+          (fun d ->
+              let run = Directory.CreateDirectory(p d "results/corpus/some-cell").FullName
+              File.WriteAllText(p run "settings.json", "{ \"cell\": { \"dataset\": \"d\" } }")
+              File.WriteAllText(p run "status.json", "{ \"status\": \"finshed\" }"))
+          (fun d -> [ "table"; p d "results/corpus" ])
+          (fun d -> [ p d "results/corpus/some-cell/status.json"; "'finshed'"; "finished, diverged, failed, running" ])
       case "sample: not a run directory" 1 ignore (fun d -> [ "sample"; p d "nowhere" ]) (fun d -> [ p d "nowhere" ])
       case "run: a failed cell makes the run fail, listing the cell and where its error is" 1 writeScript
           (fun _ -> [ "run"; "corpus.fsx"; "--results"; "results"; "--threads"; "1"; "--no-figures"; "--no-tensorboard" ])

@@ -89,6 +89,30 @@ let tests =
                 Expect.isFalse (File.Exists(Path.Combine(run, "samples.csv"))) "no pixel CSV")
         }
 
+        test "a language-model run is scored by `score` with the n-gram divergences the run recorded (one scorer registry)" {
+            inTempDir (fun dir ->
+                let folder = Directory.CreateDirectory(Path.Combine(dir, "text", Text.CharCorpus.TrainingFolder)).FullName
+                File.WriteAllLines(Path.Combine(folder, Text.CharCorpus.FileName 1), [ for i in 0 .. 99 -> $"line {i} of a small corpus" ])
+                let experiment =
+                    { Experiment.named "lm" with
+                        Grids =
+                            [ { Grid.named "text" with
+                                  Datasets = [ Real(Datasets.billionWord (Path.Combine(dir, "text"))) ]
+                                  Architectures = [ CharResNet ]
+                                  Methods = [ Paper.Language.wganGp.WithCriticIterations 1 ]
+                                  Iterations = 2
+                                  BatchSize = 4
+                                  SampleCount = 16 } ] }
+                Expect.equal (Runner.run (options (Path.Combine(dir, "results")) Map.empty) experiment) (Ok()) "ran"
+                let status, run = statusOf (Path.Combine(dir, "results", "lm"))
+                Expect.stringContains status "\"finished\"" "finished"
+                let recorded = File.ReadAllText(Path.Combine(run, WganGp.Core.Training.RunFiles.Scores))
+                let scored = RunCommands.score run None 0 None Scoring.none (fun d -> d.Path)
+                for n in 1 .. 4 do
+                    Expect.stringContains recorded $"\"js{n}\"" $"the run recorded js{n}"
+                    Expect.exists scored (fun line -> line.StartsWith $"js{n} ") $"score gives js{n}")
+        }
+
         test "data whose items do not fit the architecture fail the cell with both shapes named" {
             requireFashionMnist ()
             inTempDir (fun dir ->

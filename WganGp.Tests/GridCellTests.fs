@@ -29,7 +29,7 @@ type private Noise(shape: int64[]) =
 /// Every distinct architecture × method of every grid script, at its real size.
 let private pairs () =
     [ for script in Directory.GetFiles(Path.Combine(repoRoot, "experiments"), "*.fsx") |> Array.sort do
-          match Program.loadExperiment script |> Result.bind (Cells.ofExperiment (Cells.Scaled 1.0)) with
+          match ScriptLoader.loadExperiment script |> Result.bind (Cells.ofExperiment (Cells.Scaled 1.0)) with
           | Ok cells -> yield! cells |> List.filter (fun c -> match c.Dataset with Real _ -> true | Toy _ -> false)
           | Error errors -> failwith (String.concat "; " errors) ]
     |> List.distinctBy (fun c -> Names.architecture c.Architecture, c.Method.Describe() |> Seq.map string |> String.concat ",")

@@ -29,7 +29,7 @@ let private fakeRun (root: string) id dataset methodName seed status (scores: (s
     let files = RunFiles(Path.Combine(root, id))
     files.WriteJson(RunFiles.Settings, dict [ "cell", box (dict [ "dataset", box dataset; "architecture", box "mlp16x3"; "method", box methodName; "seed", box seed ]) ])
     files.WriteJson(RunFiles.Scores, dict scores)
-    files.WriteStatus(status, 10, 1.0)
+    files.WriteStatus((RunStatusText.TryParse status).Value, 10, 1.0)
 
 /// A grid script that defines its own penalty (for the normaliser test).
 let private penaltyScript = """
@@ -122,7 +122,7 @@ let tests =
         }
 
         test "experiments/toy.fsx loads as a typed experiment: 12 grid cells and the Figure 1 panels" {
-            match Program.loadExperiment (Path.Combine(repoRoot, "experiments", "toy.fsx")) with
+            match ScriptLoader.loadExperiment (Path.Combine(repoRoot, "experiments", "toy.fsx")) with
             | Error e -> failtestf "%A" e
             | Ok experiment ->
                 Expect.equal experiment.Name "toy" "name"
@@ -133,7 +133,7 @@ let tests =
         }
 
         test "experiments/variants.fsx: a method defined in the script and per-cell overrides" {
-            match Program.loadExperiment (Path.Combine(repoRoot, "experiments", "variants.fsx")) with
+            match ScriptLoader.loadExperiment (Path.Combine(repoRoot, "experiments", "variants.fsx")) with
             | Error e -> failtestf "%A" e
             | Ok experiment ->
                 let cs = Cells.ofExperiment (Cells.Scaled 1.0) experiment |> Result.defaultWith (failtestf "%A")
@@ -149,7 +149,7 @@ let tests =
             inTempDir (fun dir ->
                 let path = Path.Combine(dir, "broken.fsx")
                 File.WriteAllLines(path, [| "open WganGp.Experiments.Dsl"; "let experiment ="; "    { Experiment.named \"b\" with Grids = 3 }" |])
-                match Program.loadExperiment path with
+                match ScriptLoader.loadExperiment path with
                 | Ok _ -> failtest "accepted"
                 | Error errors -> Expect.stringContains (String.concat "\n" errors) "broken.fsx(3," "file and line")
         }
@@ -161,7 +161,7 @@ let tests =
                 fakeRun dir "b0" "8gaussians" "wgan-clip" 0 "finished" [ "modes", 3.0; "energy", 0.5 ]
                 fakeRun dir "b1" "8gaussians" "wgan-clip" 1 "diverged" []
                 Directory.CreateDirectory(Path.Combine(dir, "not-a-run")) |> ignore
-                match Runner.table dir "wgangp table" [] with
+                match Report.table dir "wgangp table" [] with
                 | Error e -> failtest e
                 | Ok markdown ->
                     Expect.stringContains markdown "| 8gaussians | mlp16x3 | wgan-gp | 2 | 2 | 0 | 0 | 0.200 ± 0.141 |" "gp row"
@@ -186,7 +186,7 @@ let tests =
                                      $"  {Cells.id cs.[0]}: method 'broken': CriticIterations must be at least 1, got 0 (error and trace: {failedDir}/status.json)" ]
                         "the failed cell, its error and where it is recorded"
                     let status c = RunDirectory.status (Path.Combine(dir, "mini", Cells.id c))
-                    Expect.equal (cs |> List.map status) [ "failed"; "finished" ] "the failure is recorded, the next cell ran"
+                    Expect.equal (cs |> List.map status) [ RunStatus.Failed; RunStatus.Finished ] "the failure is recorded, the next cell ran"
                     let log = Path.Combine(dir, "mini", Cells.id cs.[1], RunFiles.Log)
                     let stamp = File.GetLastWriteTimeUtc log
                     Runner.run (options dir) experiment |> ignore
@@ -198,14 +198,14 @@ let tests =
             let scripts = Directory.GetFiles(Path.Combine(repoRoot, "experiments"), "*.fsx") |> Array.sort
             Expect.isGreaterThanOrEqual scripts.Length 7 "toy, variants and the five grids of the paper"
             for script in scripts do
-                match Program.loadExperiment script |> Result.bind (Cells.ofExperiment (Cells.Scaled 1.0)) with
+                match ScriptLoader.loadExperiment script |> Result.bind (Cells.ofExperiment (Cells.Scaled 1.0)) with
                 | Ok cells -> Expect.isNonEmpty cells $"{Path.GetFileName script} has cells"
                 | Error errors -> failwith $"""{Path.GetFileName script}: {String.concat "; " errors}"""
         }
 
         test "the paper's grids: Figure 2's 7 x 4 matrix, Figure 3's four runs, each network with its own method" {
             let cells name paper =
-                match Program.loadExperiment (Path.Combine(repoRoot, "experiments", name)) with
+                match ScriptLoader.loadExperiment (Path.Combine(repoRoot, "experiments", name)) with
                 | Ok e -> (Cells.ofExperiment (if paper then Cells.PaperBudget else Cells.Scaled 1.0) e |> Result.defaultValue [])
                 | Error errors -> failwith (String.concat "; " errors)
             let lsun = cells "lsun-matrix.fsx" true
@@ -230,7 +230,7 @@ let tests =
     
         test "under --paper the CIFAR grids score as their scripts: Table 3 on 50k in 10 splits, Figure 3 on 1k; batches of 100, the scripts' rounding, two towers" {
             let load () =
-                match Program.loadExperiment (Path.Combine(repoRoot, "experiments", "cifar10.fsx")) with
+                match ScriptLoader.loadExperiment (Path.Combine(repoRoot, "experiments", "cifar10.fsx")) with
                 | Ok e -> e
                 | Error errors -> failwith (String.concat "; " errors)
             let experiment = load ()
@@ -279,7 +279,7 @@ let tests =
             inTempDir (fun dir ->
                 let script = Path.Combine(dir, "penalty.fsx")
                 File.WriteAllText(script, penaltyScript)
-                match Program.loadExperiment script with
+                match ScriptLoader.loadExperiment script with
                 | Error e -> failtestf "%A" e
                 | Ok experiment ->
                     let cell = Cells.ofExperiment (Cells.Scaled 1.0) experiment |> Result.defaultValue [] |> List.exactlyOne

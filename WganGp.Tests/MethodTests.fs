@@ -178,6 +178,27 @@ let tests =
         }
 
 
+        test "the generator never decays, and the session's iterations (what bench step times) are the trainer's" {
+            // A generator loss with zero gradient: Adam leaves a parameter alone unless weight decay adds a gradient.
+            let decaying = AdamSpec(1e-2, 0.0, 0.9, LinearDecay = true).WithWeightDecay 1.0
+            let method =
+                withLosses (Methods.WganGp.WithOptimizer decaying) Methods.WganGp.CriticLoss
+                    (GeneratorLoss("zero gradient", fun f -> f.sum() * 0.0))
+            let parameters (m: Module) = [ for p in m.parameters() -> p.detach().clone() ]
+            let same (a: torch.Tensor list) (b: torch.Tensor list) = List.forall2 (fun (x: torch.Tensor) y -> x.allclose(y, 0.0, 0.0)) a b
+            use session = TrainingSession.Start(toyConfig method 6)
+            use _ = session.State.Generator
+            use _ = session.State.Critic
+            let initialG, initialD = parameters session.State.Generator, parameters session.State.Critic
+            for it in 0 .. 5 do session.Iterate(it, false) |> ignore
+            Expect.isTrue (same (parameters session.State.Generator) initialG) "the session's generator took no weight decay"
+            Expect.isFalse (same (parameters session.State.Critic) initialD) "the critic trained (and decayed)"
+            use trained = Trainer.Run(toyConfig method 6)
+            Expect.isTrue (same (parameters trained.Generator) initialG) "nor did the trainer's"
+            Expect.isTrue (same (parameters trained.Critic) (parameters session.State.Critic)) "Trainer.Run's critic is the session loop's, bit for bit"
+        }
+
+
         test "weight clipping keeps every critic parameter in [−c, c] after each critic step" {
             let method = Methods.WganClipping.WithConstraint(WeightClipping 0.05).WithOptimizer(RmsPropSpec 0.1)
             use result = Trainer.Run(toyConfig method 5)

@@ -93,7 +93,7 @@ let tests =
                 expectNothingTorn runDir
                 runToEnd (runArgs scriptPath killed)
                 expectNothingTorn runDir
-                Expect.equal (RunDirectory.status runDir) "finished" "the rerun finished the cell"
+                Expect.equal (RunDirectory.status runDir) RunStatus.Finished "the rerun finished the cell"
                 Expect.isEmpty (Directory.GetFiles(runDir, "*.tmp", SearchOption.AllDirectories)) "no temporary files left"
                 let same file = Expect.equal (File.ReadAllText(Path.Combine(runDir, file))) (File.ReadAllText(Path.Combine(cellDir straight, file))) file
                 same RunFiles.Scores
@@ -105,9 +105,9 @@ let tests =
                 let said = RunCommands.sample runDir 16 out 7 None None
                 Expect.stringContains said.Head "at generator iteration 1500 of 1500" "the final checkpoint"
                 Expect.equal (File.ReadAllLines out).Length 17 "a header and 16 points"
-                let scored = RunCommands.score runDir (Some 500) 7 None (fun r -> Runner.scorersFor Scoring.none (fun d -> d.Path) r.Dataset |> fst)
+                let scored = RunCommands.score runDir (Some 500) 7 None Scoring.none (fun d -> d.Path)
                 Expect.exists scored (fun l -> l.StartsWith "energy ") "the toy scores"
-                let again = RunCommands.score runDir (Some 500) 7 None (fun r -> Runner.scorersFor Scoring.none (fun d -> d.Path) r.Dataset |> fst)
+                let again = RunCommands.score runDir (Some 500) 7 None Scoring.none (fun d -> d.Path)
                 Expect.equal again scored "the same seed scores the same samples")
         }
 
@@ -214,7 +214,7 @@ let tests =
                 | Error e -> failtestf "%A" e
                 | Ok () ->
                     let runDir = Directory.GetDirectories(Path.Combine(dir, "fashion")) |> Array.exactlyOne
-                    Expect.equal (RunDirectory.status runDir) "finished" "trained"
+                    Expect.equal (RunDirectory.status runDir) RunStatus.Finished "trained"
                     use scores = JsonDocument.Parse(File.ReadAllText(Path.Combine(runDir, RunFiles.Scores)))
                     let score (name: string) = scores.RootElement.GetProperty(name).GetDouble()
                     // An untrained generator against real images: far from the real test split's own distance.

@@ -178,14 +178,14 @@ let tests =
         }
 
         test "a task's command line, parsed as `wgangp run`, gives the submission's run options: every option reaches the task" {
-            let parser = Argu.ArgumentParser.Create<Program.RunArgs>(programName = "wgangp run")
+            let parser = Argu.ArgumentParser.Create<RunCommand.RunArgs>(programName = "wgangp run")
             let submission =
                 [ "experiments/toy.fsx"; "--slurm"; "--results"; "res"; "--scale"; "0.5"; "--threads"; "2"; "--device"; "cpu"
                   "--decode-threads"; "3"; "--checkpoint-every"; "7"; "--eval-every"; "5"; "--eval-samples"; "300"
                   "--grid-every"; "9"; "--no-tensorboard"; "--classifier"; "c.weights"; "--inception"; "i.pth"
                   "--reference-count"; "400"; "--data"; "lsun=data/lsun"; "--partition"; "p"; "--cpus-per-task"; "2"; "--dry-run" ]
             let parsed = parser.ParseCommandLine(Array.ofList submission)
-            let submitted = Program.runOptions parsed
+            let submitted = RunCommand.runOptions parsed
             let request = { request with Data = [ "lsun=data/lsun" ]; Threads = Some 2; Device = Some "cpu" }
             let task = Slurm.taskArguments submitted request
             Expect.equal task.Head "run" "a task runs `wgangp run`"
@@ -195,11 +195,11 @@ let tests =
                 let full = Option.map Path.GetFullPath
                 Path.GetFullPath o.ResultsRoot, o.Budget, o.Device, o.DecodeThreads,
                 { o.Schedule with Scoring = { o.Schedule.Scoring with Classifier = full o.Schedule.Scoring.Classifier; Inception = full o.Schedule.Scoring.Inception } }
-            Expect.equal (comparable (Program.runOptions ran)) (comparable submitted) "the task's options are the submission's"
-            Expect.equal (ran.GetResult Program.RunArgs.Threads) 2 "threads"
-            Expect.equal (ran.GetResult Program.RunArgs.Data) [ "lsun=" + Path.GetFullPath "data/lsun" ] "data, absolute"
-            Expect.equal (ran.GetResult Program.RunArgs.Script) (Path.GetFullPath "experiments/toy.fsx") "script, absolute"
-            Expect.isTrue (ran.Contains Program.RunArgs.No_Figures && ran.Contains Program.RunArgs.No_Table) "no figures, no table"
+            Expect.equal (comparable (RunCommand.runOptions ran)) (comparable submitted) "the task's options are the submission's"
+            Expect.equal (ran.GetResult RunCommand.RunArgs.Threads) 2 "threads"
+            Expect.equal (ran.GetResult RunCommand.RunArgs.Data) [ "lsun=" + Path.GetFullPath "data/lsun" ] "data, absolute"
+            Expect.equal (ran.GetResult RunCommand.RunArgs.Script) (Path.GetFullPath "experiments/toy.fsx") "script, absolute"
+            Expect.isTrue (ran.Contains RunCommand.RunArgs.No_Figures && ran.Contains RunCommand.RunArgs.No_Table) "no figures, no table"
             for slurmOnly in [ "--slurm"; "--partition"; "--cpus-per-task"; "--dry-run" ] do
                 Expect.isFalse (List.contains slurmOnly task) $"{slurmOnly} stays with the submission"
         }
@@ -230,8 +230,8 @@ let tests =
                 Expect.equal (File.ReadAllLines(Path.Combine(folder, "cells.txt")) |> List.ofArray) ids "cells.txt: grid order"
                 Expect.stringContains (File.ReadAllText(Path.Combine(folder, "job.sh"))) "#SBATCH --array=0-2" "job.sh beside it"
                 // One finished, one diverged (both done), one killed mid-run (no status): only the last is submitted.
-                RunFiles(Path.Combine(root, experiment.Name, ids.[0])).WriteStatus("finished", 10, 1.0)
-                RunFiles(Path.Combine(root, experiment.Name, ids.[1])).WriteStatus("diverged", 3, 1.0)
+                RunFiles(Path.Combine(root, experiment.Name, ids.[0])).WriteStatus(RunStatus.Finished, 10, 1.0)
+                RunFiles(Path.Combine(root, experiment.Name, ids.[1])).WriteStatus(RunStatus.Diverged, 3, 1.0)
                 Directory.CreateDirectory(Path.Combine(root, experiment.Name, ids.[2])) |> ignore
                 Thread.Sleep 1100 // a new timestamped folder
                 dryRun (options root) |> ignore
@@ -277,13 +277,13 @@ let tests =
                 Expect.stringContains (File.ReadAllText victimLog) "CANCELLED" $"task 1's log records the cancellation\n{diagnosis logs ()}"
                 Expect.isFalse (RunDirectory.isDone (Path.Combine(dir, victim))) $"the cancelled cell is not done\n{diagnosis logs ()}"
                 for other in [ ids.[0]; ids.[2] ] do
-                    Expect.equal (RunDirectory.status (Path.Combine(dir, other))) "finished" $"{other} finished\n{diagnosis logs ()}"
+                    Expect.equal (RunDirectory.status (Path.Combine(dir, other))) RunStatus.Finished $"{other} finished\n{diagnosis logs ()}"
                 Expect.isFalse (File.Exists(Path.Combine(dir, "summary.csv"))) "tasks write no table"
                 // Resubmitting sends only the cancelled cell.
                 let job2, logs2 = submit scriptFile slurmResults
                 Expect.equal (File.ReadAllLines(Path.Combine(logs2, "cells.txt")) |> List.ofArray) [ victim ] "only the unfinished cell"
                 waitForJob 180.0 job2 logs2
-                Expect.equal (RunDirectory.status (Path.Combine(dir, victim))) "finished" $"the resubmitted cell finished\n{diagnosis logs2 ()}"
+                Expect.equal (RunDirectory.status (Path.Combine(dir, victim))) RunStatus.Finished $"the resubmitted cell finished\n{diagnosis logs2 ()}"
                 Expect.stringContains (wgangp 60.0 [ "submit"; scriptFile; "--slurm"; "--results"; slurmResults ]) "nothing to submit" "a third submit has nothing to do"
                 wgangp 60.0 [ "table"; dir ] |> ignore
                 // The same grid trained locally, one process, one thread.

@@ -5,10 +5,11 @@ open System.Globalization
 open System.IO
 open Deedle
 open Expecto
+open WganGp.Core.Training
 open WganGp.Experiments.Tables
 
 let private run id (keys: (string * string) list) seed status (scores: (string * float) list) =
-    { Id = id; Keys = Map.ofList keys; Seed = seed; Status = status; Scores = Map.ofList scores; Protocols = Map.empty }
+    { Id = id; Keys = Map.ofList keys; Seed = seed; Status = RunStatusText.TryParse(status).Value; Scores = Map.ofList scores; Protocols = Map.empty }
 
 let private datasets = [ "8gaussians", 1.0; "25gaussians", 10.0 ]
 let private methods = [ "wgan-gp", 1.0; "wgan", 3.0 ]

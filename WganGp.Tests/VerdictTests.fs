@@ -29,7 +29,7 @@ let private run (root: string) (architecture: string) (method: string) (status: 
               FormattableString.Invariant $"{it},{seconds},fid,{fid}"
               FormattableString.Invariant $"{it},{seconds},fid_real,1" ]
     File.WriteAllText(Path.Combine(dir, RunFiles.Evaluations), String.Join("\n", lines) + "\n")
-    { Id = id; Keys = Map.ofList [ "dataset", "d"; "architecture", architecture; "method", method ]; Seed = 0; Status = status
+    { Id = id; Keys = Map.ofList [ "dataset", "d"; "architecture", architecture; "method", method ]; Seed = 0; Status = RunStatusText.TryParse(status).Value
       Scores = Map.empty; Protocols = Map.empty }
 
 let tests =
@@ -40,10 +40,10 @@ let tests =
             Expect.floatClose Accuracy.veryHigh (Verdicts.progress 100.0 1.0 1.0) 1.0 "at the ceiling"
             Expect.isTrue (Double.IsNaN(Verdicts.progress 1.0 1.0 0.5)) "no gap between the fixed points: undefined"
             let c = criteria []
-            Expect.equal (Verdicts.verdictOf c "finished" 0.5) Verdicts.Trains "at the threshold: trains"
-            Expect.equal (Verdicts.verdictOf c "finished" 0.49) Verdicts.Partial "just below: partial"
-            Expect.equal (Verdicts.verdictOf c "finished" 0.24) Verdicts.Fails "below the lower threshold: fails"
-            Expect.equal (Verdicts.verdictOf c "diverged" 0.9) Verdicts.Fails "a diverged run fails whatever its last score"
+            Expect.equal (Verdicts.verdictOf c RunStatus.Finished 0.5) Verdicts.Trains "at the threshold: trains"
+            Expect.equal (Verdicts.verdictOf c RunStatus.Finished 0.49) Verdicts.Partial "just below: partial"
+            Expect.equal (Verdicts.verdictOf c RunStatus.Finished 0.24) Verdicts.Fails "below the lower threshold: fails"
+            Expect.equal (Verdicts.verdictOf c RunStatus.Diverged 0.9) Verdicts.Fails "a diverged run fails whatever its last score"
         }
 
         test "cells are read from their evaluations.csv; claims hold or fail as written (a tie is not sooner, never reaching is later)" {
@@ -78,7 +78,7 @@ let tests =
                 run dir "a1" "gp" "finished" [ 0, 0.0, 100.0; 100, 10.0, 5.0 ] |> ignore
                 run dir "a1" "clip" "finished" [ 0, 0.0, 100.0; 100, 10.0, 50.0 ] |> ignore
                 let ids = [ "d-a1-gp-s0"; "d-a1-clip-s0" ]
-                match Runner.tableWith [ criteria [ TrainsEvery "gp"; TrainsEvery "clip" ], ids ] dir "wgangp test" ids with
+                match Report.tableWith [ criteria [ TrainsEvery "gp"; TrainsEvery "clip" ], ids ] dir "wgangp test" ids with
                 | Error e -> failtest e
                 | Ok _ -> ()
                 let csv = File.ReadAllLines(Path.Combine(dir, "summary.csv"))

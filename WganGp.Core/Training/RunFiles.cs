@@ -33,10 +33,10 @@ public sealed class RunFiles(string directory)
 
     public void WriteJson(string file, object value) => WriteAtomically(file, JsonSerializer.Serialize(value, Json));
 
-    public void WriteStatus(string status, int iteration, double seconds, string? message = null) =>
+    public void WriteStatus(RunStatus status, int iteration, double seconds, string? message = null) =>
         WriteJson(Status, new Dictionary<string, object?>
         {
-            ["status"] = status, ["iteration"] = iteration, ["seconds"] = Math.Round(seconds, 3), ["message"] = message,
+            ["status"] = status.ToText(), ["iteration"] = iteration, ["seconds"] = Math.Round(seconds, 3), ["message"] = message,
         });
 
     public static string LogRow(IterationStats s) => string.Join(",",

@@ -3,8 +3,6 @@ using static TorchSharp.torch;
 
 namespace WganGp.Core.Training;
 
-public enum RunStatus { Finished, Diverged }
-
 /// <summary>The outcome of a run. The caller owns (and disposes) the networks and the samples.</summary>
 public sealed record TrainResult(
     RunStatus Status,

@@ -6,34 +6,18 @@ using static TorchSharp.torch;
 namespace WganGp.Core.Training;
 
 /// <summary>
-/// The training loop of the paper's code (spec §1): at generator iteration <c>it</c>, one generator step if <c>it &gt; 0</c>,
-/// then the method's critic steps, each on a fresh real batch and fresh z. The loop only orders steps, schedules the
-/// learning rate, logs and stops on divergence; the method owns what a step does. Each step runs in its own dispose
-/// scope so native memory stays flat.
+/// The training loop of the paper's code (spec §1): it runs a <see cref="TrainingSession"/>'s generator iterations
+/// (the steps, in the method's hands, and the learning-rate schedule), and around them resumes from checkpoints, logs,
+/// evaluates, writes sample grids, stops on divergence and writes the run's outputs.
 /// </summary>
 public static class Trainer
 {
     public static TrainResult Run(TrainConfig config, Action<IterationStats>? onIteration = null, CancellationToken cancel = default)
     {
-        config.Validate();
-        var method = config.Method;
-        var device = config.Device;
+        using var session = TrainingSession.Start(config);
+        var (state, device) = (session.State, config.Device);
+        var (generator, critic) = (state.Generator, state.Critic);
         var files = config.RunDirectory is null ? null : new RunFiles(config.RunDirectory);
-
-        torch.manual_seed(config.Seed);
-        var generator = config.Generator().to(device);
-        var critic = config.Critic().to(device);
-        method.Constraint.Validate(critic);   // e.g. batch norm in a WGAN-GP critic: refused before any step
-
-        var generatorParameters = generator.parameters().ToList();
-        using var criticOptimizer = method.Optimizer.Create(critic.parameters());
-        // A generator without parameters (the fixed generator of Figure 1a) takes no generator step.
-        // Weight decay is the critic's alone (the paper's appendix B uses it on normalised critics).
-        using var generatorOptimizer = generatorParameters.Count > 0
-            ? (method.Optimizer with { WeightDecay = 0 }).Create(generatorParameters)
-            : null;
-        var state = new TrainingState(generator, critic, generatorOptimizer, criticOptimizer, config.Data);
-        var ctx = Context(config, state);
 
         // Resume from the newest checkpoint, if the run directory has one: networks, optimisers, RNGs, the data
         // sampler and the logs all continue as if the run had never stopped.
@@ -50,7 +34,7 @@ public static class Trainer
 
         // Training seconds exclude evaluation, sample grids and checkpoints, so wall-clock curves compare methods.
         var clock = Stopwatch.StartNew();
-        double secondsBefore = resumed?.Seconds ?? 0, asideSeconds = 0, stepSeconds = 0;
+        double secondsBefore = resumed?.Seconds ?? 0, asideSeconds = 0;
         double TrainingSeconds() => secondsBefore + clock.Elapsed.TotalSeconds - asideSeconds;
         void Aside(Action work)
         {
@@ -76,36 +60,9 @@ public static class Trainer
             for (int it = start; it < config.Iterations; it++)
             {
                 cancel.ThrowIfCancellationRequested();
-                var lr = method.Optimizer.LearningRateAt(it, config.Iterations);
-                SetLearningRate(criticOptimizer, lr);
-                if (generatorOptimizer is not null) SetLearningRate(generatorOptimizer, lr);
-
                 bool logged = it % config.LogEvery == 0 || it == config.Iterations - 1;
-                double generatorLoss = double.NaN;
-                if (it > 0 && generatorOptimizer is not null)
-                {
-                    var started = Stopwatch.GetTimestamp();
-                    using (NewDisposeScope()) generatorLoss = method.GeneratorStep(ctx);
-                    stepSeconds += Stopwatch.GetElapsedTime(started).TotalSeconds;
-                }
-
-                CriticStepStats last = default;
-                for (int k = 0; k < method.CriticIterations; k++)
-                {
-                    bool lastStep = k == method.CriticIterations - 1;
-                    var started = Stopwatch.GetTimestamp();
-                    using (NewDisposeScope()) last = method.CriticStep(ctx, record: lastStep, measureGradientNorm: logged && lastStep);
-                    stepSeconds += Stopwatch.GetElapsedTime(started).TotalSeconds;
-                    if (!double.IsFinite(last.Loss)) break;   // reported below as divergence at this iteration
-                }
-
+                var stats = session.Iterate(it, logged) with { Seconds = TrainingSeconds() };
                 done = it + 1;
-                var stats = new IterationStats(it, last.Loss, last.Wasserstein, last.Penalty, generatorLoss, last.GradientNorm,
-                    TrainingSeconds())
-                {
-                    CriticLearningRate = criticOptimizer.ParamGroups.First().LearningRate,
-                    GeneratorLearningRate = generatorOptimizer?.ParamGroups.First().LearningRate ?? double.NaN,
-                };
                 if (logged || !stats.IsFinite)
                 {
                     outputs?.Iteration(stats);
@@ -142,32 +99,13 @@ public static class Trainer
             files?.WriteJson(RunFiles.Scores, scores);
         }
         var seconds = TrainingSeconds();
-        files?.WriteStatus(status == RunStatus.Finished ? "finished" : "diverged", done, seconds,
+        files?.WriteStatus(status, done, seconds,
             status == RunStatus.Diverged ? $"non-finite loss at generator iteration {done - 1}" : null);
         return new TrainResult(status, done, generator, critic, samples, scores, seconds)
         {
             LoopSeconds = loopSeconds,
-            StepSeconds = stepSeconds,
+            StepSeconds = session.StepSeconds,
             ResumedFrom = resumed?.Iteration,
-        };
-    }
-
-    static StepContext Context(TrainConfig config, TrainingState state)
-    {
-        var (method, device) = (config.Method, config.Device);
-        return new StepContext(state.Generator, state.Critic, state.GeneratorOptimizer, state.CriticOptimizer,
-            () => config.Data.NextBatch(config.BatchSize).to(device),
-            () => randn(config.BatchSize, config.LatentDim, device: device))
-        {
-            NextGeneratorLatent = method.GeneratorBatchMultiple == 1 ? null
-                : () => randn(config.BatchSize * method.GeneratorBatchMultiple, config.LatentDim, device: device),
-            NextLabelledBatch = config.Data is Data.ILabelledBatchSource labelled
-                ? () =>
-                {
-                    var (images, labels) = labelled.NextLabelled(config.BatchSize);
-                    return (images.to(device), labels.to(device));
-                }
-                : null,
         };
     }
 
@@ -277,11 +215,6 @@ public static class Trainer
         var all = cat(parts, 0);
         foreach (var p in parts) p.Dispose();
         return all;
-    }
-
-    static void SetLearningRate(optim.Optimizer optimizer, double lr)
-    {
-        foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
     }
 
     static Dictionary<string, object> Settings(TrainConfig c, nn.Module generator, nn.Module critic)

@@ -60,9 +60,10 @@ let sample (runDir: string) (n: int) (out: string) (seed: int) (which: string op
         AtomicFile.WriteText(out, String.Join("\n", lines) + "\n")
     [ $"{n} samples of {recipe.Id} at generator iteration {header.Iteration} of {header.Iterations} ({Path.GetFileName path}), seed {seed}: {out}" ]
 
-/// Scores n fresh samples of the run (None: as many as the run scored) with the scorers its data has, under the run's
-/// score protocol; returns the lines to print (scores with their protocol).
-let score (runDir: string) (n: int option) (seed: int) (which: string option) (scorers: CellRecipe.Recipe -> IScorer list) =
+/// Scores n fresh samples of the run (None: as many as the run scored) with the scorers the registry gives its data
+/// (`Scoring.forDataset`, as the run itself had), under the run's score protocol; returns the lines to print (scores
+/// with their protocol). `relocate` says where a real dataset is now.
+let score (runDir: string) (n: int option) (seed: int) (which: string option) (scoring: Scoring.Options) (relocate: RealData -> string) =
     match n with
     | Some n when n < 2 -> invalidArg "n" $"--n must be at least 2, got {n}"
     | _ -> ()
@@ -70,8 +71,9 @@ let score (runDir: string) (n: int option) (seed: int) (which: string option) (s
     let n = n |> Option.defaultValue recipe.SampleCount
     use _ = generator
     use samples = draw generator recipe n seed
-    let chosen = scorers recipe
-    if chosen.IsEmpty then failwith $"{recipe.Id}: no scorer for {Names.dataset recipe.Dataset}"
+    let chosen, _ = Scoring.forDataset scoring recipe.Scoring relocate None recipe.Dataset
+    if chosen.IsEmpty then
+        failwith $"{recipe.Id}: no scorer for {Names.dataset recipe.Dataset}: pass --classifier FILE (MNIST-like data) or --inception FILE"
     [ yield $"{recipe.Id} at generator iteration {header.Iteration} of {header.Iterations} ({Path.GetFileName path}); {n} samples, seed {seed}"
       for scorer in chosen do
           for kv in scorer.Score samples do

@@ -1,6 +1,7 @@
 /// Reads run directories (written by the core's RunFiles) back into table rows.
 module WganGp.Experiments.RunDirectory
 
+open System
 open System.IO
 open System.Text.Json
 open WganGp.Core.Training
@@ -17,16 +18,20 @@ let private readJson (path: string) (read: JsonElement -> 'a) : 'a =
     | :? System.FormatException as e ->
         raise (InvalidDataException($"{path}: not a readable run file ({e.Message}); fix or remove it", e))
 
-/// The status a run directory records: "finished", "diverged", "failed", or "running" when it has none yet
-/// (in progress, or killed before it could write one).
-let status (dir: string) =
+/// The status a run directory records; Running when it has none yet (in progress, or killed before it could write
+/// one). A status.json naming no status is an InvalidDataException naming the file and the word.
+let status (dir: string) : RunStatus =
     let path = Path.Combine(dir, RunFiles.Status)
     if File.Exists path then
-        readJson path (fun root -> root.GetProperty("status").GetString() |> Option.ofObj |> Option.defaultValue "running")
-    else "running"
+        readJson path (fun root ->
+            let word = root.GetProperty("status").GetString()
+            let parsed = RunStatusText.TryParse word
+            if parsed.HasValue then parsed.Value
+            else raise (InvalidDataException $"{path}: status '{word}' is not one of finished, diverged, failed, running; fix or remove it"))
+    else RunStatus.Running
 
 /// Finished and diverged runs are results; a failed or interrupted one is run again.
-let isDone dir = Directory.Exists dir && (match status dir with "finished" | "diverged" -> true | _ -> false)
+let isDone dir = Directory.Exists dir && (status dir).IsDone()
 
 let private readScores (dir: string) =
     let path = Path.Combine(dir, RunFiles.Scores)

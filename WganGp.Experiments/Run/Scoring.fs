@@ -1,12 +1,16 @@
-/// Which networks score a dataset's samples: the toy metrics for toys; for real images a dataset classifier
+/// The scorer registry: which scores a dataset's samples get, in one place that a run's final scores, its evaluations
+/// during training and `wgangp score` all use. Toys get the toy metrics; real images a dataset classifier
 /// (`--classifier FILE`, from `wgangp classifier train`) or the FID Inception (`--inception FILE`, pytorch-fid's
-/// weights), each with IS/FID/KID against the training split and the held-out split's scores as the ceiling.
+/// weights), each with IS/FID/KID against the training split and the held-out split's scores as the ceiling; text the
+/// character n-gram divergences of gan_language.py to its own corpus. Adding a kind of data's scorer is one case of
+/// `forDataset`.
 module WganGp.Experiments.Scoring
 
 open System
 open System.IO
 open TorchSharp
 open WganGp.Core.Data
+open WganGp.Core.Data.Text
 open WganGp.Core.Metrics
 open WganGp.Experiments.Dsl
 
@@ -40,7 +44,7 @@ let private firstImages (data: RealData) (path: string) (n: int) =
 
 /// The scorers of a real dataset under the options and a grid's score protocol (splits, pixel rounding), and the score
 /// a best checkpoint follows (lower is better).
-let forReal (options: Options) (protocol: ScoreProtocol) (data: RealData) (path: string) (relocate: RealData -> string) : IScorer list * string option =
+let private forImages (options: Options) (protocol: ScoreProtocol) (data: RealData) (path: string) (relocate: RealData -> string) : IScorer list * string option =
     let make (extractor: IFeatureExtractor) (prefix: string) =
         let images, scaling = firstImages data path options.ReferenceCount
         use _ = images
@@ -65,3 +69,22 @@ let forReal (options: Options) (protocol: ScoreProtocol) (data: RealData) (path:
     | None, Some file ->
         make (Inception.InceptionExtractor.Load(file, Inception.InceptionFlavour.Fid)) ""
     | None, None -> [], None
+
+/// The real scores of toy runs are compared against this fixed reference sample.
+let private toyReferenceSeed = 20_170_331L
+
+/// The scorers of a dataset's samples under the options and a score protocol, and the score best.ckpt follows (lower
+/// is better). `relocate` says where a real dataset is now; `opened` is the dataset when the caller has it open already
+/// (a run's training data), so the language model's corpus is not read twice.
+let forDataset (options: Options) (protocol: ScoreProtocol) (relocate: RealData -> string) (opened: IBatchSource option)
+               (dataset: Dataset) : IScorer list * string option =
+    match dataset with
+    | Toy kind -> [ ToyScorer(kind, toyReferenceSeed) ], Some "energy"
+    | Real ({ Format = Text corpusOptions } as data) ->
+        let corpus =
+            match opened with
+            | Some(:? CharBatches as text) -> text.Corpus
+            | _ -> CharCorpus.Load(relocate data, corpusOptions)
+        // js1..js4: Jensen-Shannon divergences of character n-grams to every line of the corpus (lower is better)
+        [ NgramScorer.ForCorpus corpus ], Some "js4"
+    | Real data -> forImages options protocol data (relocate data) relocate

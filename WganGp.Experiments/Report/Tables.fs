@@ -5,17 +5,18 @@ open System
 open System.Globalization
 open System.IO
 open Deedle
+open WganGp.Core.Training
 
 /// One finished/failed run as read back from its run directory.
 /// Keys: the grouping columns, e.g. ["dataset","8gaussians"; "architecture","mlp-512x3"; "method","wgan-gp"].
-/// Status: "finished" | "diverged" | "failed" | "running" (only finished runs contribute scores; the others are counted).
+/// Status: only finished runs contribute scores; the others are counted.
 /// Protocols: score name → what the score means (protocol.json: backbone, weights hash, N, reference, …); a score
 /// without an entry is self-describing (the toy scores) and has the empty protocol.
 type RunRow =
     { Id: string
       Keys: Map<string, string>
       Seed: int
-      Status: string
+      Status: RunStatus
       Scores: Map<string, float>
       Protocols: Map<string, Map<string, string>> }
 
@@ -29,7 +30,8 @@ type private LongColumn =
     | ScoreColumn of string
 
 /// The count columns of a summarize frame, in order, with the status each one counts (None: every run).
-let private countColumns = [ "runs", None; "finished", Some "finished"; "diverged", Some "diverged"; "failed", Some "failed" ]
+let private countColumns =
+    [ "runs", None; "finished", Some RunStatus.Finished; "diverged", Some RunStatus.Diverged; "failed", Some RunStatus.Failed ]
 
 // Deedle's Stats.stdDev uses the one-pass sum-of-squares formula: it returns NaN for a single run and noise
 // (or a wrong value) when scores are close together, e.g. 6e-9 for [0.3; 0.3; 0.3]. Two passes are exact enough.
@@ -46,7 +48,7 @@ let protocolOf (score: string) (row: RunRow) = row.Protocols |> Map.tryFind scor
 
 // The runs whose value of a score can reach a table: finished ones that recorded it.
 let private recorded score (rows: RunRow list) =
-    rows |> List.filter (fun r -> r.Status = "finished" && r.Scores.ContainsKey score)
+    rows |> List.filter (fun r -> r.Status = RunStatus.Finished && r.Scores.ContainsKey score)
 
 let private describeFields (fields: string list) (protocol: Map<string, string>) =
     let value f = protocol |> Map.tryFind f |> Option.defaultValue "(absent)"
@@ -56,7 +58,7 @@ let private describeFields (fields: string list) (protocol: Map<string, string>)
 /// whose finished runs disagree, the fields that differ and one run id under each of two differing protocols. Scores
 /// measured under different protocols never share a column: e.g. FID on Inception features and FID on a classifier's.
 let protocols (rows: RunRow list) : Result<Map<string, Map<string, string>>, string> =
-    let scores = rows |> Seq.filter (fun r -> r.Status = "finished") |> Seq.collect (fun r -> r.Scores.Keys) |> Set.ofSeq
+    let scores = rows |> Seq.filter (fun r -> r.Status = RunStatus.Finished) |> Seq.collect (fun r -> r.Scores.Keys) |> Set.ofSeq
     let perScore =
         [ for score in scores ->
               let distinct = recorded score rows |> List.map (fun r -> r, protocolOf score r) |> List.distinctBy snd
@@ -117,7 +119,7 @@ let summarize (keyColumns: string list) (rows: RunRow list) : Frame<int, string>
     // missing values, so the exclusions happen here once.
     let score name row =
         match row.Scores.TryFind name with
-        | Some v when row.Status = "finished" && Double.IsFinite v -> Some v
+        | Some v when row.Status = RunStatus.Finished && Double.IsFinite v -> Some v
         | _ -> None
     let long: Frame<int, LongColumn> =
         Frame.ofColumns
@@ -126,7 +128,7 @@ let summarize (keyColumns: string list) (rows: RunRow list) : Frame<int, string>
     let byGroup = long |> Frame.nestBy (fun i -> runGroup.[i]) |> Series.sortByKey
     let perGroup (f: Frame<int, LongColumn> -> 'T) = byGroup |> Series.mapValues f :> ISeries<int>
     let count status (g: Frame<int, LongColumn>) =
-        g.GetColumn<string>(StatusColumn).Values |> Seq.filter (fun s -> status |> Option.forall ((=) s)) |> Seq.length
+        g.GetColumn<RunStatus>(StatusColumn).Values |> Seq.filter (fun s -> status |> Option.forall ((=) s)) |> Seq.length
     Frame.ofColumns
         [ for j, key in List.indexed keyColumns -> key, (byGroup |> Series.map (fun i _ -> groups.[i].[j]) :> ISeries<int>)
           for name, status in countColumns -> name, perGroup (count status)
@@ -209,7 +211,7 @@ let private finishedValues score (rows: RunRow list) =
     rows
     |> List.choose (fun r ->
         match r.Scores.TryFind score with
-        | Some v when r.Status = "finished" && Double.IsFinite v -> Some v
+        | Some v when r.Status = RunStatus.Finished && Double.IsFinite v -> Some v
         | _ -> None)
 
 let private meanStd (values: float list) =
@@ -234,8 +236,8 @@ let pivot (score: string) (rowKey: string) (colKey: string) (rows: RunRow list) 
             let mean, std = meanStd (finishedValues score runs)
             Some
                 { Mean = mean; Std = std; Runs = runs.Length
-                  Finished = runs |> List.filter (fun x -> x.Status = "finished") |> List.length
-                  Diverged = runs |> List.filter (fun x -> x.Status = "diverged") |> List.length }
+                  Finished = runs |> List.filter (fun x -> x.Status = RunStatus.Finished) |> List.length
+                  Diverged = runs |> List.filter (fun x -> x.Status = RunStatus.Diverged) |> List.length }
     Frame.ofColumns
         [ for c in colValues -> c, Series.ofOptionalObservations [ for r in rowValues -> r, cell r c ] ]
     |> Frame.realignRows rowValues
@@ -275,7 +277,7 @@ let pivotToMarkdown (digits: int) (corner: string) (frame: Frame<string, string>
 /// the mean of the score over the finished runs' finite values, NaN when none finished (a diverged architecture
 /// exceeds no threshold). Methods and architectures in order of first appearance.
 let private architectureMeans (score: string) (rows: RunRow list) =
-    let done' = rows |> List.filter (fun r -> r.Status = "finished" || r.Status = "diverged")
+    let done' = rows |> List.filter (fun r -> r.Status = RunStatus.Finished || r.Status = RunStatus.Diverged)
     let methods = rows |> List.map (keyOf "method") |> List.distinct
     let means =
         done'

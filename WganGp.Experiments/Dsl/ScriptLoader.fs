@@ -74,3 +74,11 @@ let load<'T> (references: string list) (scriptPath: string) (valueName: string) 
                 | Choice1Of2 (Some value), _ ->
                     Error [ $"{scriptPath}: top-level value '{valueName}' has type {typeName value.ReflectionType}, expected {typeName typeof<'T>}" ]
                 | _ -> Error [ $"{scriptPath}: no top-level value named '{valueName}' (expected a line `let {valueName} = ...`)" ])
+
+/// Evaluates a script; compile errors come back with file and line.
+let loadExperiment (path: string) =
+    let references =
+        [ typeof<WganGp.Experiments.Dsl.Experiment>.Assembly.Location
+          typeof<WganGp.Core.Methods.Method>.Assembly.Location
+          typeof<TorchSharp.torch.Tensor>.Assembly.Location ]
+    load<WganGp.Experiments.Dsl.Experiment> references path "experiment"

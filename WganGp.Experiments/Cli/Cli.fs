@@ -141,3 +141,37 @@ let guard (argv: string array) (body: unit -> Exit) : int =
             printError verbose e
             Exit.Error
     code.Code
+
+/// Ends a command that returns its errors: each printed as `error: …` on stderr, exit 1.
+let report =
+    function
+    | Ok () -> Exit.Ok
+    | Error (errors: string list) ->
+        for e in errors do eprintfn $"error: {e}"
+        Exit.Error
+
+/// Prints a command's result lines.
+let printed (lines: string list) =
+    lines |> List.iter (printfn "%s")
+    Exit.Ok
+
+/// The command line as typed, written beside results and reports so they can be made again.
+let commandLine () = "wgangp " + String.Join(" ", Environment.GetCommandLineArgs() |> Array.skip 1)
+
+/// Writes a benchmark's report lines to a file, headed by the command that made them.
+let writeReport (file: string option) (lines: string list) =
+    file |> Option.iter (fun file ->
+        match IO.Path.GetDirectoryName(IO.Path.GetFullPath file) with
+        | null -> ()
+        | dir -> IO.Directory.CreateDirectory dir |> ignore
+        let made = DateTime.UtcNow.ToString "yyyy-MM-dd"
+        IO.File.WriteAllLines(file, [ $"Produced by `{commandLine ()}` on {made}."; "" ] @ lines))
+
+/// The repository (the folder holding WganGp.sln) above the current directory, or the current directory.
+let repositoryRoot () =
+    let rec up (dir: IO.DirectoryInfo | null) =
+        match dir with
+        | null -> Environment.CurrentDirectory
+        | d when IO.File.Exists(IO.Path.Combine(d.FullName, "WganGp.sln")) -> d.FullName
+        | d -> up d.Parent
+    up (IO.DirectoryInfo Environment.CurrentDirectory)

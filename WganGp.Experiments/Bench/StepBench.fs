@@ -48,28 +48,19 @@ type Timing =
 
 let private count (m: torch.nn.Module) = m.parameters() |> Seq.sumBy (fun p -> p.numel())
 
-/// The same iterations the trainer runs (iteration 0: critic steps only; then one generator step and the critic
-/// steps, each step in its own dispose scope), without logging or bookkeeping. Returns the mean seconds of the timed
-/// iterations (after the warm-up).
+/// The trainer's own iterations (`TrainingSession.Iterate`: the learning-rate schedule, iteration 0 with critic steps
+/// only, then one generator step and the critic steps, each in its own dispose scope), without logging, evaluation or
+/// checkpoints. Returns the mean seconds of the timed iterations (after the warm-up) and both parameter counts.
 let private bareLoop (generator: Func<Net>) (critic: Func<Net>) latent (method: Method) (data: IBatchSource) options =
-    torch.manual_seed (int64 options.Seed) |> ignore
-    use g = generator.Invoke()
-    use d = critic.Invoke()
-    use gOpt = method.Optimizer.Create(g.parameters())
-    use dOpt = method.Optimizer.Create(d.parameters())
-    let ctx = StepContext(g, d, gOpt, dOpt, (fun () -> data.NextBatch options.BatchSize), (fun () -> torch.randn(int64 options.BatchSize, int64 latent)))
-    let iteration generatorStep =
-        if generatorStep then
-            use _ = torch.NewDisposeScope()
-            method.GeneratorStep ctx |> ignore
-        for _ in 1 .. method.CriticIterations do
-            use _ = torch.NewDisposeScope()
-            method.CriticStep(ctx, false, false) |> ignore
-    iteration false
-    for _ in 1 .. options.Warmup do iteration true
+    let iterations = 1 + options.Warmup + options.Iterations
+    let config = TrainConfig(generator, critic, latent, data, method, iterations, options.BatchSize, int64 options.Seed)
+    use session = TrainingSession.Start config
+    use _ = session.State.Generator
+    use _ = session.State.Critic
+    for it in 0 .. options.Warmup do session.Iterate(it, false) |> ignore
     let timed = Stopwatch.StartNew()
-    for _ in 1 .. options.Iterations do iteration true
-    timed.Elapsed.TotalSeconds / float options.Iterations, count g, count d
+    for it in options.Warmup + 1 .. iterations - 1 do session.Iterate(it, false) |> ignore
+    timed.Elapsed.TotalSeconds / float options.Iterations, count session.State.Generator, count session.State.Critic
 
 /// The same run through Trainer.Run as a grid cell of the paper's budget runs it (logging every 200th iteration, so
 /// here the first and the last); returns the share of its loop spent outside the method's steps.

@@ -25,7 +25,7 @@ type Reading =
       Dataset: string
       Architecture: string
       Method: string
-      Status: string
+      Status: RunStatus
       /// The score at iteration 0 (the untrained generator), at the last evaluation, and the real ceiling there.
       Untrained: float
       Final: float
@@ -43,9 +43,9 @@ let progress (untrained: float) (ceiling: float) (score: float) =
         (log untrained - log score) / (log untrained - log ceiling)
     else nan
 
-let verdictOf (criteria: Criteria) (status: string) (p: float) =
-    if status = "diverged" || status = "failed" then Fails
-    elif status <> "finished" then Undecided $"the run is {status}"
+let verdictOf (criteria: Criteria) (status: RunStatus) (p: float) =
+    if status = RunStatus.Diverged || status = RunStatus.Failed then Fails
+    elif status <> RunStatus.Finished then Undecided $"the run is {status.ToText()}"
     elif Double.IsNaN p then Undecided "no progress: the evaluations lack an iteration-0 score, a finite score or a ceiling below the untrained score"
     elif p >= criteria.Trains then Trains
     elif p < criteria.Fails then Fails
@@ -75,7 +75,7 @@ let read (criteria: Criteria) (dir: string) (row: RunRow) : Reading =
     let p = final |> Option.map _.Progress |> Option.defaultValue nan
     let verdict =
         match verdictOf criteria row.Status p with
-        | Undecided _ when evaluations.IsEmpty && row.Status = "finished" -> Undecided $"{path} has no evaluations"
+        | Undecided _ when evaluations.IsEmpty && row.Status = RunStatus.Finished -> Undecided $"{path} has no evaluations"
         | v -> v
     { Id = row.Id; Dataset = key "dataset"; Architecture = key "architecture"; Method = key "method"; Status = row.Status
       Untrained = untrained; Final = final |> Option.map _.Score |> Option.defaultValue nan; Ceiling = ceiling
@@ -148,7 +148,7 @@ let toMarkdown (criteria: Criteria) (readings: Reading list) =
           yield "|---|---|---|---|--:|--:|--:|--:|---|"
           for r in readings do
               let why = match r.Verdict with Undecided reason -> $" ({reason})" | _ -> ""
-              yield $"| {r.Id} | {r.Architecture} | {r.Method} | {r.Status} | {number r.Untrained} | {number r.Final} | {number r.Ceiling} | {number r.Progress} | {verdictText r.Verdict}{why} |" ]
+              yield $"| {r.Id} | {r.Architecture} | {r.Method} | {r.Status.ToText()} | {number r.Untrained} | {number r.Final} | {number r.Ceiling} | {number r.Progress} | {verdictText r.Verdict}{why} |" ]
     let claims =
         [ yield "| claim | holds | evidence |"
           yield "|---|---|---|"

@@ -66,23 +66,6 @@ type Options =
       /// Write summary.csv/summary.md after the cells; off for Slurm tasks, which run concurrently.
       Table: bool }
 
-/// Columns that group the summary table: one row per dataset × architecture × method, mean ± std over seeds.
-let keyColumns = [ "dataset"; "architecture"; "method" ]
-
-/// The real scores of toy runs are compared against this fixed reference sample.
-let private referenceSeed = 20_170_331L
-
-/// The scores of a dataset's samples, at the end of a run and during it, and the score best.ckpt follows (lower is
-/// better); `relocate` says where a real dataset is now.
-let scorersWith (scoring: Scoring.Options) (protocol: ScoreProtocol) (relocate: RealData -> string) (dataset: Dataset) : IScorer list * string option =
-    match dataset with
-    | Toy kind -> [ ToyScorer(kind, referenceSeed) ], Some "energy"
-    | Real data -> Scoring.forReal scoring protocol data (relocate data) relocate
-
-/// scorersWith this project's own score protocol.
-let scorersFor (scoring: Scoring.Options) (relocate: RealData -> string) (dataset: Dataset) : IScorer list * string option =
-    scorersWith scoring ScoreProtocol.standard relocate dataset
-
 let experimentDir (options: Options) (experiment: Experiment) = Path.Combine(options.ResultsRoot, experiment.Name)
 
 let selected (options: Options) (cell: Cell) =
@@ -120,12 +103,8 @@ let toConfig (options: Options) (cell: Cell) (runDirectory: string option) (say:
         release ()
         let shape (s: int64[]) = "[" + String.Join(", ", s) + "]"
         failwith $"{Names.dataset cell.Dataset} gives items of shape {shape actual} but {Names.architecture cell.Architecture} takes {shape expected}"
-    let scorers, bestBy = scorersWith options.Schedule.Scoring cell.Scoring (Datasets.pathOf options.DataPaths) cell.Dataset
-    // The language model: character n-gram JS divergences to its own corpus (js1..js4, lower is better).
     let scorers, bestBy =
-        match data with
-        | :? WganGp.Core.Data.Text.CharBatches as text -> scorers @ [ NgramScorer.ForCorpus(text.Corpus) :> IScorer ], Some "js4"
-        | _ -> scorers, bestBy
+        Scoring.forDataset options.Schedule.Scoring cell.Scoring (Datasets.pathOf options.DataPaths) (Some data) cell.Dataset
     let schedule = options.Schedule
     let inRunDirectory value = if runDirectory.IsSome then value else null
     let description =
@@ -199,7 +178,7 @@ type FailedCell = { Id: string; Message: string; Recorded: string }
 let private recordFailure (runDir: string) (id: string) (e: exn) =
     let recorded =
         try
-            RunFiles(runDir).WriteStatus("failed", 0, 0.0, e.ToString())
+            RunFiles(runDir).WriteStatus(RunStatus.Failed, 0, 0.0, e.ToString())
             Path.Combine(runDir, RunFiles.Status)
         with
         | :? IOException | :? UnauthorizedAccessException as writing ->
@@ -212,7 +191,7 @@ let private recordFailure (runDir: string) (id: string) (e: exn) =
 let runCell (options: Options) (dir: string) (cell: Cell) (index: int) (total: int) : FailedCell option =
     let runDir = Path.Combine(dir, Cells.id cell)
     if RunDirectory.isDone runDir then
-        printfn $"[{index}/{total}] {Cells.id cell}: done ({RunDirectory.status runDir}), skipped"
+        printfn $"[{index}/{total}] {Cells.id cell}: done ({(RunDirectory.status runDir).ToText()}), skipped"
         None
     else
         printfn $"[{index}/{total}] {Cells.id cell}: {cell.Iterations} generator iterations, batch {cell.BatchSize}, {cell.Method.Optimizer}"
@@ -235,123 +214,6 @@ let runCell (options: Options) (dir: string) (cell: Cell) (index: int) (total: i
             progress.Finish()
             eprintfn $"  FAILED: {e.Message}"
             Some(recordFailure runDir (Cells.id cell) e)
-
-/// Figure 2's layout for one dataset's runs when they span several architectures and methods: samples-<dataset>.png, a
-/// row per architecture and a column per method, each cell the run's samples.png (the first seed's).
-let private sampleMatrix (dir: string) (dataset: string) (runs: Tables.RunRow list) =
-    let key k (r: Tables.RunRow) = r.Keys |> Map.tryFind k |> Option.defaultValue "-"
-    let architectures = runs |> List.map (key "architecture") |> List.distinct
-    let methods = runs |> List.map (key "method") |> List.distinct
-    let images = runs |> List.exists (fun r -> File.Exists(Path.Combine(dir, r.Id, RunFiles.SampleGrid)))
-    if architectures.Length > 1 && methods.Length > 1 && images then
-        let cell a m =
-            runs |> List.filter (fun r -> key "architecture" r = a && key "method" r = m) |> List.sortBy _.Seed
-            |> List.tryHead |> Option.map (fun r -> Path.Combine(dir, r.Id, RunFiles.SampleGrid)) |> Option.toObj
-        WganGp.Core.Data.Images.ImageMatrix.SavePng(
-            Path.Combine(dir, $"samples-{Curves.fileSafe dataset}.png"), $"{dataset}: samples at the end of training (a row per architecture, a column per method)",
-            architectures, methods, [| for a in architectures -> [| for m in methods -> cell a m |] :> Collections.Generic.IReadOnlyList<_> |])
-
-/// Re-aggregates every run directory of an experiment folder into summary.csv and summary.md (with each score's
-/// protocol and, where published numbers join, a comparison with them); pivot-<score>.md (architecture × method per
-/// dataset) when the runs span several architectures and methods; thresholds-<score>.md (Tables 2/5) for scores the
-/// paper counts thresholds of; and the training curves (Curves.write). Rows follow `order` (cell ids in grid order,
-/// when known), then the remaining directories by name. Refuses (Error, nothing written) when finished runs recorded
-/// a score under different protocols. `criteria`: each grid's pre-registered criteria with its cell ids; their cells get
-/// "progress" and "verdict" columns and summary.md a verdict section (Verdicts).
-let tableWith (criteria: (Criteria * string list) list) (dir: string) (command: string) (order: string list) =
-    let rank id = order |> List.tryFindIndex ((=) id) |> Option.defaultValue Int32.MaxValue
-    let rows = RunDirectory.readAll keyColumns dir |> List.sortBy (fun r -> rank r.Id)
-    // Scores measured under different protocols never share a column: refuse before writing anything.
-    let protocols = Tables.protocols rows
-    let refusal = match protocols with Error e -> Some $"{dir}: {e}" | Ok _ -> None
-    if rows.IsEmpty then Error $"{dir}: no run directories (folders with settings.json) found"
-    elif refusal.IsSome then Error(Option.get refusal)
-    else
-        let protocols = protocols |> Result.defaultValue Map.empty
-        let frame = Tables.summarize keyColumns rows
-        let judged =
-            [ for c, ids in criteria do
-                  let mine = rows |> List.filter (fun r -> List.contains r.Id ids)
-                  if not mine.IsEmpty then c, mine |> List.map (Verdicts.read c dir) ]
-        let readings = judged |> List.collect snd
-        if not readings.IsEmpty then
-            let keyOf (r: int) k = frame.GetColumn<string>(k).Get r
-            let group r =
-                readings |> List.filter (fun x -> x.Dataset = keyOf r "dataset" && x.Architecture = keyOf r "architecture" && x.Method = keyOf r "method")
-            // One seed per cell: its verdict; several: each seed's, in seed order.
-            frame |> Tables.addColumn "progress" (fun r -> match group r with [ x ] -> Some x.Progress | _ -> None)
-            frame |> Tables.addColumn "verdict" (fun r ->
-                match group r with
-                | [] -> None
-                | xs -> Some(String.Join(" ", xs |> List.map (_.Verdict >> Verdicts.verdictText))))
-        // Written beside the target and renamed over it, so a reader never sees half a table.
-        let replace (name: string) (write: string -> unit) =
-            let target = Path.Combine(dir, name)
-            let temporary = $"{target}.{Guid.NewGuid():N}.tmp"
-            try
-                write temporary
-                File.Move(temporary, target, true)
-            finally
-                if File.Exists temporary then File.Delete temporary
-        replace "summary.csv" (fun path -> Tables.writeCsv path frame)
-        let markdown = Tables.toMarkdown 3 frame
-        let today = DateTime.UtcNow.ToString "yyyy-MM-dd"
-        let name = Path.GetFileName(Path.GetFullPath(dir).TrimEnd('/'))
-        let header =
-            [ $"# Summary of {name}"
-              ""
-              $"Produced by `{command}` on {today} from {rows.Length} run directories;"
-              "mean ± sample std over seeds (finished runs only). Each run's budget and settings are in its settings.json."
-              ""
-              "## Protocols"
-              ""
-              (Tables.protocolsToMarkdown protocols).TrimEnd('\n')
-              "" ]
-        let published =
-            match PaperNumbers.comparison 3 protocols frame with
-            | "" -> ""
-            | c -> "\n## Against the published numbers\n\n" + c
-        let write name (text: string) = AtomicFile.WriteText(Path.Combine(dir, name), text)
-        let verdicts = String.concat "" [ for c, rs in judged -> "\n" + Verdicts.toMarkdown c rs ]
-        write "summary.md" (String.Join("\n", header) + "\n" + markdown + published + verdicts)
-        let key k (r: Tables.RunRow) = r.Keys |> Map.tryFind k |> Option.defaultValue "-"
-        let count k = rows |> List.map (key k) |> List.distinct |> List.length
-        let byDataset = rows |> List.groupBy (key "dataset")
-        let scores = rows |> List.collect (fun r -> List.ofSeq r.Scores.Keys) |> List.distinct |> List.sort
-        if count "architecture" > 1 && count "method" > 1 then
-            for score in scores do
-                write $"pivot-{Curves.fileSafe score}.md"
-                    (String.concat "" [ for d, runs in byDataset ->
-                                            $"## {score} on {d}\n\n" + Tables.pivotToMarkdown 3 "architecture" (Tables.pivot score "architecture" "method" runs) + "\n" ])
-        let thresholdScores = PaperNumbers.thresholdRows |> List.map _.Score |> List.distinct
-        if count "architecture" > 1 then
-            for score in scores |> List.filter (fun s -> List.contains s thresholdScores) do
-                write $"thresholds-{Curves.fileSafe score}.md"
-                    (String.concat "" [
-                        for d, runs in byDataset do
-                            yield $"## Architectures above each minimum {score} on {d} (the paper's Tables 2 and 5)\n\n"
-                            yield PaperNumbers.methodCounts score runs
-                            match PaperNumbers.thresholdComparison score runs with
-                            | "" -> ()
-                            | c -> yield "\nPer architecture, against the paper:\n\n" + c
-                            yield "\n" ])
-        try
-            Curves.write dir rows |> ignore
-            for c, rs in judged do
-                // Figure 3 at the grid's scale: the architectures its convergence claims name, a line per method.
-                let named =
-                    c.Claims |> List.choose (function ReachesSooner (_, _, a, _) | ReachesWithin (_, _, a, _, _) -> Some a | _ -> None) |> List.distinct
-                for a in named do
-                    let mine = [ for r in rows do if rs |> List.exists (fun x -> x.Id = r.Id && x.Architecture = a) then r, key "method" r ]
-                    Curves.writeEvaluationCurves dir mine (fun s -> not (s.EndsWith "_real"))
-                        (fun score axis -> $"figure3-{Curves.fileSafe a}-{Curves.fileSafe score}-{axis}.png") (fun score -> $"{score} on {a}, a line per method")
-                    |> ignore
-            for d, runs in byDataset do
-                sampleMatrix dir d runs
-            Ok(markdown + verdicts)
-        with :? InvalidDataException as e -> Error $"{dir}: tables written, curves not: {e.Message}"
-
-let table dir command order = tableWith [] dir command order
 
 let private runChosen (options: Options) (experiment: Experiment) (cells: Cell list) (chosen: Cell list) =
     let dir = experimentDir options experiment
@@ -376,7 +238,7 @@ let private runChosen (options: Options) (experiment: Experiment) (cells: Cell l
                       match grid.Criteria with
                       | Some c -> c, cells |> List.filter (fun cell -> cell.Grid = grid.Name) |> List.map Cells.id
                       | None -> () ]
-            match tableWith criteria dir options.Command (cells |> List.map Cells.id) with
+            match Report.tableWith criteria dir options.Command (cells |> List.map Cells.id) with
             | Ok markdown -> printfn $"\n{markdown}"; Ok()
             | Error e when chosen.IsEmpty -> printfn $"{e}"; Ok()
             | Error e -> Error [ e ]
@@ -420,6 +282,6 @@ let plan (options: Options) (experiment: Experiment) =
         let dir = experimentDir options experiment
         [ for cell in cells do
               if selected options cell then
-                  let status = RunDirectory.status (Path.Combine(dir, Cells.id cell))
-                  let status = if Directory.Exists(Path.Combine(dir, Cells.id cell)) then status else "pending"
+                  let runDir = Path.Combine(dir, Cells.id cell)
+                  let status = if Directory.Exists runDir then (RunDirectory.status runDir).ToText() else "pending"
                   sprintf "%s  %-9s %7d it  batch %d  %s: %O" (Cells.id cell) status cell.Iterations cell.BatchSize cell.Method.Name cell.Method.Optimizer ])

@@ -1,0 +1,155 @@
+/// `wgangp bench data|step|metrics`: measurements printed side by side from one run (benchmarks, not tests).
+module WganGp.Experiments.BenchCommand
+
+open System
+open Argu
+open TorchSharp
+open WganGp.Experiments.Dsl
+
+type DataBenchArgs =
+    | Folder of path: string
+    | Lmdb of path: string
+    | Images of count: int
+    | Size of pixels: int
+    | Batch_Size of count: int
+    | Decode_Threads of counts: int list
+    | Iterations of count: int
+    | Seed of seed: int
+    | Report of markdown: string
+    interface IArgParserTemplate with
+        member a.Usage =
+            match a with
+            | Folder _ -> "a folder of images to read (default: synthesised LSUN-like JPEGs)"
+            | Lmdb _ -> "an LMDB database of encoded images, e.g. LSUN's bedroom_train_lmdb (default: synthesised WebP)"
+            | Images _ -> "photos to synthesise when no data is given (default 256)"
+            | Size _ -> "output resolution (default 64)"
+            | Batch_Size _ -> "batch size (default 64)"
+            | Decode_Threads _ -> "decoding thread counts to compare (default: 1 and all cores)"
+            | Iterations _ -> "generator iterations of the DCGAN training measurement (default 10)"
+            | Seed _ -> "seed for synthesis, sampling and training (default 0)"
+            | Report _ -> "also write the report (markdown) to this file, with the command that made it"
+
+type StepBenchArgs =
+    | Architectures of names: string list
+    | Methods of names: string list
+    | Size of pixels: int
+    | Channels of count: int
+    | Batch_Size of count: int
+    | Iterations of count: int
+    | Warmup of count: int
+    | Python of path: string
+    | Report of markdown: string
+    | Conv_Route
+    | Widths of multipliers: float list
+    interface IArgParserTemplate with
+        member a.Usage =
+            match a with
+            | Conv_Route -> "instead of PyTorch, time each cell with the convolution route off and on (WGANGP_CONV_ROUTE), side by side"
+            | Widths _ -> "width multipliers of the channel counts (DIM = 64 x w; default 1); with two or more, instead of PyTorch, time each cell at every width side by side, as ratios to the first"
+            | Architectures _ -> "Figure 2 rows by name (dcgan constant-g mlp-g no-norm gated tanh resnet101; default: all)"
+            | Methods _ -> "methods by name (wgan-gp wgan-clip dcgan lsgan; default: all)"
+            | Size _ -> "resolution (default 32)"
+            | Channels _ -> "image channels (default 3)"
+            | Batch_Size _ -> "batch size (default 16)"
+            | Iterations _ -> "timed generator iterations per cell (default 2)"
+            | Warmup _ -> "untimed generator iterations first (default 1)"
+            | Python _ -> "python with torch for bench/reference.py (default /usr/bin/python3)"
+            | Report _ -> "also write the report (markdown) to this file, with the command that made it"
+
+type MetricBenchArgs =
+    | Sizes of counts: int list
+    | Seed of seed: int
+    | Python of path: string
+    | Report of markdown: string
+    interface IArgParserTemplate with
+        member a.Usage =
+            match a with
+            | Sizes _ -> "sample counts N (generated and reference each; default 10000 50000)"
+            | Seed _ -> "seed of the random features (default 0)"
+            | Python _ -> "python with scipy for bench/metric_sqrtm.py (default /usr/bin/python3)"
+            | Report _ -> "also write the report (markdown) to this file, with the command that made it"
+
+type BenchArgs =
+    | [<CliPrefix(CliPrefix.None)>] Data of ParseResults<DataBenchArgs>
+    | [<CliPrefix(CliPrefix.None)>] Step of ParseResults<StepBenchArgs>
+    | [<CliPrefix(CliPrefix.None)>] Metrics of ParseResults<MetricBenchArgs>
+    interface IArgParserTemplate with
+        member a.Usage =
+            match a with
+            | Metrics _ -> "time and peak memory of statistics, FID (and its matrix square root beside scipy's), IS and KID at 10k and 50k samples"
+            | Step _ -> "seconds per generator iteration of each Figure 2 row x method, beside PyTorch's, and the trainer's overhead"
+            | Data _ -> "images/s decoded from LMDB and folders, and the share of a 64x64 DCGAN step spent waiting for data"
+
+/// `wgangp bench …`.
+let run (b: ParseResults<BenchArgs>) : Cli.Exit =
+    match b.GetSubCommand() with
+    | BenchArgs.Data d ->
+        Cli.refuse [
+            Cli.atLeast 1 "--images" (d.TryGetResult DataBenchArgs.Images)
+            Cli.atLeast 1 "--size" (d.TryGetResult DataBenchArgs.Size)
+            Cli.atLeast 1 "--batch-size" (d.TryGetResult DataBenchArgs.Batch_Size)
+            Cli.atLeast 1 "--iterations" (d.TryGetResult DataBenchArgs.Iterations)
+            d.TryGetResult DataBenchArgs.Decode_Threads |> Option.bind (List.tryFind (fun t -> t < 1))
+            |> Option.map (fun t -> $"--decode-threads {t}: expected whole numbers of at least 1") ]
+        torch.set_num_threads Environment.ProcessorCount
+        let options: DataBench.Options =
+            { Folder = d.TryGetResult DataBenchArgs.Folder; Lmdb = d.TryGetResult DataBenchArgs.Lmdb
+              Images = d.GetResult(DataBenchArgs.Images, defaultValue = 256); Size = d.GetResult(DataBenchArgs.Size, defaultValue = 64)
+              BatchSize = d.GetResult(DataBenchArgs.Batch_Size, defaultValue = 64)
+              Threads = d.GetResult(DataBenchArgs.Decode_Threads, defaultValue = List.distinct [ 1; Environment.ProcessorCount ])
+              Iterations = d.GetResult(DataBenchArgs.Iterations, defaultValue = 10); Seed = d.GetResult(DataBenchArgs.Seed, defaultValue = 0) }
+        DataBench.run options |> Cli.writeReport (d.TryGetResult DataBenchArgs.Report)
+        Cli.Exit.Ok
+    | BenchArgs.Step s ->
+        Cli.refuse [
+            Cli.atLeast 1 "--size" (s.TryGetResult StepBenchArgs.Size)
+            Cli.oneOf [ 1; 3 ] "--channels" (s.TryGetResult StepBenchArgs.Channels)
+            Cli.atLeast 1 "--batch-size" (s.TryGetResult StepBenchArgs.Batch_Size)
+            Cli.atLeast 1 "--iterations" (s.TryGetResult StepBenchArgs.Iterations)
+            Cli.atLeast 0 "--warmup" (s.TryGetResult Warmup)
+            for w in s.GetResult(Widths, defaultValue = []) do
+                for v in Enum.GetValues<WganGp.Core.Nets.Figure2Variant>() do
+                    Figure2Width.check v (s.GetResult(StepBenchArgs.Size, defaultValue = 32)) w |> Option.map (fun p -> $"--widths: {p}") ]
+        torch.set_num_threads Environment.ProcessorCount
+        let variants = Enum.GetValues<WganGp.Core.Nets.Figure2Variant>() |> List.ofArray
+        let byName (names: string list) all (name: 'a -> string) what =
+            names |> List.map (fun n ->
+                match all |> List.tryFind (fun a -> name a = n) with
+                | Some a -> a
+                | None ->
+                    let known = String.Join(", ", all |> List.map name)
+                    failwith $"unknown {what} '{n}'; known: {known}")
+        let size, channels = s.GetResult(StepBenchArgs.Size, defaultValue = 32), s.GetResult(StepBenchArgs.Channels, defaultValue = 3)
+        let architectures =
+            match s.TryGetResult Architectures with
+            | None -> variants
+            | Some names -> byName names variants Names.figure2 "architecture"
+        let methods =
+            match s.TryGetResult StepBenchArgs.Methods with
+            | None -> Paper.Lsun.methods
+            | Some names -> byName names Paper.Lsun.methods (fun m -> m.Name) "method"
+        let widths = s.GetResult(Widths, defaultValue = [ 1.0 ])
+        let options: StepBench.Options =
+            { Architectures = architectures |> List.map (fun v -> Figure2(v, size, channels, List.head widths)); Methods = methods
+              Widths = widths
+              Size = size; Channels = channels; BatchSize = s.GetResult(StepBenchArgs.Batch_Size, defaultValue = 16)
+              Iterations = s.GetResult(StepBenchArgs.Iterations, defaultValue = 2); Warmup = s.GetResult(StepBenchArgs.Warmup, defaultValue = 1)
+              Seed = 0; Python = s.GetResult(StepBenchArgs.Python, defaultValue = "/usr/bin/python3")
+              Reference = IO.Path.Combine(Cli.repositoryRoot (), "bench", "reference.py") }
+        (if s.Contains Conv_Route then StepBench.routeCost options
+         elif widths.Length > 1 then StepBench.widthCost options
+         else StepBench.run options)
+        |> Cli.writeReport (s.TryGetResult StepBenchArgs.Report)
+        Cli.Exit.Ok
+    | BenchArgs.Metrics m ->
+        Cli.refuse [
+            m.TryGetResult Sizes |> Option.bind (List.tryFind (fun n -> n < 2))
+            |> Option.map (fun n -> $"--sizes {n}: expected sample counts of at least 2") ]
+        torch.set_num_threads Environment.ProcessorCount
+        let options: MetricBench.Options =
+            { Sizes = m.GetResult(Sizes, defaultValue = [ 10000; 50000 ]); Dim = 2048; Classes = 1008
+              Seed = m.GetResult(MetricBenchArgs.Seed, defaultValue = 0)
+              Python = m.GetResult(MetricBenchArgs.Python, defaultValue = "/usr/bin/python3")
+              Reference = IO.Path.Combine(Cli.repositoryRoot (), "bench", "metric_sqrtm.py") }
+        MetricBench.run options |> Cli.writeReport (m.TryGetResult MetricBenchArgs.Report)
+        Cli.Exit.Ok

@@ -1,0 +1,199 @@
+/// `wgangp run`, `plan`, `submit` and `table`: a grid script's cells trained here or on Slurm, listed, or tabulated.
+/// `run` and `submit` share one argument type, so a Slurm task runs exactly as the local run would.
+module WganGp.Experiments.RunCommand
+
+open System
+open Argu
+open TorchSharp
+open WganGp.Experiments.Dsl
+
+type RunArgs =
+    | [<MainCommand; ExactlyOnce>] Script of path: string
+    | Cells of id_part: string list
+    | Scale of factor: float
+    | Paper
+    | Results of dir: string
+    | Device of device: string
+    | Threads of count: int
+    | No_Figures
+    | Data of name_path: string list
+    | Decode_Threads of count: int
+    | Checkpoint_Every of iterations: int
+    | Eval_Every of iterations: int
+    | Eval_Samples of count: int
+    | Grid_Every of iterations: int
+    | No_Tensorboard
+    | No_Table
+    | Classifier of file: string
+    | Inception of file: string
+    | Reference_Count of count: int
+    // `wgangp submit` takes every option of `run` (one type, so a task runs exactly as the local run would) and these.
+    | Slurm
+    | Partition of name: string
+    | Gres of spec: string
+    | Time of limit: string
+    | Cpus_Per_Task of count: int
+    | Dry_Run
+    interface IArgParserTemplate with
+        member a.Usage =
+            match a with
+            | Slurm -> "submit: required, submit to Slurm (sbatch) as a job array, one task per unfinished cell"
+            | Partition _ -> "submit: Slurm partition (default: the cluster's default partition)"
+            | Gres _ -> "submit: generic resources per task, e.g. gpu:1 (use with --device cuda)"
+            | Time _ -> "submit: time limit per task, e.g. 2-00:00:00"
+            | Cpus_Per_Task _ -> "submit: CPUs per task; also the tasks' --threads unless that is given"
+            | Dry_Run -> "submit: write job.sh and cells.txt and print them, without submitting"
+            | Checkpoint_Every _ -> "checkpoint every this many generator iterations (default: a twentieth of the budget); reruns resume from the last"
+            | Eval_Every _ -> "score samples every this many generator iterations for the convergence curves (default: a tenth of the budget; under --paper the grid script's interval where it has one)"
+            | Eval_Samples _ -> "samples per evaluation during training (default 1000; under --paper the grid script's count where it has one)"
+            | Grid_Every _ -> "write a sample grid from a fixed noise batch every this many iterations, image data (default: a tenth)"
+            | No_Tensorboard -> "do not write TensorBoard event files"
+            | Classifier _ -> "score real images with this classifier (from `wgangp classifier train`): cls_is, cls_fid, cls_kid and their _real ceilings"
+            | Inception _ -> "score real images with the FID Inception from this state_dict (pytorch-fid's pt_inception-2015-12-05-6726825d.pth)"
+            | Reference_Count _ -> "training images the scores compare with, and held-out images for the ceiling (default 5000)"
+            | No_Table -> "do not write summary.md/summary.csv (Slurm tasks: `wgangp table` aggregates once they finish)"
+            | Data _ -> "NAME=PATH: read the dataset NAME from PATH instead of its default location (cell ids do not change)"
+            | Decode_Threads _ -> "threads decoding images ahead of the trainer for folders and LMDB (default 1)"
+            | Script _ -> "experiment script (experiments/*.fsx) whose top-level value `experiment` is run"
+            | Cells _ -> "run only cells whose id contains one of these strings (see `wgangp plan`)"
+            | Scale _ -> "multiply every default iteration budget by this factor (e.g. 0.1 for a smoke run)"
+            | Paper -> "use the paper's budgets (100k generator iterations for the toys) instead of the defaults"
+            | Results _ -> "results root; the experiment goes to <dir>/<experiment name>/ (default: results)"
+            | Device _ -> "torch device: cpu (default) or cuda, cuda:1, ..."
+            | Threads _ -> "intra-op CPU threads (default: all cores)"
+            | No_Figures -> "train the grid cells only, skip the figures"
+
+type PlanArgs =
+    | [<MainCommand; ExactlyOnce>] Script of path: string
+    | Cells of id_part: string list
+    | Scale of factor: float
+    | Paper
+    | Results of dir: string
+    | Data of name_path: string list
+    interface IArgParserTemplate with
+        member a.Usage =
+            match a with
+            | Data _ -> "NAME=PATH: where to look for the dataset NAME (as for run)"
+            | Script _ -> "experiment script (experiments/*.fsx)"
+            | Cells _ -> "list only cells whose id contains one of these strings"
+            | Scale _ -> "iteration scale, as for run (cell ids depend on the budget)"
+            | Paper -> "paper budgets, as for run"
+            | Results _ -> "results root (default: results)"
+
+type TableArgs =
+    | [<MainCommand; ExactlyOnce>] Dir of path: string
+    interface IArgParserTemplate with
+        member a.Usage =
+            match a with
+            | Dir _ -> "an experiment's results folder, e.g. results/toy"
+
+let private budget scale paper =
+    if paper then Cells.PaperBudget else Cells.Scaled(defaultArg scale 1.0)
+
+let private options (results: string option) budget select device figures decodeThreads : Runner.Options =
+    { ResultsRoot = defaultArg results "results"; Budget = budget; Select = select; Device = device
+      Figures = figures; DataPaths = Map.empty; DecodeThreads = decodeThreads; Command = Cli.commandLine ()
+      Schedule = Runner.Schedule.defaults; Cancel = Threading.CancellationToken.None; Table = true }
+
+/// Ctrl+C and SIGTERM (what Slurm sends a preempted or cancelled task) cancel the run: the current cell writes a
+/// checkpoint and the process exits, so a rerun or a requeued task resumes there.
+let private interruption () =
+    let cts = new Threading.CancellationTokenSource()
+    Console.CancelKeyPress.Add(fun e ->
+        e.Cancel <- true
+        cts.Cancel())
+    let term =
+        Runtime.InteropServices.PosixSignalRegistration.Create(Runtime.InteropServices.PosixSignal.SIGTERM, fun ctx ->
+            ctx.Cancel <- true
+            cts.Cancel())
+    cts, term
+
+/// Applies `--data NAME=PATH` to the options once the experiment (and so its datasets) is known.
+let private relocate (pairs: string list) (opts: Runner.Options) (experiment: Experiment) =
+    let datasets = experiment.Grids |> List.collect (fun g -> g.Datasets) |> Datasets.realOf
+    Datasets.relocations datasets pairs |> Result.map (fun paths -> { opts with DataPaths = paths }, experiment)
+
+/// The flag values `run` and `plan` share, refused before any work.
+let private budgetChecks scale (_paper: bool) = [ Cli.positive "--scale" scale ]
+
+/// The flag values of `run` (and so of `submit`), refused before any work.
+let private runChecks (r: ParseResults<RunArgs>) =
+    budgetChecks (r.TryGetResult RunArgs.Scale) (r.Contains RunArgs.Paper)
+        @ [ Cli.atLeast 1 "--threads" (r.TryGetResult Threads)
+            Cli.atLeast 1 "--decode-threads" (r.TryGetResult RunArgs.Decode_Threads)
+            Cli.atLeast 1 "--checkpoint-every" (r.TryGetResult Checkpoint_Every)
+            Cli.atLeast 1 "--eval-every" (r.TryGetResult Eval_Every)
+            Cli.atLeast 2 "--eval-samples" (r.TryGetResult Eval_Samples)
+            Cli.atLeast 1 "--grid-every" (r.TryGetResult Grid_Every)
+            Cli.atLeast 2 "--reference-count" (r.TryGetResult Reference_Count)
+            Cli.device "--device" (r.TryGetResult Device) ]
+
+/// The options of `submit` that `run` refuses.
+let private submitOnly (r: ParseResults<RunArgs>) =
+    [ if r.Contains Slurm then "--slurm"
+      if r.Contains Dry_Run then "--dry-run"
+      if r.Contains Partition then "--partition"
+      if r.Contains Gres then "--gres"
+      if r.Contains Time then "--time"
+      if r.Contains Cpus_Per_Task then "--cpus-per-task" ]
+
+/// What `run` (and every task of `submit`) runs with: one function of the one argument type.
+let runOptions (r: ParseResults<RunArgs>) : Runner.Options =
+    { options (r.TryGetResult RunArgs.Results) (budget (r.TryGetResult RunArgs.Scale) (r.Contains RunArgs.Paper))
+          (r.GetResult(RunArgs.Cells, defaultValue = [])) (r.GetResult(Device, defaultValue = "cpu")) (not (r.Contains No_Figures))
+          (r.GetResult(RunArgs.Decode_Threads, defaultValue = 1)) with
+        Schedule =
+            { CheckpointEvery = r.TryGetResult Checkpoint_Every; EvaluateEvery = r.TryGetResult Eval_Every
+              EvaluationSamples = r.TryGetResult Eval_Samples; SampleGridEvery = r.TryGetResult Grid_Every
+              TensorBoard = not (r.Contains No_Tensorboard)
+              Scoring =
+                  { Classifier = r.TryGetResult RunArgs.Classifier; Inception = r.TryGetResult RunArgs.Inception
+                    ReferenceCount = r.GetResult(Reference_Count, defaultValue = Scoring.none.ReferenceCount) } }
+        Table = not (r.Contains No_Table) }
+
+/// `wgangp run`: trains the cells that are not done, draws the figures, writes the table.
+let run (r: ParseResults<RunArgs>) : Cli.Exit =
+    Cli.refuse (runChecks r)
+    Cli.refuse [ for flag in submitOnly r -> Some $"{flag} is an option of `wgangp submit`, not of `run`" ]
+    torch.set_num_threads (r.GetResult(Threads, defaultValue = Environment.ProcessorCount))
+    let cts, term = interruption ()
+    use _ = cts
+    use _ = term
+    let opts = { runOptions r with Cancel = cts.Token }
+    ScriptLoader.loadExperiment (r.GetResult RunArgs.Script)
+    |> Result.bind (relocate (r.GetResult(RunArgs.Data, defaultValue = [])) opts)
+    |> Result.bind (fun (opts', experiment) -> Runner.run opts' experiment)
+    |> Cli.report
+
+/// `wgangp plan`: the cells with their ids, budgets, optimisers and status.
+let plan (p: ParseResults<PlanArgs>) : Cli.Exit =
+    Cli.refuse (budgetChecks (p.TryGetResult PlanArgs.Scale) (p.Contains PlanArgs.Paper))
+    let opts =
+        options (p.TryGetResult PlanArgs.Results) (budget (p.TryGetResult PlanArgs.Scale) (p.Contains PlanArgs.Paper))
+            (p.GetResult(PlanArgs.Cells, defaultValue = [])) "cpu" false 1
+    ScriptLoader.loadExperiment (p.GetResult PlanArgs.Script)
+    |> Result.bind (relocate (p.GetResult(PlanArgs.Data, defaultValue = [])) opts)
+    |> Result.bind (fun (opts', experiment) -> Runner.plan opts' experiment)
+    |> Result.map (List.iter (printfn "%s"))
+    |> Cli.report
+
+/// `wgangp submit`: the unfinished cells as a Slurm job array, each task a `run` with the same options.
+let submit (s: ParseResults<RunArgs>) : Cli.Exit =
+    Cli.refuse (runChecks s @ [ Cli.atLeast 1 "--cpus-per-task" (s.TryGetResult Cpus_Per_Task) ])
+    let opts = { runOptions s with Figures = false }
+    let request: Slurm.Request =
+        { Script = s.GetResult RunArgs.Script; Data = s.GetResult(RunArgs.Data, defaultValue = [])
+          Threads = s.TryGetResult Threads; Device = s.TryGetResult Device; DryRun = s.Contains Dry_Run
+          Resources =
+            { Partition = s.TryGetResult Partition; Gres = s.TryGetResult Gres
+              Time = s.TryGetResult Time; CpusPerTask = s.TryGetResult Cpus_Per_Task } }
+    (if s.Contains Slurm then ScriptLoader.loadExperiment request.Script
+     else Error [ "say where to submit: --slurm (the only scheduler supported)" ])
+    |> Result.bind (relocate request.Data opts)
+    |> Result.bind (fun (opts', experiment) -> Slurm.submit opts' request experiment)
+    |> Result.map (List.iter (printfn "%s"))
+    |> Cli.report
+
+/// `wgangp table`: re-aggregates a results folder without training.
+let table (t: ParseResults<TableArgs>) : Cli.Exit =
+    Report.table (t.GetResult Dir) (Cli.commandLine ()) [] |> Result.map (printfn "%s") |> Result.mapError List.singleton |> Cli.report

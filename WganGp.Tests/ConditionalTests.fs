@@ -1,5 +1,7 @@
 module WganGp.Tests.ConditionalTests
 
+open System
+open System.IO
 open Expecto
 open TorchSharp
 open WganGp.Core.Data
@@ -82,6 +84,28 @@ let tests =
             let without = step (AuxiliaryClassifierMethod(Methods.WganGp, 0.0, 0.1))
             Expect.isGreaterThan (withClasses.Loss - without.Loss) 0.5 "cross-entropy of 3 classes at init is about ln 3 ≈ 1.1"
             Expect.floatClose Accuracy.medium withClasses.Wasserstein without.Wasserstein "same Wasserstein estimate"
+        }
+
+        test "AC-WGAN-GP's class losses are logged: log.csv gets a column for each of the method's extra scalars" {
+            use set = labelled ()
+            use data = new ShuffledBatches(set, 0L, PixelScaling.MinusOneOne)
+            inTempDir (fun dir ->
+                let config =
+                    TrainConfig(System.Func<_>(fun () -> new TinyConditionalGenerator() :> Module),
+                                System.Func<_>(fun () -> new TinyClassifyingCritic() :> Module), 8, data, acWganGp, 3, 6, 0L,
+                                RunDirectory = dir)
+                use result = Trainer.Run config
+                let lines = File.ReadAllLines(Path.Combine(dir, RunFiles.Log))
+                Expect.equal lines.[0] (RunFiles.LogHeader + ",critic_class_loss,generator_class_loss") "the standard columns, then the method's"
+                let column name = Array.IndexOf(lines.[0].Split ',', name)
+                let value (line: string) name = line.Split(',').[column name]
+                // Iteration 0 takes no generator step; every logged iteration has its last critic step's class loss.
+                Expect.equal (value lines.[1] "generator_class_loss") "" "no generator step at iteration 0"
+                for line in lines.[1..] do
+                    Expect.isGreaterThan (float (value line "critic_class_loss")) 0.0 $"critic class loss: {line}"
+                for line in lines.[2..] do
+                    Expect.isGreaterThan (float (value line "generator_class_loss")) 0.0 $"generator class loss: {line}")
+            Expect.equal (RunFiles.LogHeaderWith Methods.WganGp.ExtraScalars) RunFiles.LogHeader "other methods' logs are unchanged"
         }
 
         test "AC-WGAN-GP refuses unlabelled data and unconditional networks, naming what it needs" {

@@ -84,7 +84,8 @@ let tests =
             let ctx = StepContext(generator, critic, gOpt, cOpt, (fun () -> failwith "no real batch in a generator step"), (fun () -> z))
             let method = AuxiliaryClassifierMethod(Methods.WganGp, 1.0, 0.1)
             torch.manual_seed 22L |> ignore
-            let loss = method.GeneratorStep ctx
+            let step = method.GeneratorStep ctx
+            let loss = step.Loss
             // The labels the step drew: the same draw after the same seed.
             torch.manual_seed 22L |> ignore
             use labels = torch.randint(3L, [| 8L |], dtype = torch.int64)

@@ -34,22 +34,33 @@ public sealed record AuxiliaryClassifierMethod : Method
         var (dReal, logits) = critic.ForwardWithClasses(real);
         var dFake = ctx.Critic.call(fake);
         var penalty = Constraint.Penalty(ctx.Critic, real, fake);
-        var total = CriticLoss.Compute(dReal, dFake) + CriticClassWeight * nn.functional.cross_entropy(logits, labels);
+        var classLoss = nn.functional.cross_entropy(logits, labels);
+        var total = CriticLoss.Compute(dReal, dFake) + CriticClassWeight * classLoss;
         if (penalty is not null) total += penalty.Value;
-        return Update(ctx, total, penalty, real, fake, dReal, dFake, record, measureGradientNorm);
+        var stats = Update(ctx, total, penalty, real, fake, dReal, dFake, record, measureGradientNorm);
+        return record ? stats with { Extra = new Dictionary<string, double> { [CriticClassLoss] = classLoss.item<float>() } } : stats;
     }
 
-    public override double GeneratorStep(StepContext ctx)
+    public override GeneratorStepStats GeneratorStep(StepContext ctx)
     {
         var (generator, critic) = Parts(ctx);
         var z = ctx.GeneratorLatent();
         var labels = randint(generator.Classes, z.shape[0], dtype: int64, device: z.device);
-        return WithCriticFrozen(ctx, () =>
+        Tensor? classLoss = null;
+        var loss = WithCriticFrozen(ctx, () =>
         {
             var (score, logits) = critic.ForwardWithClasses(Generate(generator, z, labels));
-            return GeneratorLoss.Compute(score) + GeneratorClassWeight * nn.functional.cross_entropy(logits, labels);
+            classLoss = nn.functional.cross_entropy(logits, labels);
+            return GeneratorLoss.Compute(score) + GeneratorClassWeight * classLoss;
         });
+        return new GeneratorStepStats(loss) { Extra = new Dictionary<string, double> { [GeneratorClassLoss] = classLoss!.item<float>() } };
     }
+
+    /// <summary>The class heads' cross-entropies, unweighted: on the critic step's real batch, and on the generator
+    /// step's fakes of uniform labels.</summary>
+    public const string CriticClassLoss = "critic_class_loss", GeneratorClassLoss = "generator_class_loss";
+
+    public override IReadOnlyList<string> ExtraScalars => new[] { CriticClassLoss, GeneratorClassLoss };
 
     public override IReadOnlyDictionary<string, object> Describe() => new Dictionary<string, object>(base.Describe())
     {

@@ -22,7 +22,7 @@ public sealed record FixedGeneratorMethod : Method
 
     protected override Tensor FakeBatch(StepContext ctx, Tensor real) => real + NoiseStd * randn_like(real);
 
-    public override double GeneratorStep(StepContext ctx) =>
+    public override GeneratorStepStats GeneratorStep(StepContext ctx) =>
         throw new InvalidOperationException($"method '{Name}' holds the generator fixed at real data plus noise: it takes no generator step");
 
     public override IReadOnlyDictionary<string, object> Describe() => new Dictionary<string, object>(base.Describe())

@@ -101,8 +101,13 @@ public record Method(
 
     /// <summary>One generator update on fresh z. The critic's parameters are frozen for it so no work is spent on their
     /// gradients.</summary>
-    public virtual double GeneratorStep(StepContext ctx) =>
-        WithCriticFrozen(ctx, () => GeneratorLoss.Compute(ctx.Critic.call(Generate(ctx.Generator, ctx.GeneratorLatent()))));
+    public virtual GeneratorStepStats GeneratorStep(StepContext ctx) =>
+        new(WithCriticFrozen(ctx, () => GeneratorLoss.Compute(ctx.Critic.call(Generate(ctx.Generator, ctx.GeneratorLatent())))));
+
+    /// <summary>The names of the scalars this method reports beyond the standard ones (critic loss, Wasserstein
+    /// estimate, penalty, generator loss, gradient norm), in the order the log's extra columns take. Its steps put them
+    /// in <see cref="CriticStepStats.Extra"/> and <see cref="GeneratorStepStats.Extra"/>.</summary>
+    public virtual IReadOnlyList<string> ExtraScalars => Array.Empty<string>();
 
     /// <summary>One generator optimiser step on the loss <paramref name="makeLoss"/> builds, with the critic's parameters
     /// frozen meanwhile.</summary>

@@ -13,6 +13,10 @@ public readonly record struct IterationStats(
     /// <summary>The same for the generator's optimiser; NaN when there is none (a fixed generator).</summary>
     public double GeneratorLearningRate { get; init; } = double.NaN;
 
+    /// <summary>The method's own named scalars of this iteration (its last critic step's and its generator step's);
+    /// empty for methods without any.</summary>
+    public IReadOnlyDictionary<string, double> Extra { get; init; } = StepScalars.None;
+
     public bool IsFinite =>
         double.IsFinite(CriticLoss) && double.IsFinite(Penalty) && (double.IsNaN(GeneratorLoss) || double.IsFinite(GeneratorLoss));
 }

@@ -39,9 +39,19 @@ public sealed class RunFiles(string directory)
             ["status"] = status.ToText(), ["iteration"] = iteration, ["seconds"] = Math.Round(seconds, 3), ["message"] = message,
         });
 
-    public static string LogRow(IterationStats s) => string.Join(",",
-        s.Iteration.ToString(CultureInfo.InvariantCulture), F(s.CriticLoss), F(s.Wasserstein), F(s.Penalty),
-        F(s.GeneratorLoss), F(s.GradientNorm), s.Seconds.ToString("F3", CultureInfo.InvariantCulture));
+    /// <summary>The log's header for a method with these extra scalars: the standard columns, then one per scalar.</summary>
+    public static string LogHeaderWith(IReadOnlyList<string> extraScalars) =>
+        extraScalars.Count == 0 ? LogHeader : LogHeader + "," + string.Join(",", extraScalars);
+
+    /// <summary>One log row; the extra scalars in the header's order (empty when an iteration did not report one).</summary>
+    public static string LogRow(IterationStats s, IReadOnlyList<string>? extraScalars = null)
+    {
+        var row = string.Join(",",
+            s.Iteration.ToString(CultureInfo.InvariantCulture), F(s.CriticLoss), F(s.Wasserstein), F(s.Penalty),
+            F(s.GeneratorLoss), F(s.GradientNorm), s.Seconds.ToString("F3", CultureInfo.InvariantCulture));
+        if (extraScalars is null || extraScalars.Count == 0) return row;
+        return row + "," + string.Join(",", extraScalars.Select(name => s.Extra.TryGetValue(name, out var v) ? F(v) : ""));
+    }
 
     /// <summary>Images ([N, C, H, W]) as a PNG grid of the first 64 (a CSV of every pixel would be hundreds of MB);
     /// anything else as CSV: one row per sample, its values flattened (x,y for the toy sets).</summary>

@@ -14,24 +14,27 @@ public sealed class RunOutputs : IDisposable
     readonly RunFiles files;
     readonly AppendLog log, evaluations;
     readonly TorchSharp.Modules.SummaryWriter? board;
+    readonly IReadOnlyList<string> extraScalars;
 
-    RunOutputs(RunFiles files, AppendLog log, AppendLog evaluations, bool tensorBoard)
+    RunOutputs(RunFiles files, AppendLog log, AppendLog evaluations, bool tensorBoard, IReadOnlyList<string> extraScalars)
     {
         this.files = files;
         this.log = log;
+        this.extraScalars = extraScalars;
         this.evaluations = evaluations;
         board = tensorBoard ? torch.utils.tensorboard.SummaryWriter(files.PathOf(TensorBoardFolder)) : null;
     }
 
     public const string TensorBoardFolder = "tensorboard", SampleFolder = "samples";
 
-    public static RunOutputs Create(RunFiles files, bool tensorBoard) => new(files,
-        AppendLog.Create(files.PathOf(RunFiles.Log), RunFiles.LogHeader),
-        AppendLog.Create(files.PathOf(RunFiles.Evaluations), RunFiles.EvaluationsHeader), tensorBoard);
+    /// <summary>New outputs; log.csv gets a column for each of the method's <paramref name="extraScalars"/>.</summary>
+    public static RunOutputs Create(RunFiles files, bool tensorBoard, IReadOnlyList<string> extraScalars) => new(files,
+        AppendLog.Create(files.PathOf(RunFiles.Log), RunFiles.LogHeaderWith(extraScalars)),
+        AppendLog.Create(files.PathOf(RunFiles.Evaluations), RunFiles.EvaluationsHeader), tensorBoard, extraScalars);
 
-    public static RunOutputs Resume(RunFiles files, bool tensorBoard, CheckpointHeader at) => new(files,
-        AppendLog.Resume(files.PathOf(RunFiles.Log), RunFiles.LogHeader, at.LogLength),
-        AppendLog.Resume(files.PathOf(RunFiles.Evaluations), RunFiles.EvaluationsHeader, at.EvaluationsLength), tensorBoard);
+    public static RunOutputs Resume(RunFiles files, bool tensorBoard, CheckpointHeader at, IReadOnlyList<string> extraScalars) => new(files,
+        AppendLog.Resume(files.PathOf(RunFiles.Log), RunFiles.LogHeaderWith(extraScalars), at.LogLength),
+        AppendLog.Resume(files.PathOf(RunFiles.Evaluations), RunFiles.EvaluationsHeader, at.EvaluationsLength), tensorBoard, extraScalars);
 
     public long LogLength => log.Length;
 
@@ -39,10 +42,11 @@ public sealed class RunOutputs : IDisposable
 
     public void Iteration(IterationStats s)
     {
-        log.WriteLine(RunFiles.LogRow(s));
+        log.WriteLine(RunFiles.LogRow(s, extraScalars));
         if (board is null) return;
         foreach (var (tag, value) in new[] { ("loss/critic", s.CriticLoss), ("loss/wasserstein", s.Wasserstein),
-                     ("loss/penalty", s.Penalty), ("loss/generator", s.GeneratorLoss), ("critic/grad_norm", s.GradientNorm) })
+                     ("loss/penalty", s.Penalty), ("loss/generator", s.GeneratorLoss), ("critic/grad_norm", s.GradientNorm) }
+                     .Concat(s.Extra.Select(kv => ($"method/{kv.Key}", kv.Value))))
             if (double.IsFinite(value)) board.add_scalar(tag, (float)value, s.Iteration);
     }
 

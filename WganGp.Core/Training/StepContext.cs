@@ -23,5 +23,20 @@ public sealed record StepContext(
 }
 
 /// <summary>Scalars of one critic step: total loss (including the penalty), the Wasserstein estimate
-/// mean D(x) − mean D(x̃), the penalty term, and the mean input-gradient norm (NaN when not measured).</summary>
-public readonly record struct CriticStepStats(double Loss, double Wasserstein, double Penalty, double GradientNorm);
+/// mean D(x) − mean D(x̃), the penalty term, and the mean input-gradient norm (NaN when not measured); and the method's
+/// own named scalars (<see cref="Methods.Method.ExtraScalars"/>), e.g. AC-WGAN-GP's class loss.</summary>
+public readonly record struct CriticStepStats(double Loss, double Wasserstein, double Penalty, double GradientNorm)
+{
+    public IReadOnlyDictionary<string, double> Extra { get; init; } = StepScalars.None;
+}
+
+/// <summary>Scalars of one generator step: its loss and the method's own named scalars.</summary>
+public readonly record struct GeneratorStepStats(double Loss)
+{
+    public IReadOnlyDictionary<string, double> Extra { get; init; } = StepScalars.None;
+}
+
+public static class StepScalars
+{
+    public static readonly IReadOnlyDictionary<string, double> None = new Dictionary<string, double>();
+}

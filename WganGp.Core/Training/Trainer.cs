@@ -29,7 +29,8 @@ public static class Trainer
 
         files?.WriteJson(RunFiles.Settings, Settings(config, generator, critic));
         using var outputs = files is null ? null
-            : resumed is null ? RunOutputs.Create(files, config.TensorBoard) : RunOutputs.Resume(files, config.TensorBoard, resumed);
+            : resumed is null ? RunOutputs.Create(files, config.TensorBoard, config.Method.ExtraScalars)
+            : RunOutputs.Resume(files, config.TensorBoard, resumed, config.Method.ExtraScalars);
         using var fixedNoise = FixedNoise(config, generator, device);
 
         // Training seconds exclude evaluation, sample grids and checkpoints, so wall-clock curves compare methods.

@@ -60,11 +60,11 @@ public sealed class TrainingSession : IDisposable
         SetLearningRate(criticOptimizer, lr);
         if (generatorOptimizer is not null) SetLearningRate(generatorOptimizer, lr);
 
-        double generatorLoss = double.NaN;
+        var generator = new GeneratorStepStats(double.NaN);
         if (it > 0 && generatorOptimizer is not null)
         {
             var started = Stopwatch.GetTimestamp();
-            using (NewDisposeScope()) generatorLoss = method.GeneratorStep(Context);
+            using (NewDisposeScope()) generator = method.GeneratorStep(Context);
             StepSeconds += Stopwatch.GetElapsedTime(started).TotalSeconds;
         }
 
@@ -78,10 +78,13 @@ public sealed class TrainingSession : IDisposable
             if (!double.IsFinite(last.Loss)) break;
         }
 
-        return new IterationStats(it, last.Loss, last.Wasserstein, last.Penalty, generatorLoss, last.GradientNorm, Seconds: 0)
+        var extra = last.Extra.Count + generator.Extra.Count == 0 ? StepScalars.None
+            : last.Extra.Concat(generator.Extra).ToDictionary(kv => kv.Key, kv => kv.Value);
+        return new IterationStats(it, last.Loss, last.Wasserstein, last.Penalty, generator.Loss, last.GradientNorm, Seconds: 0)
         {
             CriticLearningRate = criticOptimizer.ParamGroups.First().LearningRate,
             GeneratorLearningRate = generatorOptimizer?.ParamGroups.First().LearningRate ?? double.NaN,
+            Extra = extra,
         };
     }
 

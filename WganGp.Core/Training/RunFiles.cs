@@ -39,6 +39,18 @@ public sealed class RunFiles(string directory)
             ["status"] = status.ToText(), ["iteration"] = iteration, ["seconds"] = Math.Round(seconds, 3), ["message"] = message,
         });
 
+    /// <summary>Adds each score's protocol to protocol.json (score name → its fields), keeping the other scores' entries:
+    /// evaluations during training and the final scores may come from different scorers.</summary>
+    public void RecordProtocols(IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> protocols)
+    {
+        var path = PathOf(Protocol);
+        var all = File.Exists(path)
+            ? JsonSerializer.Deserialize<SortedDictionary<string, Dictionary<string, string>>>(File.ReadAllText(path)) ?? new()
+            : new SortedDictionary<string, Dictionary<string, string>>();
+        foreach (var (name, protocol) in protocols) all[name] = protocol.ToDictionary(kv => kv.Key, kv => kv.Value);
+        WriteJson(Protocol, all);
+    }
+
     /// <summary>The log's header for a method with these extra scalars: the standard columns, then one per scalar.</summary>
     public static string LogHeaderWith(IReadOnlyList<string> extraScalars) =>
         extraScalars.Count == 0 ? LogHeader : LogHeader + "," + string.Join(",", extraScalars);

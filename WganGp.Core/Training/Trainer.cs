@@ -93,7 +93,7 @@ public static class Trainer
         var scores = new Dictionary<string, double>();
         if (config.SampleCount > 0 && status == RunStatus.Finished)
         {
-            samples = Sample(generator, config.SampleCount, config.SampleBatchSize ?? config.BatchSize, config.LatentDim, device);
+            samples = Sampler.Sample(generator, config.SampleCount, config.SampleBatchSize ?? config.BatchSize, config.LatentDim, device);
             if (config.SampleText is { } text) files?.WriteSampleText(text(samples));
             else files?.WriteSamples(samples, config.SampleScaling);
             scores = Score(config.Scorers, samples, files);
@@ -137,7 +137,7 @@ public static class Trainer
     {
         var evaluation = config.Evaluation!;
         using var noise = new Generator((ulong)config.Seed * 2_654_435_761UL + (ulong)iteration);
-        using var samples = Sample(state.Generator, evaluation.SampleCount, config.SampleBatchSize ?? config.BatchSize, config.LatentDim, config.Device, noise);
+        using var samples = Sampler.Sample(state.Generator, evaluation.SampleCount, config.SampleBatchSize ?? config.BatchSize, config.LatentDim, config.Device, noise);
         var scores = Score(evaluation.Scorers, samples, files);
         outputs?.Evaluation(iteration, seconds, scores);
         config.OnEvaluation?.Invoke(iteration, scores);
@@ -163,9 +163,7 @@ public static class Trainer
     {
         using var _ = no_grad();
         using var scope = NewDisposeScope();
-        var images = generator is Nets.IConditionalGenerator { Classes: > 0 } conditional
-            ? conditional.Forward(z, arange(z.shape[0], dtype: int64, device: z.device) % conditional.Classes)
-            : generator.call(z);
+        var images = Sampler.Generate(generator, z, Sampler.Cycling(z.device));
         outputs.SampleGrid(iteration, images.cpu(), config.SampleScaling);
     }
 
@@ -181,41 +179,8 @@ public static class Trainer
                 scores[name] = value;
                 if (scorer.Protocol.Count > 0) protocols[name] = scorer.Protocol;
             }
-        if (files is not null && protocols.Count > 0)
-        {
-            var path = files.PathOf(RunFiles.Protocol);
-            var all = File.Exists(path)
-                ? System.Text.Json.JsonSerializer.Deserialize<SortedDictionary<string, Dictionary<string, string>>>(File.ReadAllText(path)) ?? new()
-                : new SortedDictionary<string, Dictionary<string, string>>();
-            foreach (var (name, protocol) in protocols) all[name] = protocol.ToDictionary(kv => kv.Key, kv => kv.Value);
-            files.WriteJson(RunFiles.Protocol, all);
-        }
+        if (protocols.Count > 0) files?.RecordProtocols(protocols);
         return scores;
-    }
-
-    /// <summary>n samples from the generator, drawn in batches without gradient, returned on the CPU. Batch norm keeps
-    /// using batch statistics, as tflib does when sampling.</summary>
-    public static Tensor Sample(nn.Module<Tensor, Tensor> generator, int n, int batchSize, int latentDim, Device device,
-        Generator? noise = null)
-    {
-        using var _ = no_grad();
-        var parts = new List<Tensor>();
-        for (int i = 0; i < n; i += batchSize)
-        {
-            using var scope = NewDisposeScope();
-            // z is drawn on the CPU so a seeded noise generator gives the same samples on every device.
-            var z = noise is null ? randn(Math.Min(batchSize, n - i), latentDim, device: device)
-                : randn(new long[] { Math.Min(batchSize, n - i), latentDim }, generator: noise).to(device);
-            // A conditional generator samples every class equally often in expectation (uniform labels).
-            var images = generator is Nets.IConditionalGenerator { Classes: > 0 } conditional
-                ? conditional.Forward(z, (noise is null ? randint(conditional.Classes, z.shape[0], dtype: int64, device: device)
-                    : randint(conditional.Classes, new long[] { z.shape[0] }, dtype: int64, generator: noise).to(device)))
-                : generator.call(z);
-            parts.Add(images.cpu().MoveToOuterDisposeScope());
-        }
-        var all = cat(parts, 0);
-        foreach (var p in parts) p.Dispose();
-        return all;
     }
 
     static Dictionary<string, object> Settings(TrainConfig c, nn.Module generator, nn.Module critic)

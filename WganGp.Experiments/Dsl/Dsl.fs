@@ -229,7 +229,7 @@ type Experiment = { Name: string; Grids: Grid list; Figures: Figure list }
 module Grid =
     let named name =
         { Name = name; Datasets = []; Architectures = []; Methods = []; Optimizers = []; Seeds = [ 0 ]
-          Iterations = 1000; PaperIterations = 100_000; BatchSize = 256; SampleCount = 2000; Overrides = []
+          Iterations = 1000; PaperIterations = 100_000; BatchSize = 256; SampleCount = Defaults.sampleCount; Overrides = []
           Init = WganGp.Core.Nets.InitScheme.Tflib; Scoring = ScoreProtocol.standard; Criteria = None }
 
 module Experiment =

@@ -54,92 +54,31 @@ let id (cell: Cell) =
     let short = Convert.ToHexString(hash).Substring(0, 8).ToLowerInvariant()
     $"{Names.dataset cell.Dataset}-{Names.architecture cell.Architecture}-{cell.Method.Name}-s{cell.Seed}-{short}"
 
-type private Net = TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>
+/// The normalisers of a cell's networks (see `Architectures.Normalisers`).
+type Normalisers = Architectures.Normalisers
 
-/// The normalisers a cell's networks are built with: the critic's, and the generator's where the architecture's script
-/// makes it depend on the method (None: the architecture fixes it).
-type Normalisers = { Generator: WganGp.Core.Nets.Normalization option; Critic: WganGp.Core.Nets.Normalization }
-
-/// Each script's normaliser rule, applied once where a cell is built to what the method's constraint declares (never
-/// to its type, so a new penalty that does not tolerate batch norm gets the per-sample replacement without any change
-/// to the networks).
+/// The architecture's normaliser rule applied to what a method's constraint declares (`Architectures.entry`).
 let normalisers (architecture: Architecture) (constraint': WganGp.Core.Methods.ILipschitzConstraint) : Normalisers =
-    let tolerates = constraint'.ToleratesBatchNorm
-    match architecture with
-    // gan_64x64.py's Normalize: layer norm in a critic that cannot have batch norm.
-    | Figure2 _ -> { Generator = None; Critic = if tolerates then WganGp.Core.Nets.Normalization.Batch else WganGp.Core.Nets.Normalization.Layer }
-    // gan_cifar.py: no normaliser in the critic in mode wgan-gp.
-    | CifarDcgan -> { Generator = None; Critic = if tolerates then WganGp.Core.Nets.Normalization.Batch else WganGp.Core.Nets.Normalization.None }
-    // gan_mnist.py: batch norm in both networks only in mode 'wgan' (weight clipping).
-    | MnistDcgan ->
-        let norm = if constraint'.ClipsWeights then WganGp.Core.Nets.Normalization.Batch else WganGp.Core.Nets.Normalization.None
-        { Generator = Some norm; Critic = norm }
-    // Appendix B: "layer norm instead" where a sampled critic is normalised.
-    | RandomArch r -> { Generator = None; Critic = r.CriticNorm tolerates }
-    // gan_cifar_resnet.py (NORMALIZATION_D = False), gan_language.py and gan_toy.py: never.
-    | ToyMlp _ | CifarResNet _ | CharResNet -> { Generator = None; Critic = WganGp.Core.Nets.Normalization.None }
+    (Architectures.entry architecture).Normalisers constraint'
 
 /// Generator and critic factories and the latent size of an architecture with the given normalisers, for data items of
 /// the given shape (built after the trainer seeds torch).
 let networksWith (architecture: Architecture) (norms: Normalisers) (init: WganGp.Core.Nets.InitScheme) (itemShape: int64[]) =
-    let factory (make: unit -> Net) = Func<Net>(make)
-    let norm = norms.Critic
-    match architecture with
-    | ToyMlp (width, layers) ->
-        factory (fun () -> new WganGp.Core.Nets.Mlp(2, width, 2, layers, init = init)),
-        factory (fun () -> new WganGp.Core.Nets.Mlp(2, width, 1, layers, init = init)),
-        2
-    | Figure2 (variant, size, channels, width) ->
-        let dim = Figure2Width.dim width
-        factory (fun () -> WganGp.Core.Nets.Figure2.Generator(variant, size, channels, dim, init = init)),
-        factory (fun () -> WganGp.Core.Nets.Figure2.Critic(variant, norm, size, channels, dim, init = init)),
-        128
-    | CifarResNet conditional ->
-        factory (fun () -> new WganGp.Core.Nets.CifarResNetGenerator(conditional, init = init)),
-        factory (fun () -> new WganGp.Core.Nets.CifarResNetCritic(conditional, init = init)),
-        128
-    | CifarDcgan ->
-        factory (fun () -> new WganGp.Core.Nets.CifarDcganGenerator(init = init)),
-        factory (fun () -> new WganGp.Core.Nets.CifarDcganCritic(norm = norm, init = init)),
-        128
-    | MnistDcgan ->
-        let generatorNorm = norms.Generator |> Option.defaultValue norm
-        factory (fun () -> new WganGp.Core.Nets.MnistDcganGenerator(norm = generatorNorm, init = init)),
-        factory (fun () -> new WganGp.Core.Nets.MnistDcganCritic(norm = norm, init = init)),
-        128
-    | CharResNet ->
-        // Items are one-hot [length, V]: the vocabulary size is the data's.
-        let length, vocabulary = int itemShape.[0], int itemShape.[1]
-        factory (fun () -> new WganGp.Core.Nets.LanguageGenerator(vocabulary, length, init = init)),
-        factory (fun () -> new WganGp.Core.Nets.LanguageCritic(vocabulary, length, init = init)),
-        128
-    | RandomArch r ->
-        factory (fun () -> r.NewGenerator(init = init)),
-        factory (fun () -> r.NewCritic(norm, init)),
-        128
+    let entry = Architectures.entry architecture
+    let generator, critic = entry.Networks norms init itemShape
+    generator, critic, entry.LatentDim
 
 /// The networks of an architecture under a method: its normalisers chosen from the method's constraint, then built.
 let networks (architecture: Architecture) (method: WganGp.Core.Methods.Method) (init: WganGp.Core.Nets.InitScheme) (itemShape: int64[]) =
     networksWith architecture (normalisers architecture method.Constraint) init itemShape
 
 /// The shape of one real item the architecture's critic takes.
-let inputShape =
-    function
-    | ToyMlp _ -> [| 2L |]
-    | Figure2 (_, size, channels, _) -> [| int64 channels; int64 size; int64 size |]
-    | CifarResNet _ | CifarDcgan | RandomArch _ -> [| 3L; 32L; 32L |]
-    | MnistDcgan -> [| 1L; 28L; 28L |]
-    | CharResNet -> [| 32L; -1L |]
+let inputShape (architecture: Architecture) = (Architectures.entry architecture).InputShape
 
 /// Whether data items of this shape fit the architecture (-1 in the expected shape: any size, e.g. the vocabulary).
 let fits (architecture: Architecture) (itemShape: int64[]) =
     let expected = inputShape architecture
     expected.Length = itemShape.Length && Array.forall2 (fun e a -> e = -1L || e = a) expected itemShape
-
-let private isImageArchitecture =
-    function
-    | ToyMlp _ | CharResNet -> false
-    | Figure2 _ | CifarResNet _ | CifarDcgan | MnistDcgan | RandomArch _ -> true
 
 /// Problems with a grid that should stop a script before anything runs.
 let validate (grid: Grid) =
@@ -149,24 +88,16 @@ let validate (grid: Grid) =
       if grid.Seeds.IsEmpty then $"grid '{grid.Name}': Seeds is empty"
       for architecture in grid.Architectures do
           for dataset in grid.Datasets do
-              match architecture, dataset with
-              | CharResNet, Toy kind ->
-                  $"grid '{grid.Name}': {Names.architecture architecture} is the language model and cannot train on {WganGp.Core.Data.ToyDataset.NameOf kind}"
-              | ToyMlp _, Real data ->
-                  $"grid '{grid.Name}': {Names.architecture architecture} is a 2-D toy architecture and cannot train on {data.Name}"
-              | MnistDcgan, Real data when data.Scaling <> WganGp.Core.Data.PixelScaling.ZeroOne ->
-                  $"grid '{grid.Name}': mnist-dcgan's generator ends in a sigmoid ([0, 1]) but {data.Name} is scaled {data.Scaling}; use a ZeroOne preset (Datasets.mnist, Datasets.fashionMnistZeroOne)"
-              | a, Toy kind when isImageArchitecture a ->
-                  $"grid '{grid.Name}': {Names.architecture architecture} is an image architecture and cannot train on {WganGp.Core.Data.ToyDataset.NameOf kind}"
-              | Figure2 (WganGp.Core.Nets.Figure2Variant.ResNet101, size, _, _), _ when size <> 32 && size <> 64 ->
-                  $"grid '{grid.Name}': {Names.architecture architecture}: the ResNet-101 pair is defined at 32 or 64, got {size}"
-              | Figure2 (_, size, _, _), _ when size < 8 || size &&& (size - 1) <> 0 ->
-                  $"grid '{grid.Name}': {Names.architecture architecture}: size must be a power of two of at least 8, got {size}"
-              | Figure2 (variant, size, _, width), _ ->
-                  match Figure2Width.check variant size width with
-                  | Some problem -> $"grid '{grid.Name}': {Names.architecture architecture}: {problem}"
-                  | None -> ()
+              let entry = Architectures.entry architecture
+              let name = Names.architecture architecture
+              match dataset with
+              | Toy kind when entry.Images ->
+                  $"grid '{grid.Name}': {name} is an image architecture and cannot train on {WganGp.Core.Data.ToyDataset.NameOf kind}"
+              | Real data when entry.InputShape = [| 2L |] ->
+                  $"grid '{grid.Name}': {name} is a 2-D toy architecture and cannot train on {data.Name}"
               | _ -> ()
+              for problem in entry.Problems dataset do
+                  $"grid '{grid.Name}': {name}: {problem}"
       if grid.Iterations < 1 then $"grid '{grid.Name}': Iterations must be at least 1, got {grid.Iterations}"
       if grid.BatchSize < 1 then $"grid '{grid.Name}': BatchSize must be at least 1, got {grid.BatchSize}"
       if grid.SampleCount < 2 then $"grid '{grid.Name}': SampleCount must be at least 2, got {grid.SampleCount}"

@@ -105,7 +105,7 @@ let deepCriticGradients (dir: string) (command: string) (iterations: int) (spec:
                   let config = TrainConfig(generator, critic, latent, data, method, iterations, spec.BatchSize, int64 spec.Seed)
                   use result = Trainer.Run config
                   use real = data.NextBatch spec.BatchSize
-                  use fake = Trainer.Sample(result.Generator, spec.BatchSize, spec.BatchSize, latent, torch.CPU)
+                  use fake = Sampler.Sample(result.Generator, spec.BatchSize, spec.BatchSize, latent, torch.CPU)
                   let norms = CriticProbe.LayerGradientNorms(result.Critic :?> Mlp, real, fake)
                   printfn $"  figure 1b: {method.Name}: {iterations} iterations, {result.Seconds:F1} s, status {result.Status}"
                   c, method.Name, norms, CriticProbe.Weights result.Critic ]

@@ -35,7 +35,7 @@ let loadGenerator (runDir: string) (which: string option) =
 /// the run's score protocol samples in (batch norm sees them), else its training batch.
 let private draw (generator: torch.nn.Module<torch.Tensor, torch.Tensor>) (recipe: CellRecipe.Recipe) n (seed: int) =
     use noise = new torch.Generator(uint64 seed)
-    Trainer.Sample(generator, n, recipe.Scoring.SampleBatch |> Option.defaultValue recipe.BatchSize, recipe.LatentDim, torch.CPU, noise)
+    Sampler.Sample(generator, n, recipe.Scoring.SampleBatch |> Option.defaultValue recipe.BatchSize, recipe.LatentDim, torch.CPU, noise)
 
 let private scalingOf (recipe: CellRecipe.Recipe) =
     match recipe.Dataset with

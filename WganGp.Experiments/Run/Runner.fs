@@ -17,7 +17,7 @@ type Schedule =
       CheckpointEvery: int option
       /// Score every this many generator iterations for the convergence curves (default: a tenth of the budget).
       EvaluateEvery: int option
-      /// Samples per evaluation during training (cheap: curves need many points, not precise ones); None: 1000, or
+      /// Samples per evaluation during training (cheap: curves need many points, not precise ones); None: Defaults.evaluationSamples, or
       /// under --paper the script's count when the grid's score protocol has one.
       EvaluationSamples: int option
       /// A grid of samples from a fixed noise batch every this many iterations, for image data (default: a tenth).
@@ -38,11 +38,11 @@ module Schedule =
     let evaluateEvery (s: Schedule) iterations = every iterations 10 s.EvaluateEvery
 
     /// Every how many iterations and on how many samples a cell is scored during training: the command line's choice,
-    /// else under --paper the script's (the grid's score protocol), else a tenth of the budget on 1000 samples.
+    /// else under --paper the script's (the grid's score protocol), else a tenth of the budget on Defaults.evaluationSamples samples.
     let evaluations (s: Schedule) (budget: Cells.Budget) (cell: Cell) =
         let script = match budget with Cells.PaperBudget -> cell.Scoring.PaperEvaluation | Cells.Scaled _ -> None
         let every = match s.EvaluateEvery, script with Some k, _ -> k | None, Some e -> e.Every | None, None -> evaluateEvery s cell.Iterations
-        let samples = match s.EvaluationSamples, script with Some n, _ -> n | None, Some e -> e.Samples | None, None -> 1000
+        let samples = match s.EvaluationSamples, script with Some n, _ -> n | None, Some e -> e.Samples | None, None -> Defaults.evaluationSamples
         every, samples
     let sampleGridEvery (s: Schedule) iterations = every iterations 10 s.SampleGridEvery
 
@@ -117,9 +117,9 @@ let toConfig (options: Options) (cell: Cell) (runDirectory: string option) (say:
             generator, critic, latent, data, cell.Method, cell.Iterations, cell.BatchSize, int64 cell.Seed,
             Device = torch.Device options.Device, RunDirectory = Option.toObj runDirectory, SampleCount = cell.SampleCount,
             SampleBatchSize = Option.toNullable cell.Scoring.SampleBatch,
-            // At most ~1,000 log rows per run: a 200k-iteration cell keeps a small log.csv, and the logged step's extra
+            // At most Defaults.logRows log rows per run: a 200k-iteration cell keeps a small log.csv, and the logged step's extra
             // read-backs (and, without a penalty, the gradient-norm probe) stay out of almost every iteration.
-            LogEvery = max 1 (cell.Iterations / 1000),
+            LogEvery = max 1 (cell.Iterations / Defaults.logRows),
             Scorers = Array.ofList scorers, Description = description,
             SampleScaling = (match cell.Dataset with Real data -> data.Scaling | Toy _ -> PixelScaling.MinusOneOne),
             SampleText = sampleText data,

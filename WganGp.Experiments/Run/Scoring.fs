@@ -22,7 +22,7 @@ type Options =
       /// Training images the generated samples are compared with (and held-out images for the ceiling).
       ReferenceCount: int }
 
-let none = { Classifier = None; Inception = None; ReferenceCount = 5000 }
+let none = { Classifier = None; Inception = None; ReferenceCount = Defaults.referenceCount }
 
 /// The real baseline comes from the dataset's held-out split when the format has one.
 let heldOut (data: RealData) =
@@ -35,7 +35,7 @@ let heldOut (data: RealData) =
 /// The first n items of a dataset as one tensor, scaled (dequantised data are evaluated as plain 8-bit images).
 let private firstImages (data: RealData) (path: string) (n: int) =
     let plain = { data with Scaling = (if data.Scaling = PixelScaling.MinusOneOneDequantized then PixelScaling.MinusOneOne else data.Scaling) }
-    use source = Datasets.openReal plain path 20_170_331L 1 ignore
+    use source = Datasets.openReal plain path Defaults.referenceSeed 1 ignore
     let batch = 250
     let parts = [ for i in 0 .. batch .. n - 1 -> source.NextBatch(min batch (n - i)) ]
     let all = torch.cat(parts |> Array.ofList, 0L)
@@ -70,16 +70,13 @@ let private forImages (options: Options) (protocol: ScoreProtocol) (data: RealDa
         make (Inception.InceptionExtractor.Load(file, Inception.InceptionFlavour.Fid)) ""
     | None, None -> [], None
 
-/// The real scores of toy runs are compared against this fixed reference sample.
-let private toyReferenceSeed = 20_170_331L
-
 /// The scorers of a dataset's samples under the options and a score protocol, and the score best.ckpt follows (lower
 /// is better). `relocate` says where a real dataset is now; `opened` is the dataset when the caller has it open already
 /// (a run's training data), so the language model's corpus is not read twice.
 let forDataset (options: Options) (protocol: ScoreProtocol) (relocate: RealData -> string) (opened: IBatchSource option)
                (dataset: Dataset) : IScorer list * string option =
     match dataset with
-    | Toy kind -> [ ToyScorer(kind, toyReferenceSeed) ], Some "energy"
+    | Toy kind -> [ ToyScorer(kind, Defaults.referenceSeed) ], Some "energy"
     | Real ({ Format = Text corpusOptions } as data) ->
         let corpus =
             match opened with

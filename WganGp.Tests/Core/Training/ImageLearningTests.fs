@@ -40,12 +40,12 @@ let tests =
             torch.manual_seed 0L |> ignore
             use untrained = generator.Invoke()
             use noise = new torch.Generator(5UL)
-            use before = Trainer.Sample(untrained, samples, 100, latent, torch.CPU, noise)
+            use before = Sampler.Sample(untrained, samples, 100, latent, torch.CPU, noise)
             use data = Datasets.openReal Datasets.fashionMnist32 Datasets.fashionMnist32.Path 0L 1 ignore
             use result = Trainer.Run(TrainConfig(generator, critic, latent, data, Paper.wganGp, 150, 64, 0L))
             Expect.equal result.Status RunStatus.Finished "trained without diverging"
             use noise = new torch.Generator(5UL)
-            use after = Trainer.Sample(result.Generator, samples, 100, latent, torch.CPU, noise)
+            use after = Sampler.Sample(result.Generator, samples, 100, latent, torch.CPU, noise)
             let untrainedDistance, trainedDistance = pooledPixelFrechet before held, pooledPixelFrechet after held
             printfn $"pooled-pixel Fréchet distance to real Fashion-MNIST: untrained {untrainedDistance:F3}, after 150 WGAN-GP iterations {trainedDistance:F3}"
             Expect.isLessThan (trainedDistance * margin) untrainedDistance

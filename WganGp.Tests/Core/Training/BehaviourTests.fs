@@ -27,7 +27,7 @@ let tests =
                 result.Scores
             torch.manual_seed 0L |> ignore
             use untrained = new Mlp(2, 128, 2, 4)
-            use before = Trainer.Sample(untrained, 2000, 256, 2, torch.CPU)
+            use before = Sampler.Sample(untrained, 2000, 256, 2, torch.CPU)
             let modesBefore = scorer.Score(before).["modes"]
             let penalty, clipping = train gp, train Methods.WganClipping
             let say (name: string) (s: Collections.Generic.IReadOnlyDictionary<string, float>) =

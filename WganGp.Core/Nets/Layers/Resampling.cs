@@ -3,6 +3,14 @@ using static TorchSharp.torch;
 
 namespace WganGp.Core.Nets;
 
+/// <summary>What a residual block does to the resolution: keep it, halve it (critic) or double it (generator).</summary>
+public enum Resample
+{
+    None,
+    Down,
+    Up,
+}
+
 /// <summary>gan_cifar_resnet.py's 2× resampling of NCHW feature maps.</summary>
 public static class Resampling
 {

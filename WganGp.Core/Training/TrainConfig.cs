@@ -61,7 +61,8 @@ public sealed record TrainConfig(
     /// <summary>Called with the generator iteration and the scores after each evaluation.</summary>
     public Action<int, IReadOnlyDictionary<string, double>>? OnEvaluation { get; init; }
 
-    /// <summary>Caller's description of the run (grid cell, names), written into settings.json as "cell".</summary>
+    /// <summary>Caller's description of the run, written into settings.json as "cell" when not empty (a grid's cells
+    /// describe themselves in cell.json instead).</summary>
     public IReadOnlyDictionary<string, object> Description { get; init; } = new Dictionary<string, object>();
 
     public void Validate()

@@ -186,13 +186,14 @@ public static class Trainer
     static Dictionary<string, object> Settings(TrainConfig c, nn.Module generator, nn.Module critic)
     {
         var settings = BaseSettings(c, generator, critic);
+        // A grid's runs describe their cell once, in cell.json; other callers may describe theirs here.
+        if (c.Description.Count > 0) settings["cell"] = c.Description;
         if (c.SampleBatchSize is int b) settings["sample_batch_size"] = b;   // only when set: other runs' files stay as they were
         return settings;
     }
 
     static Dictionary<string, object> BaseSettings(TrainConfig c, nn.Module generator, nn.Module critic) => new()
     {
-        ["cell"] = c.Description,
         ["method"] = c.Method.Describe(),
         ["data"] = c.Data.Name,
         ["iterations"] = c.Iterations,

@@ -59,24 +59,61 @@ let readProtocols (dir: string) : Map<string, Map<string, string>> =
                   |> Map.ofList ]
             |> Map.ofList)
 
+/// The cell a run directory records in settings.json's "cell", as runs did before cell.json described them: its
+/// fields as text, and its seed.
+let private legacyCell (dir: string) =
+    readJson (Path.Combine(dir, RunFiles.Settings)) (fun root ->
+        match root.TryGetProperty "cell" with
+        | true, cell ->
+            let text (name: string) =
+                match cell.TryGetProperty name with
+                | true, v when v.ValueKind = JsonValueKind.String -> v.GetString() |> Option.ofObj |> Option.defaultValue "-"
+                | true, v -> v.GetRawText()
+                | _ -> "-"
+            Some(text, (match cell.TryGetProperty "seed" with | true, v when v.ValueKind = JsonValueKind.Number -> v.GetInt32() | _ -> 0))
+        | _ -> None)
+
+/// The cell a run directory describes: from its cell.json, or (runs that predate the names there) from settings.json.
+/// The lookup gives a field's text ("-" when absent), and the seed.
+let private cellOf (dir: string) : ((string -> string) * int) option =
+    let recipe = if File.Exists(Path.Combine(dir, CellRecipe.fileName)) then Some(CellRecipe.read dir) else None
+    match recipe with
+    | Some ({ Names = Some names } as r) ->
+        let text =
+            function
+            | "id" -> r.Id
+            | "experiment" -> names.Experiment
+            | "grid" -> names.Grid
+            | "method" -> names.Method
+            | "dataset" -> Dsl.Names.dataset r.Dataset
+            | "architecture" -> Dsl.Names.architecture r.Architecture
+            | "seed" -> string r.Seed
+            | _ -> "-"
+        Some(text, r.Seed)
+    | _ -> legacyCell dir
+
+/// The id of the cell a run directory belongs to: Ok None when it holds no settings.json yet (nothing ran there);
+/// Error when what it holds cannot say (an unreadable file, no cell recorded).
+let cellId (dir: string) : Result<string option, string> =
+    if not (File.Exists(Path.Combine(dir, RunFiles.Settings))) then Ok None
+    else
+        try
+            match cellOf dir with
+            | Some (text, _) when text "id" <> "-" -> Ok(Some(text "id"))
+            | _ -> Error $"{Path.Combine(dir, RunFiles.Settings)} records no cell id"
+        with :? InvalidDataException as e -> Error e.Message
+
 /// The row of one run directory, or None when it is not a run directory (no settings.json).
 let tryRead (keyColumns: string list) (dir: string) : RunRow option =
-    let settings = Path.Combine(dir, RunFiles.Settings)
-    if not (File.Exists settings) then None
+    if not (File.Exists(Path.Combine(dir, RunFiles.Settings))) then None
     else
-        let keys, seed =
-            readJson settings (fun root ->
-                let cell = root.GetProperty "cell"
-                let text (name: string) =
-                    match cell.TryGetProperty name with
-                    | true, v when v.ValueKind = JsonValueKind.String -> v.GetString() |> Option.ofObj |> Option.defaultValue "-"
-                    | true, v -> v.GetRawText()
-                    | _ -> "-"
-                keyColumns |> List.map (fun k -> k, text k) |> Map.ofList,
-                (match cell.TryGetProperty "seed" with | true, v when v.ValueKind = JsonValueKind.Number -> v.GetInt32() | _ -> 0))
+        let text, seed =
+            match cellOf dir with
+            | Some cell -> cell
+            | None -> raise (InvalidDataException $"{Path.Combine(dir, RunFiles.Settings)}: not a readable run file (no cell.json names and no \"cell\"); fix or remove it")
         Some
             { Id = Path.GetFileName dir |> nonNull
-              Keys = keys
+              Keys = keyColumns |> List.map (fun k -> k, text k) |> Map.ofList
               Seed = seed
               Status = status dir
               Scores = readScores dir

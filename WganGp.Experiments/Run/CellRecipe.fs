@@ -13,9 +13,15 @@ open WganGp.Experiments.Dsl
 
 let fileName = "cell.json"
 
-/// Everything of a cell that shapes its networks and data (settings.json holds the rest, for reading).
+/// Where a cell stands in its experiment: the names its table rows are grouped by (with the dataset's and the
+/// architecture's, which the recipe's values give).
+type CellNames = { Experiment: string; Grid: string; Method: string }
+
+/// A cell as its run directory describes it, once: what shapes its networks and data, and its names.
 type Recipe =
     { Id: string
+      /// None in cell.json files written before the names moved there (their settings.json holds them).
+      Names: CellNames option
       Architecture: Architecture
       /// The normalisers the networks were built with (chosen from the method when the cell was built).
       Normalisers: Cells.Normalisers
@@ -79,6 +85,12 @@ let private encodeDataset (dataset: Dataset) : JsonNode =
 let toJson (r: Recipe) =
     let j = JsonObject()
     j["id"] <- JsonValue.Create r.Id
+    match r.Names with
+    | Some names ->
+        j["experiment"] <- JsonValue.Create names.Experiment
+        j["grid"] <- JsonValue.Create names.Grid
+        j["method"] <- JsonValue.Create names.Method
+    | None -> ()
     j["architecture"] <- encodeArchitecture r.Architecture
     let norms = JsonObject()
     norms["critic"] <- node r.Normalisers.Critic
@@ -152,6 +164,10 @@ let ofJson (file: string) (text: string) : Recipe =
             Real { Name = getIn file d "name"; Path = getIn file d "path"; Format = format; Scaling = getIn file d "scaling" }
         | _ -> Toy(getIn file d "toy")
     { Id = getIn file root "id"
+      Names =
+        match root["method"] with
+        | null -> None
+        | _ -> Some { Experiment = getIn file root "experiment"; Grid = getIn file root "grid"; Method = getIn file root "method" }
       Architecture = architecture
       Normalisers =
         match root["normalisers"] with

@@ -40,7 +40,23 @@ let private cached (dir: string) (command: string) (name: string) (settings: obj
         record.["command"] <- JsonValue.Create command
         record.["made"] <- JsonValue.Create(DateTime.UtcNow.ToString "yyyy-MM-dd")
         record.["settings"] <- wanted
-        File.WriteAllText(stamp, record.ToJsonString(JsonSerializerOptions(WriteIndented = true)))
+        AtomicFile.WriteText(stamp, record.ToJsonString(JsonSerializerOptions(WriteIndented = true)))
+
+/// The folder of a figure's training runs: named by a hash of the figure's settings, so a run is resumed only by the
+/// same figure (another budget gets fresh runs, as a cell's id does).
+let private runsFolder (dir: string) (name: string) (settings: obj) =
+    let hash = Security.Cryptography.SHA256.HashData(Text.Encoding.UTF8.GetBytes(JsonSerializer.Serialize settings))
+    Path.Combine(dir, $"{name}-runs-{Convert.ToHexString(hash).Substring(0, 8).ToLowerInvariant()}")
+
+/// Trains one network pair of a figure as a cell trains: in its own run directory (settings, log, status), with
+/// checkpoints a rerun resumes from, stopped (after a checkpoint) by `cancel`. A finished run is not trained again: it
+/// is loaded from its last checkpoint.
+let private train (runDir: string) (cancel: Threading.CancellationToken) (config: TrainConfig) =
+    let config =
+        TrainConfig(config.Generator, config.Critic, config.LatentDim, config.Data, config.Method, config.Iterations,
+                    config.BatchSize, config.Seed, RunDirectory = runDir,
+                    Checkpoints = CheckpointOptions(max 1 (config.Iterations / 20)))
+    Trainer.Run(config, null, cancel)
 
 let private describe (m: Method) = m.Describe()
 
@@ -51,13 +67,14 @@ let private fixedGeneratorName =
 
 /// Figure 1a: one critic per (method, dataset), trained with the generator fixed at real data + N(0, I) noise (as
 /// `spec.FixedGenerator` says); rows are methods (the paper: clipping on top, penalty below), columns datasets.
-let criticSurfaces (dir: string) (command: string) (iterations: int) (spec: CriticSurfaces) =
+let criticSurfaces (dir: string) (command: string) (cancel: Threading.CancellationToken) (iterations: int) (spec: CriticSurfaces) =
     let settings =
         dict [ "figure", box "1a"; "datasets", box [ for d in spec.Datasets -> ToyDataset.NameOf d ]
                "methods", box [ for m in spec.Methods -> describe m ]
                "architecture", box (Names.architecture spec.Architecture)
                "iterations", box iterations; "batch_size", box spec.BatchSize; "seed", box spec.Seed
                "fixed_generator", box (fixedGeneratorName spec.FixedGenerator) ]
+    let runs = runsFolder dir "figure1a" settings
     cached dir command "figure1a" settings [ "figure1a.png" ] (fun () ->
         let _, critic, _ = Cells.networks spec.Architecture spec.Methods.Head WganGp.Core.Nets.InitScheme.Tflib [| 2L |]
         let panels =
@@ -74,7 +91,7 @@ let criticSurfaces (dir: string) (command: string) (iterations: int) (spec: Crit
                       let config =
                           TrainConfig(Func<Module>(fun () -> new NoiseAroundData(fixedData)), critic, 2, data, stepMethod,
                                       iterations, spec.BatchSize, int64 spec.Seed)
-                      use result = Trainer.Run config
+                      use result = train (Path.Combine(runs, Curves.fileSafe $"{method.Name}-{ToyDataset.NameOf kind}")) cancel config
                       use points = data.NextBatch 512
                       printfn $"  figure 1a: {method.Name} on {ToyDataset.NameOf kind}: {iterations} iterations, {result.Seconds:F1} s"
                       { Plots.Title = $"{method.Name}, {ToyDataset.NameOf kind}"
@@ -86,13 +103,14 @@ let criticSurfaces (dir: string) (command: string) (iterations: int) (spec: Crit
 /// Figures 1b and 1c: deep MLP GANs on one toy set, weight clipping at each c and the gradient penalty; at the end, the
 /// norm of the critic loss's gradient at every layer (1b, also written as figure1b.csv) and the weight histograms of
 /// the critic (1c: clipping with the c closest to 0.01, and the penalty).
-let deepCriticGradients (dir: string) (command: string) (iterations: int) (spec: DeepCriticGradients) =
+let deepCriticGradients (dir: string) (command: string) (cancel: Threading.CancellationToken) (iterations: int) (spec: DeepCriticGradients) =
     let settings =
         dict [ "figure", box "1bc"; "dataset", box (ToyDataset.NameOf spec.Dataset)
                "architecture", box (Names.architecture spec.Architecture)
                "clipping", box (describe spec.Clipping); "clip_values", box spec.ClipValues
                "penalty", box (describe spec.Penalty)
                "iterations", box iterations; "batch_size", box spec.BatchSize; "seed", box spec.Seed ]
+    let folder = runsFolder dir "figure1bc" settings
     cached dir command "figure1bc" settings [ "figure1b.png"; "figure1c.png"; "figure1b.csv" ] (fun () ->
         let generator, critic, latent = Cells.networks spec.Architecture spec.Penalty WganGp.Core.Nets.InitScheme.Tflib [| 2L |]
         let methods =
@@ -103,7 +121,8 @@ let deepCriticGradients (dir: string) (command: string) (iterations: int) (spec:
             [ for c, method in methods do
                   use data = ToyDataset.Create(spec.Dataset, int64 spec.Seed + 1L)
                   let config = TrainConfig(generator, critic, latent, data, method, iterations, spec.BatchSize, int64 spec.Seed)
-                  use result = Trainer.Run config
+                  let name = if Double.IsNaN c then "gradient-penalty" else $"clipping-{c}"
+                  use result = train (Path.Combine(folder, Curves.fileSafe name)) cancel config
                   use real = data.NextBatch spec.BatchSize
                   use fake = Sampler.Sample(result.Generator, spec.BatchSize, spec.BatchSize, latent, torch.CPU)
                   let norms = CriticProbe.LayerGradientNorms(result.Critic :?> Mlp, real, fake)
@@ -113,7 +132,7 @@ let deepCriticGradients (dir: string) (command: string) (iterations: int) (spec:
             [ for _, name, norms, _ in runs -> name, norms ]
         let header = "method," + String.Join(",", [ for l in 1 .. (runs.Head |> fun (_, _, n, _) -> n.Length) -> $"layer{l}" ])
         let rows = [ for _, name, norms, _ in runs -> name + "," + String.Join(",", norms |> Array.map (fun v -> v.ToString("G6", Globalization.CultureInfo.InvariantCulture))) ]
-        File.WriteAllLines(Path.Combine(dir, "figure1b.csv"), header :: rows)
+        AtomicFile.WriteText(Path.Combine(dir, "figure1b.csv"), String.Join("\n", header :: rows) + "\n")
         let clipped = runs |> List.filter (fun (c, _, _, _) -> not (Double.IsNaN c)) |> List.minBy (fun (c, _, _, _) -> abs (log10 c + 2.0))
         let penalty = runs |> List.find (fun (c, _, _, _) -> Double.IsNaN c)
         Plots.weightHistograms (Path.Combine(dir, "figure1c.png"))

@@ -107,11 +107,6 @@ let toConfig (options: Options) (cell: Cell) (runDirectory: string option) (say:
         Scoring.forDataset options.Schedule.Scoring cell.Scoring (Datasets.pathOf options.DataPaths) (Some data) cell.Dataset
     let schedule = options.Schedule
     let inRunDirectory value = if runDirectory.IsSome then value else null
-    let description =
-        readOnlyDict
-            [ "id", Cells.id cell :> obj; "experiment", cell.Experiment :> obj; "grid", cell.Grid :> obj
-              "dataset", Names.dataset cell.Dataset :> obj; "architecture", Names.architecture cell.Architecture :> obj
-              "method", cell.Method.Name :> obj; "seed", cell.Seed :> obj ]
     let config =
         TrainConfig(
             generator, critic, latent, data, cell.Method, cell.Iterations, cell.BatchSize, int64 cell.Seed,
@@ -120,7 +115,7 @@ let toConfig (options: Options) (cell: Cell) (runDirectory: string option) (say:
             // At most Defaults.logRows log rows per run: a 200k-iteration cell keeps a small log.csv, and the logged step's extra
             // read-backs (and, without a penalty, the gradient-norm probe) stay out of almost every iteration.
             LogEvery = max 1 (cell.Iterations / Defaults.logRows),
-            Scorers = Array.ofList scorers, Description = description,
+            Scorers = Array.ofList scorers,
             SampleScaling = (match cell.Dataset with Real data -> data.Scaling | Toy _ -> PixelScaling.MinusOneOne),
             SampleText = sampleText data,
             Checkpoints =
@@ -144,30 +139,19 @@ let toConfig (options: Options) (cell: Cell) (runDirectory: string option) (say:
 
 /// The recipe written beside a cell's run so it can be sampled and scored from its checkpoint alone.
 let private recipeOf (cell: Cell) (config: TrainConfig) : CellRecipe.Recipe =
-    { Id = Cells.id cell; Architecture = cell.Architecture; Normalisers = Cells.normalisers cell.Architecture cell.Method.Constraint; Init = cell.Init
+    { Id = Cells.id cell; Names = Some { Experiment = cell.Experiment; Grid = cell.Grid; Method = cell.Method.Name }
+      Architecture = cell.Architecture; Normalisers = Cells.normalisers cell.Architecture cell.Method.Constraint; Init = cell.Init
       Dataset = cell.Dataset; ItemShape = config.Data.ItemShape; LatentDim = config.LatentDim; BatchSize = cell.BatchSize
       Seed = cell.Seed; Iterations = cell.Iterations; SampleCount = cell.SampleCount; Scoring = cell.Scoring }
 
 /// A run directory under this cell's id that belongs to another cell (copied in by hand, or from an incompatible
 /// version of the grid): an error, and the directory is left alone.
 let private foreignRun (runDir: string) (cell: Cell) =
-    let settings = Path.Combine(runDir, RunFiles.Settings)
-    if not (File.Exists settings) then None
-    else
-        let recorded =
-            try
-                use doc = Text.Json.JsonDocument.Parse(File.ReadAllText settings)
-                match doc.RootElement.TryGetProperty "cell" with
-                | true, c ->
-                    match c.TryGetProperty "id" with
-                    | true, v -> v.GetString() |> Option.ofObj
-                    | _ -> None
-                | _ -> None
-            with :? Text.Json.JsonException -> Some "(unreadable settings.json)"
-        match recorded with
-        | Some id when id = Cells.id cell -> None
-        | Some id -> Some $"{runDir} holds the run of cell {id}, not of {Cells.id cell}: the results folder is from an incompatible grid; use another --results"
-        | None -> Some $"{settings} records no cell id: {runDir} was not written by this grid's runner; use another --results"
+    match RunDirectory.cellId runDir with
+    | Ok None -> None
+    | Ok (Some id) when id = Cells.id cell -> None
+    | Ok (Some id) -> Some $"{runDir} holds the run of cell {id}, not of {Cells.id cell}: the results folder is from an incompatible grid; use another --results"
+    | Error problem -> Some $"{problem}: {runDir} was not written by this grid's runner; use another --results"
 
 /// A cell that failed in this run: its id, its error, and where the error is recorded (its status.json, or why it
 /// could not be written there).
@@ -227,9 +211,9 @@ let private runChosen (options: Options) (experiment: Experiment) (cells: Cell l
         for figure in experiment.Figures do
             match figure with
             | Figure1a spec ->
-                Figures.criticSurfaces dir options.Command (Cells.iterations options.Budget spec.Iterations spec.PaperIterations) spec
+                Figures.criticSurfaces dir options.Command options.Cancel (Cells.iterations options.Budget spec.Iterations spec.PaperIterations) spec
             | Figure1bc spec ->
-                Figures.deepCriticGradients dir options.Command (Cells.iterations options.Budget spec.Iterations spec.PaperIterations) spec
+                Figures.deepCriticGradients dir options.Command options.Cancel (Cells.iterations options.Budget spec.Iterations spec.PaperIterations) spec
     let tabulated =
         if not options.Table then Ok()
         else

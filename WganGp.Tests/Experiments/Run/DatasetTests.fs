@@ -106,6 +106,9 @@ let tests =
                 Expect.equal (Runner.run (options (Path.Combine(dir, "results")) Map.empty) experiment) (Ok()) "ran"
                 let status, run = statusOf (Path.Combine(dir, "results", "lm"))
                 Expect.stringContains status "\"finished\"" "finished"
+                // The cell is described once, in cell.json, and the table's row comes from it.
+                Expect.isFalse (File.ReadAllText(Path.Combine(run, WganGp.Core.Training.RunFiles.Settings)).Contains "\"cell\"") "no second description in settings.json"
+                Expect.stringContains (File.ReadAllText(Path.Combine(dir, "results", "lm", "summary.md"))) "| billion-word | char-resnet | wgan-gp | 1 | 1 |" "the row, named from cell.json"
                 let recorded = File.ReadAllText(Path.Combine(run, WganGp.Core.Training.RunFiles.Scores))
                 let scored = RunCommands.score run None 0 None Scoring.none (fun d -> d.Path)
                 for n in 1 .. 4 do

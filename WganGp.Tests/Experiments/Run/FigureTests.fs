@@ -52,19 +52,47 @@ let tests =
                 let surfaces =
                     { Datasets = [ ToyKind.EightGaussians; ToyKind.SwissRoll ]; FixedGenerator = RealPlusNoise; Methods = [ Paper.Toy.wganClipping; Paper.Toy.wganGp ]
                       Architecture = ToyMlp(16, 3); Iterations = 2; PaperIterations = 2; BatchSize = 32; Seed = 0 }
-                Figures.criticSurfaces dir "test" 2 surfaces
+                Figures.criticSurfaces dir "test" Threading.CancellationToken.None 2 surfaces
                 Expect.isTrue (File.Exists(Path.Combine(dir, "figure1a.png"))) "figure 1a"
                 let deep =
                     { Dataset = ToyKind.SwissRoll; Architecture = ToyMlp(16, 12); Clipping = Paper.Toy.wganClipping
                       ClipValues = [ 0.1; 0.01 ]; Penalty = Paper.Toy.wganGp; Iterations = 3; PaperIterations = 3; BatchSize = 32; Seed = 0 }
-                Figures.deepCriticGradients dir "test" 3 deep
+                Figures.deepCriticGradients dir "test" Threading.CancellationToken.None 3 deep
                 for f in [ "figure1b.png"; "figure1c.png" ] do Expect.isTrue (File.Exists(Path.Combine(dir, f))) f
                 let csv = File.ReadAllLines(Path.Combine(dir, "figure1b.csv"))
                 Expect.equal csv.Length 4 "header + 2 clip values + penalty"
                 Expect.equal (csv.[0].Split(',').Length) 13 "method + 12 layers"
                 let stamp = File.GetLastWriteTimeUtc(Path.Combine(dir, "figure1b.png"))
-                Figures.deepCriticGradients dir "test" 3 deep
+                Figures.deepCriticGradients dir "test" Threading.CancellationToken.None 3 deep
                 Expect.equal (File.GetLastWriteTimeUtc(Path.Combine(dir, "figure1b.png"))) stamp "same settings: not redone"
                 Expect.stringContains (File.ReadAllText(Path.Combine(dir, "figure1bc.json"))) "\"command\": \"test\"" "the command is written beside the figure")
+        }
+    
+        test "Figure 1's networks train in run directories: an interrupted figure resumes from its checkpoints to the uninterrupted result" {
+            inTempDir (fun dir ->
+                let deep =
+                    { Dataset = ToyKind.SwissRoll; Architecture = ToyMlp(16, 12); Clipping = Paper.Toy.wganClipping
+                      ClipValues = [ 0.1 ]; Penalty = Paper.Toy.wganGp; Iterations = 200; PaperIterations = 200; BatchSize = 32; Seed = 0 }
+                let straight, stopped = Path.Combine(dir, "straight"), Path.Combine(dir, "stopped")
+                Figures.deepCriticGradients straight "test" Threading.CancellationToken.None 200 deep
+                // Stopped as SIGTERM stops a run, once the first network has saved its first checkpoint (of 20).
+                use cts = new Threading.CancellationTokenSource()
+                let watcher =
+                    Threading.Tasks.Task.Run(fun () ->
+                        while not cts.IsCancellationRequested do
+                            let saved = Directory.Exists stopped && Directory.GetFiles(stopped, "*.ckpt", SearchOption.AllDirectories).Length > 0
+                            if saved then cts.Cancel() else Threading.Thread.Sleep 1)
+                Expect.throwsT<OperationCanceledException> (fun () -> Figures.deepCriticGradients stopped "test" cts.Token 200 deep)
+                    "stopped mid-training"
+                watcher.Wait()
+                Expect.isFalse (File.Exists(Path.Combine(stopped, "figure1b.csv"))) "no figure from a stopped run"
+                Figures.deepCriticGradients stopped "test" Threading.CancellationToken.None 200 deep
+                Expect.equal (File.ReadAllText(Path.Combine(stopped, "figure1b.csv"))) (File.ReadAllText(Path.Combine(straight, "figure1b.csv")))
+                    "the same per-layer norms as the uninterrupted figure"
+                let runs = Directory.GetDirectories(stopped, "figure1bc-runs-*") |> Array.exactlyOne
+                for name in [ "clipping-0.1"; "gradient-penalty" ] do
+                    let run = Path.Combine(runs, name)
+                    Expect.stringContains (File.ReadAllText(Path.Combine(run, "status.json"))) "\"finished\"" $"{name}: a finished run directory"
+                    Expect.isNonEmpty (Directory.GetFiles(Path.Combine(run, "checkpoints"))) $"{name}: with its checkpoints")
         }
     ]

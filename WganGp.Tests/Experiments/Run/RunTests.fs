@@ -121,7 +121,8 @@ let tests =
                 for method in [ WganGp.Core.Methods.Methods.WganGp; WganGp.Core.Methods.Methods.WganClipping ] do
                     let shape = Cells.inputShape architecture |> Array.map (fun d -> if d < 0L then 50L else d)
                     let recipe: CellRecipe.Recipe =
-                        { Id = "x"; Architecture = architecture; Normalisers = Cells.normalisers architecture method.Constraint
+                        { Id = "x"; Names = Some { Experiment = "e"; Grid = "g"; Method = method.Name }
+                          Architecture = architecture; Normalisers = Cells.normalisers architecture method.Constraint
                           Init = WganGp.Core.Nets.InitScheme.PyTorch; Dataset = Toy ToyKind.SwissRoll; ItemShape = shape
                           LatentDim = 128; BatchSize = 8; Seed = 3; Iterations = 10; SampleCount = 64; Scoring = ScoreProtocol.standard }
                     let back = CellRecipe.ofJson "cell.json" (CellRecipe.toJson recipe)
@@ -132,7 +133,7 @@ let tests =
                     Expect.equal (parameterCount rebuilt) (parameterCount expected) $"{Names.architecture architecture} under {method.Name}"
             for format in formats do
                 let recipe: CellRecipe.Recipe =
-                    { Id = "x"; Architecture = CifarDcgan; Normalisers = { Critic = WganGp.Core.Nets.Normalization.None; Generator = None }; Init = WganGp.Core.Nets.InitScheme.Tflib
+                    { Id = "x"; Names = None; Architecture = CifarDcgan; Normalisers = { Critic = WganGp.Core.Nets.Normalization.None; Generator = None }; Init = WganGp.Core.Nets.InitScheme.Tflib
                       Dataset = data format; ItemShape = [| 3L; 32L; 32L |]; LatentDim = 128; BatchSize = 8; Seed = 3; Iterations = 10
                       SampleCount = 50_000; Scoring = Paper.Cifar.ganCifarResnetScoring }
                 Expect.equal (CellRecipe.ofJson "cell.json" (CellRecipe.toJson recipe)) recipe (Names.format format)
@@ -140,7 +141,7 @@ let tests =
             // protocol and `score`'s old default N.
             let old =
                 CellRecipe.ofJson "cell.json"
-                    ((CellRecipe.toJson { Id = "x"; Architecture = Figure2(WganGp.Core.Nets.Figure2Variant.Tanh, 32, 1, 1.0); Normalisers = { Critic = WganGp.Core.Nets.Normalization.Layer; Generator = None }
+                    ((CellRecipe.toJson { Id = "x"; Names = None; Architecture = Figure2(WganGp.Core.Nets.Figure2Variant.Tanh, 32, 1, 1.0); Normalisers = { Critic = WganGp.Core.Nets.Normalization.Layer; Generator = None }
                                           Init = WganGp.Core.Nets.InitScheme.Tflib; Dataset = Toy ToyKind.SwissRoll; ItemShape = [| 1L; 32L; 32L |]
                                           LatentDim = 128; BatchSize = 8; Seed = 3; Iterations = 10; SampleCount = 7; Scoring = Paper.Cifar.ganCifarScoring })
                      |> Text.Json.Nodes.JsonNode.Parse |> nonNull
@@ -156,7 +157,7 @@ let tests =
             Expect.equal (old.Architecture, old.Scoring, old.SampleCount) (Figure2(WganGp.Core.Nets.Figure2Variant.Tanh, 32, 1, 1.0), ScoreProtocol.standard, 2000) "older cell.json"
             Expect.equal old.Normalisers { Critic = WganGp.Core.Nets.Normalization.Layer; Generator = None } "a penalty's Figure 2 critic: layer norm"
             throwsWith<InvalidDataException> "cell.json: field 'latent_dim' is missing"
-                (fun () -> CellRecipe.ofJson "cell.json" ((CellRecipe.toJson { Id = "x"; Architecture = CifarDcgan; Normalisers = { Critic = WganGp.Core.Nets.Normalization.None; Generator = None }; Init = WganGp.Core.Nets.InitScheme.Tflib; Dataset = Toy ToyKind.SwissRoll; ItemShape = [| 2L |]; LatentDim = 128; BatchSize = 8; Seed = 3; Iterations = 10; SampleCount = 8; Scoring = ScoreProtocol.standard }).Replace("\"latent_dim\"", "\"latent\"")) |> ignore)
+                (fun () -> CellRecipe.ofJson "cell.json" ((CellRecipe.toJson { Id = "x"; Names = None; Architecture = CifarDcgan; Normalisers = { Critic = WganGp.Core.Nets.Normalization.None; Generator = None }; Init = WganGp.Core.Nets.InitScheme.Tflib; Dataset = Toy ToyKind.SwissRoll; ItemShape = [| 2L |]; LatentDim = 128; BatchSize = 8; Seed = 3; Iterations = 10; SampleCount = 8; Scoring = ScoreProtocol.standard }).Replace("\"latent_dim\"", "\"latent\"")) |> ignore)
         }
 
         test "bad runner input: unknown cell ids and a results folder of another grid are refused, nothing touched" {

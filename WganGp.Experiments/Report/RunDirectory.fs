@@ -64,13 +64,15 @@ let readProtocols (dir: string) : Map<string, Map<string, string>> =
 let private legacyCell (dir: string) =
     readJson (Path.Combine(dir, RunFiles.Settings)) (fun root ->
         match root.TryGetProperty "cell" with
-        | true, cell ->
-            let text (name: string) =
-                match cell.TryGetProperty name with
-                | true, v when v.ValueKind = JsonValueKind.String -> v.GetString() |> Option.ofObj |> Option.defaultValue "-"
-                | true, v -> v.GetRawText()
-                | _ -> "-"
-            Some(text, (match cell.TryGetProperty "seed" with | true, v when v.ValueKind = JsonValueKind.Number -> v.GetInt32() | _ -> 0))
+        | true, cell when cell.ValueKind = JsonValueKind.Object ->
+            // Read out while the document is open: the lookup outlives it.
+            let fields =
+                [ for p in cell.EnumerateObject() ->
+                      p.Name, (if p.Value.ValueKind = JsonValueKind.String then p.Value.GetString() |> Option.ofObj |> Option.defaultValue "-"
+                               else p.Value.GetRawText()) ]
+                |> Map.ofList
+            let seed = match cell.TryGetProperty "seed" with | true, v when v.ValueKind = JsonValueKind.Number -> v.GetInt32() | _ -> 0
+            Some((fun (name: string) -> fields |> Map.tryFind name |> Option.defaultValue "-"), seed)
         | _ -> None)
 
 /// The cell a run directory describes: from its cell.json, or (runs that predate the names there) from settings.json.

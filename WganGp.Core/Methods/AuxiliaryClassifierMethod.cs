@@ -44,7 +44,7 @@ public sealed record AuxiliaryClassifierMethod : Method
     public override GeneratorStepStats GeneratorStep(StepContext ctx)
     {
         var (generator, critic) = Parts(ctx);
-        var z = ctx.GeneratorLatent();
+        var z = GeneratorLatent(ctx);
         var labels = randint(generator.Classes, z.shape[0], dtype: int64, device: z.device);
         Tensor? classLoss = null;
         var loss = WithCriticFrozen(ctx, () =>

@@ -99,10 +99,16 @@ public record Method(
             gradNorm);
     }
 
+    /// <summary>z for a generator step: <see cref="GeneratorBatchMultiple"/> × the batch size.</summary>
+    protected Tensor GeneratorLatent(StepContext ctx) =>
+        GeneratorBatchMultiple == 1 ? ctx.NextLatent()
+        : (ctx.NextLatents ?? throw new InvalidOperationException(
+            $"method '{Name}' trains its generator on {GeneratorBatchMultiple}x the batch, but this step context draws z of the batch size only"))(GeneratorBatchMultiple);
+
     /// <summary>One generator update on fresh z. The critic's parameters are frozen for it so no work is spent on their
     /// gradients.</summary>
     public virtual GeneratorStepStats GeneratorStep(StepContext ctx) =>
-        new(WithCriticFrozen(ctx, () => GeneratorLoss.Compute(ctx.Critic.call(Generate(ctx.Generator, ctx.GeneratorLatent())))));
+        new(WithCriticFrozen(ctx, () => GeneratorLoss.Compute(ctx.Critic.call(Generate(ctx.Generator, GeneratorLatent(ctx))))));
 
     /// <summary>The names of the scalars this method reports beyond the standard ones (critic loss, Wasserstein
     /// estimate, penalty, generator loss, gradient norm), in the order the log's extra columns take. Its steps put them

@@ -12,11 +12,10 @@ public sealed record StepContext(
     Func<Tensor> NextRealBatch,
     Func<Tensor> NextLatent)
 {
-    /// <summary>z for a generator step: the method's <see cref="Methods.Method.GeneratorBatchMultiple"/> × the batch size
-    /// (gan_cifar_resnet.py trains G on 128 while the critic sees 64); the critic's batch size when unset.</summary>
-    public Func<Tensor>? NextGeneratorLatent { get; init; }
-
-    public Tensor GeneratorLatent() => NextGeneratorLatent is null ? NextLatent() : NextGeneratorLatent();
+    /// <summary>z for a multiple of the batch size, for a method whose generator steps take a larger batch
+    /// (<see cref="Methods.Method.GeneratorBatchMultiple"/>: gan_cifar_resnet.py trains G on 128 while the critic sees
+    /// 64); null when the context draws z of the batch size only.</summary>
+    public Func<int, Tensor>? NextLatents { get; init; }
 
     /// <summary>Real images with their labels, for conditional methods; null when the data has no labels.</summary>
     public Func<(Tensor Images, Tensor Labels)>? NextLabelledBatch { get; init; }

@@ -88,17 +88,17 @@ public sealed class TrainingSession : IDisposable
         };
     }
 
-    /// <summary>What a method's step sees: batches of the configured size on the run's device, the generator's own
-    /// batch multiple, and labelled batches when the data has labels (for conditional methods).</summary>
+    /// <summary>What a method's step sees: real batches and z on the run's device (z also for a multiple of the batch,
+    /// for a method whose generator takes more), and labelled batches when the data has labels. The method decides
+    /// what it draws.</summary>
     static StepContext ContextOf(TrainConfig config, TrainingState state)
     {
-        var (method, device) = (config.Method, config.Device);
+        var device = config.Device;
         return new StepContext(state.Generator, state.Critic, state.GeneratorOptimizer, state.CriticOptimizer,
             () => config.Data.NextBatch(config.BatchSize).to(device),
             () => randn(config.BatchSize, config.LatentDim, device: device))
         {
-            NextGeneratorLatent = method.GeneratorBatchMultiple == 1 ? null
-                : () => randn(config.BatchSize * method.GeneratorBatchMultiple, config.LatentDim, device: device),
+            NextLatents = multiple => randn(config.BatchSize * multiple, config.LatentDim, device: device),
             NextLabelledBatch = config.Data is Data.ILabelledBatchSource labelled
                 ? () =>
                 {

@@ -82,10 +82,16 @@ type PlanArgs =
 
 type TableArgs =
     | [<MainCommand; ExactlyOnce>] Dir of path: string
+    | Script of path: string
+    | Scale of factor: float
+    | Paper
     interface IArgParserTemplate with
         member a.Usage =
             match a with
             | Dir _ -> "an experiment's results folder, e.g. results/toy"
+            | Script _ -> "the grid script the folder was run from: rows in its cell order, and its pre-registered criteria judged (claims undecided until all its cells are done)"
+            | Scale _ -> "the budget scale the folder was run at, as for run (default 1)"
+            | Paper -> "the folder was run with --paper"
 
 let private budget scale paper =
     if paper then Cells.PaperBudget else Cells.Scaled(defaultArg scale 1.0)
@@ -194,6 +200,20 @@ let submit (s: ParseResults<RunArgs>) : Cli.Exit =
     |> Result.map (List.iter (printfn "%s"))
     |> Cli.report
 
-/// `wgangp table`: re-aggregates a results folder without training.
+/// `wgangp table`: re-aggregates a results folder without training; with `--script`, in the script's cell order and
+/// with its pre-registered criteria judged.
 let table (t: ParseResults<TableArgs>) : Cli.Exit =
-    Report.table (t.GetResult Dir) (Cli.commandLine ()) [] |> Result.map (printfn "%s") |> Result.mapError List.singleton |> Cli.report
+    Cli.refuse (budgetChecks (t.TryGetResult TableArgs.Scale) (t.Contains TableArgs.Paper))
+    let judged =
+        match t.TryGetResult TableArgs.Script with
+        | None -> Ok([], [])
+        | Some script ->
+            ScriptLoader.loadExperiment script
+            |> Result.bind (fun experiment ->
+                Cells.ofExperiment (budget (t.TryGetResult TableArgs.Scale) (t.Contains TableArgs.Paper)) experiment
+                |> Result.map (fun cells -> Runner.criteriaOf experiment cells, cells |> List.map Cells.id))
+    judged
+    |> Result.bind (fun (criteria, order) ->
+        Report.tableWith criteria (t.GetResult Dir) (Cli.commandLine ()) order |> Result.mapError List.singleton)
+    |> Result.map (printfn "%s")
+    |> Cli.report

@@ -47,8 +47,8 @@ let tableWith (criteria: (Criteria * string list) list) (dir: string) (command: 
         let judged =
             [ for c, ids in criteria do
                   let mine = rows |> List.filter (fun r -> List.contains r.Id ids)
-                  if not mine.IsEmpty then c, mine |> List.map (Verdicts.read c dir) ]
-        let readings = judged |> List.collect snd
+                  if not mine.IsEmpty then c, ids.Length, mine |> List.map (Verdicts.read c dir) ]
+        let readings = judged |> List.collect (fun (_, _, rs) -> rs)
         if not readings.IsEmpty then
             let keyOf (r: int) k = frame.GetColumn<string>(k).Get r
             let group r =
@@ -87,7 +87,7 @@ let tableWith (criteria: (Criteria * string list) list) (dir: string) (command: 
             | "" -> ""
             | c -> "\n## Against the published numbers\n\n" + c
         let write name (text: string) = AtomicFile.WriteText(Path.Combine(dir, name), text)
-        let verdicts = String.concat "" [ for c, rs in judged -> "\n" + Verdicts.toMarkdown c rs ]
+        let verdicts = String.concat "" [ for c, expected, rs in judged -> "\n" + Verdicts.toMarkdown c expected rs ]
         write "summary.md" (String.Join("\n", header) + "\n" + markdown + published + verdicts)
         let key k (r: Tables.RunRow) = r.Keys |> Map.tryFind k |> Option.defaultValue "-"
         let count k = rows |> List.map (key k) |> List.distinct |> List.length
@@ -112,7 +112,7 @@ let tableWith (criteria: (Criteria * string list) list) (dir: string) (command: 
                             yield "\n" ])
         try
             Curves.write dir rows |> ignore
-            for c, rs in judged do
+            for c, _, rs in judged do
                 // Figure 3 at the grid's scale: the architectures its convergence claims name, a line per method.
                 let named =
                     c.Claims |> List.choose (function ReachesSooner (_, _, a, _) | ReachesWithin (_, _, a, _, _) -> Some a | _ -> None) |> List.distinct

@@ -141,8 +141,10 @@ let describe (criteria: Criteria) =
     + $"evaluations.csv at one sample count. Trains: progress ≥ {t}; fails: progress < {f}, or the run diverged or failed; "
     + "partial: in between. These criteria were written in the grid script before the grid ran."
 
-/// The verdict section of summary.md: the criteria, a line per cell, a line per claim.
-let toMarkdown (criteria: Criteria) (readings: Reading list) =
+/// The verdict section of summary.md: the criteria, a line per cell, a line per claim. `expected`: the grid's cell
+/// count; while fewer of its cells are done (finished, diverged or failed), every claim is undecided, not judged on
+/// the cells that happen to be there.
+let toMarkdown (criteria: Criteria) (expected: int) (readings: Reading list) =
     let cells =
         [ yield "| cell | architecture | method | status | F0 (untrained) | F (last) | R (real) | progress | verdict |"
           yield "|---|---|---|---|--:|--:|--:|--:|---|"
@@ -152,8 +154,12 @@ let toMarkdown (criteria: Criteria) (readings: Reading list) =
     let claims =
         [ yield "| claim | holds | evidence |"
           yield "|---|---|---|"
+          let finished = readings |> List.filter (fun r -> r.Status <> RunStatus.Running) |> List.length
           for c in criteria.Claims do
               let text, holds, evidence = claim readings c
-              let outcome = if holds then "holds" else "fails"
-              yield $"| {text} | {outcome} | {evidence} |" ]
+              if finished < expected then
+                  yield $"| {text} | undecided | {finished} of the grid's {expected} cells are done; so far: {evidence} |"
+              else
+                  let outcome = if holds then "holds" else "fails"
+                  yield $"| {text} | {outcome} | {evidence} |" ]
     String.Join("\n", [ "## Verdicts"; ""; describe criteria; "" ] @ cells @ [ ""; "### Claims"; "" ] @ claims) + "\n"

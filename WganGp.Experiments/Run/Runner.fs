@@ -199,6 +199,13 @@ let runCell (options: Options) (dir: string) (cell: Cell) (index: int) (total: i
             eprintfn $"  FAILED: {e.Message}"
             Some(recordFailure runDir (Cells.id cell) e)
 
+/// Each grid's pre-registered criteria with the ids of its cells (what the table judges).
+let criteriaOf (experiment: Experiment) (cells: Cell list) =
+    [ for grid in experiment.Grids do
+          match grid.Criteria with
+          | Some c -> c, cells |> List.filter (fun cell -> cell.Grid = grid.Name) |> List.map Cells.id
+          | None -> () ]
+
 let private runChosen (options: Options) (experiment: Experiment) (cells: Cell list) (chosen: Cell list) =
     let dir = experimentDir options experiment
     Directory.CreateDirectory dir |> ignore
@@ -217,12 +224,7 @@ let private runChosen (options: Options) (experiment: Experiment) (cells: Cell l
     let tabulated =
         if not options.Table then Ok()
         else
-            let criteria =
-                [ for grid in experiment.Grids do
-                      match grid.Criteria with
-                      | Some c -> c, cells |> List.filter (fun cell -> cell.Grid = grid.Name) |> List.map Cells.id
-                      | None -> () ]
-            match Report.tableWith criteria dir options.Command (cells |> List.map Cells.id) with
+            match Report.tableWith (criteriaOf experiment cells) dir options.Command (cells |> List.map Cells.id) with
             | Ok markdown -> printfn $"\n{markdown}"; Ok()
             | Error e when chosen.IsEmpty -> printfn $"{e}"; Ok()
             | Error e -> Error [ e ]

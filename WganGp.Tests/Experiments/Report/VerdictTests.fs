@@ -90,4 +90,18 @@ let tests =
                 Expect.stringContains md "| gp trains every architecture | holds | gp trains 1 of 1 |" "a claim that holds"
                 Expect.stringContains md "| clip trains every architecture | fails | clip trains 0 of 1 |" "a claim that fails")
         }
+    
+        test "claims stay undecided while some of the grid's cells are not done, instead of being judged on those that are" {
+            inTempDir (fun dir ->
+                run dir "a1" "gp" "finished" [ 0, 0.0, 100.0; 100, 10.0, 5.0 ] |> ignore
+                run dir "a1" "clip" "running" [ 0, 0.0, 100.0 ] |> ignore
+                // The grid has a third cell with no run directory yet.
+                let ids = [ "d-a1-gp-s0"; "d-a1-clip-s0"; "d-a2-gp-s0" ]
+                match Report.tableWith [ criteria [ TrainsEvery "gp" ], ids ] dir "wgangp test" ids with
+                | Error e -> failtest e
+                | Ok _ -> ()
+                let md = File.ReadAllText(Path.Combine(dir, "summary.md"))
+                Expect.stringContains md "| gp trains every architecture | undecided | 1 of the grid's 3 cells are done; so far: gp trains 1 of 1 |"
+                    "not 'holds' on the one cell there is")
+        }
     ]

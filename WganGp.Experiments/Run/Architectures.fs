@@ -16,18 +16,23 @@ type Net = TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.
 /// makes it depend on the method (None: the architecture fixes it).
 type Normalisers = { Generator: Normalization option; Critic: Normalization }
 
+/// What an architecture trains on; a dataset of another kind is refused before anything runs.
+type DataKind =
+    | Points
+    | Images
+    | Text
+
 type Entry =
     { /// The shape of one data item the critic takes (-1: any size, e.g. the vocabulary).
       InputShape: int64[]
       LatentDim: int
-      /// Trains on images (not on 2-D toy points or text).
-      Images: bool
+      Data: DataKind
       /// Its script's normaliser rule, applied once where a cell is built to what the method's constraint declares
       /// (never to its type, so a new penalty that does not tolerate batch norm gets the per-sample replacement).
       Normalisers: ILipschitzConstraint -> Normalisers
       /// Generator and critic factories for data items of the given shape (built after the trainer seeds torch).
       Networks: Normalisers -> InitScheme -> int64[] -> Func<Net> * Func<Net>
-      /// What is wrong with training it on a dataset, beyond the image/toy fit every entry gets.
+      /// What is wrong with training it on a dataset, beyond the fit of its data kind every entry gets.
       Problems: Dataset -> string list }
 
 let private factory (make: unit -> Net) = Func<Net>(make)
@@ -42,13 +47,13 @@ let private noProblems (_: Dataset) = []
 let entry (architecture: Architecture) : Entry =
     match architecture with
     | ToyMlp (width, layers) ->
-        { InputShape = [| 2L |]; LatentDim = 2; Images = false; Normalisers = never; Problems = noProblems
+        { InputShape = [| 2L |]; LatentDim = 2; Data = Points; Normalisers = never; Problems = noProblems
           Networks =
             fun _ init _ ->
                 factory (fun () -> new Mlp(2, width, 2, layers, init = init)),
                 factory (fun () -> new Mlp(2, width, 1, layers, init = init)) }
     | Figure2 (variant, size, channels, width) ->
-        { InputShape = [| int64 channels; int64 size; int64 size |]; LatentDim = 128; Images = true
+        { InputShape = [| int64 channels; int64 size; int64 size |]; LatentDim = 128; Data = Images
           // gan_64x64.py's Normalize: layer norm in a critic that cannot have batch norm.
           Normalisers =
             fun c -> { Generator = None; Critic = if c.ToleratesBatchNorm then Normalization.Batch else Normalization.Layer }
@@ -67,13 +72,13 @@ let entry (architecture: Architecture) : Entry =
                       | Some problem -> problem
                       | None -> () ] }
     | CifarResNet conditional ->
-        { InputShape = [| 3L; 32L; 32L |]; LatentDim = 128; Images = true; Normalisers = never; Problems = noProblems
+        { InputShape = [| 3L; 32L; 32L |]; LatentDim = 128; Data = Images; Normalisers = never; Problems = noProblems
           Networks =
             fun _ init _ ->
                 factory (fun () -> new CifarResNetGenerator(conditional, init = init)),
                 factory (fun () -> new CifarResNetCritic(conditional, init = init)) }
     | CifarDcgan ->
-        { InputShape = [| 3L; 32L; 32L |]; LatentDim = 128; Images = true; Problems = noProblems
+        { InputShape = [| 3L; 32L; 32L |]; LatentDim = 128; Data = Images; Problems = noProblems
           // gan_cifar.py: no normaliser in the critic in mode wgan-gp.
           Normalisers =
             fun c -> { Generator = None; Critic = if c.ToleratesBatchNorm then Normalization.Batch else Normalization.None }
@@ -82,7 +87,7 @@ let entry (architecture: Architecture) : Entry =
                 factory (fun () -> new CifarDcganGenerator(init = init)),
                 factory (fun () -> new CifarDcganCritic(norm = norms.Critic, init = init)) }
     | MnistDcgan ->
-        { InputShape = [| 1L; 28L; 28L |]; LatentDim = 128; Images = true
+        { InputShape = [| 1L; 28L; 28L |]; LatentDim = 128; Data = Images
           // gan_mnist.py: batch norm in both networks only in mode 'wgan' (weight clipping).
           Normalisers =
             fun c ->
@@ -99,19 +104,15 @@ let entry (architecture: Architecture) : Entry =
                 [ $"its generator ends in a sigmoid ([0, 1]) but {data.Name} is scaled {data.Scaling}; use a ZeroOne preset (Datasets.mnist, Datasets.fashionMnistZeroOne)" ]
             | _ -> [] }
     | CharResNet ->
-        { InputShape = [| 32L; -1L |]; LatentDim = 128; Images = false; Normalisers = never
+        { InputShape = [| 32L; -1L |]; LatentDim = 128; Data = Text; Normalisers = never; Problems = noProblems
           Networks =
             fun _ init itemShape ->
                 // Items are one-hot [length, V]: the vocabulary size is the data's.
                 let length, vocabulary = int itemShape.[0], int itemShape.[1]
                 factory (fun () -> new LanguageGenerator(vocabulary, length, init = init)),
-                factory (fun () -> new LanguageCritic(vocabulary, length, init = init))
-          Problems =
-            function
-            | Toy kind -> [ $"the language model cannot train on {WganGp.Core.Data.ToyDataset.NameOf kind}" ]
-            | Real _ -> [] }
+                factory (fun () -> new LanguageCritic(vocabulary, length, init = init)) }
     | RandomArch r ->
-        { InputShape = [| 3L; 32L; 32L |]; LatentDim = 128; Images = true; Problems = noProblems
+        { InputShape = [| 3L; 32L; 32L |]; LatentDim = 128; Data = Images; Problems = noProblems
           // Appendix B: "layer norm instead" where a sampled critic is normalised.
           Normalisers = fun c -> { Generator = None; Critic = r.CriticNorm c.ToleratesBatchNorm }
           Networks = fun norms init _ -> factory (fun () -> r.NewGenerator(init = init)), factory (fun () -> r.NewCritic(norms.Critic, init)) }

@@ -90,10 +90,12 @@ let validate (grid: Grid) =
           for dataset in grid.Datasets do
               let entry = Architectures.entry architecture
               let name = Names.architecture architecture
-              match dataset with
-              | Toy kind when entry.Images ->
+              match entry.Data, dataset with
+              | Architectures.Images, Toy kind ->
                   $"grid '{grid.Name}': {name} is an image architecture and cannot train on {WganGp.Core.Data.ToyDataset.NameOf kind}"
-              | Real data when entry.InputShape = [| 2L |] ->
+              | Architectures.Text, Toy kind ->
+                  $"grid '{grid.Name}': {name} is the language model and cannot train on {WganGp.Core.Data.ToyDataset.NameOf kind}"
+              | Architectures.Points, Real data ->
                   $"grid '{grid.Name}': {name} is a 2-D toy architecture and cannot train on {data.Name}"
               | _ -> ()
               for problem in entry.Problems dataset do

@@ -48,15 +48,9 @@ let private runsFolder (dir: string) (name: string) (settings: obj) =
     let hash = Security.Cryptography.SHA256.HashData(Text.Encoding.UTF8.GetBytes(JsonSerializer.Serialize settings))
     Path.Combine(dir, $"{name}-runs-{Convert.ToHexString(hash).Substring(0, 8).ToLowerInvariant()}")
 
-/// Trains one network pair of a figure as a cell trains: in its own run directory (settings, log, status), with
-/// checkpoints a rerun resumes from, stopped (after a checkpoint) by `cancel`. A finished run is not trained again: it
-/// is loaded from its last checkpoint.
-let private train (runDir: string) (cancel: Threading.CancellationToken) (config: TrainConfig) =
-    let config =
-        TrainConfig(config.Generator, config.Critic, config.LatentDim, config.Data, config.Method, config.Iterations,
-                    config.BatchSize, config.Seed, RunDirectory = runDir,
-                    Checkpoints = CheckpointOptions(max 1 (config.Iterations / 20)))
-    Trainer.Run(config, null, cancel)
+/// A figure's network pair trains as a cell does: in its own run directory (settings, log, status), with checkpoints
+/// a rerun resumes from (a finished run is loaded from its last one, not trained again).
+let private checkpoints iterations = CheckpointOptions(max 1 (iterations / 20))
 
 let private describe (m: Method) = m.Describe()
 
@@ -90,8 +84,10 @@ let criticSurfaces (dir: string) (command: string) (cancel: Threading.Cancellati
                           | IndependentRealPlusNoise -> method
                       let config =
                           TrainConfig(Func<Module>(fun () -> new NoiseAroundData(fixedData)), critic, 2, data, stepMethod,
-                                      iterations, spec.BatchSize, int64 spec.Seed)
-                      use result = train (Path.Combine(runs, Curves.fileSafe $"{method.Name}-{ToyDataset.NameOf kind}")) cancel config
+                                      iterations, spec.BatchSize, int64 spec.Seed,
+                                      RunDirectory = Path.Combine(runs, Curves.fileSafe $"{method.Name}-{ToyDataset.NameOf kind}"),
+                                      Checkpoints = checkpoints iterations)
+                      use result = Trainer.Run(config, null, cancel)
                       use points = data.NextBatch 512
                       printfn $"  figure 1a: {method.Name} on {ToyDataset.NameOf kind}: {iterations} iterations, {result.Seconds:F1} s"
                       { Plots.Title = $"{method.Name}, {ToyDataset.NameOf kind}"
@@ -120,9 +116,11 @@ let deepCriticGradients (dir: string) (command: string) (cancel: Threading.Cance
         let runs =
             [ for c, method in methods do
                   use data = ToyDataset.Create(spec.Dataset, int64 spec.Seed + 1L)
-                  let config = TrainConfig(generator, critic, latent, data, method, iterations, spec.BatchSize, int64 spec.Seed)
                   let name = if Double.IsNaN c then "gradient-penalty" else $"clipping-{c}"
-                  use result = train (Path.Combine(folder, Curves.fileSafe name)) cancel config
+                  let config =
+                      TrainConfig(generator, critic, latent, data, method, iterations, spec.BatchSize, int64 spec.Seed,
+                                  RunDirectory = Path.Combine(folder, Curves.fileSafe name), Checkpoints = checkpoints iterations)
+                  use result = Trainer.Run(config, null, cancel)
                   use real = data.NextBatch spec.BatchSize
                   use fake = Sampler.Sample(result.Generator, spec.BatchSize, spec.BatchSize, latent, torch.CPU)
                   let norms = CriticProbe.LayerGradientNorms(result.Critic :?> Mlp, real, fake)

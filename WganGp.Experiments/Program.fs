@@ -12,7 +12,7 @@ type Command =
     | [<CliPrefix(CliPrefix.None)>] Run of ParseResults<RunArgs>
     | [<CliPrefix(CliPrefix.None)>] Sample of ParseResults<SampleArgs>
     | [<CliPrefix(CliPrefix.None)>] Score of ParseResults<ScoreArgs>
-    | [<CliPrefix(CliPrefix.None)>] Plan of ParseResults<PlanArgs>
+    | [<CliPrefix(CliPrefix.None)>] Plan of ParseResults<RunArgs>
     | [<CliPrefix(CliPrefix.None)>] Table of ParseResults<TableArgs>
     | [<CliPrefix(CliPrefix.None)>] Submit of ParseResults<RunArgs>
     | [<CliPrefix(CliPrefix.None)>] Data of ParseResults<InspectArgs>
@@ -34,7 +34,7 @@ type Command =
             | Data _ -> "open a dataset as training would and report its size, shape, read speed, values and skipped items"
 
             | Run _ -> "train the cells of an experiment script that are not done yet, make its figures, write its table"
-            | Plan _ -> "list an experiment's cells with their ids and whether each is done"
+            | Plan _ -> "list the cells a run (or submit) command line would train: ids, budgets, optimisers, whether each is done"
             | Table _ -> "re-aggregate a results folder into summary.md and summary.csv without training"
             | Submit _ -> "submit the unfinished cells to a Slurm cluster as a job array (`wgangp table` afterwards)"
 

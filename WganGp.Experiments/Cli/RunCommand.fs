@@ -1,5 +1,6 @@
 /// `wgangp run`, `plan`, `submit` and `table`: a grid script's cells trained here or on Slurm, listed, or tabulated.
-/// `run` and `submit` share one argument type, so a Slurm task runs exactly as the local run would.
+/// `run`, `plan` and `submit` share one argument type: a Slurm task runs exactly as the local run would, and any run or
+/// submit command line with `plan` as its verb lists the cells it would train.
 module WganGp.Experiments.RunCommand
 
 open System
@@ -27,7 +28,8 @@ type RunArgs =
     | Classifier of file: string
     | Inception of file: string
     | Reference_Count of count: int
-    // `wgangp submit` takes every option of `run` (one type, so a task runs exactly as the local run would) and these.
+    // `wgangp submit` takes every option of `run` (one type, so a task runs exactly as the local run would) and these;
+    // `wgangp plan` takes them all.
     | Slurm
     | Partition of name: string
     | Gres of spec: string
@@ -63,23 +65,6 @@ type RunArgs =
             | Threads _ -> "intra-op CPU threads (default: all cores)"
             | No_Figures -> "train the grid cells only, skip the figures"
 
-type PlanArgs =
-    | [<MainCommand; ExactlyOnce>] Script of path: string
-    | Cells of id_part: string list
-    | Scale of factor: float
-    | Paper
-    | Results of dir: string
-    | Data of name_path: string list
-    interface IArgParserTemplate with
-        member a.Usage =
-            match a with
-            | Data _ -> "NAME=PATH: where to look for the dataset NAME (as for run)"
-            | Script _ -> "experiment script (experiments/*.fsx)"
-            | Cells _ -> "list only cells whose id contains one of these strings"
-            | Scale _ -> "iteration scale, as for run (cell ids depend on the budget)"
-            | Paper -> "paper budgets, as for run"
-            | Results _ -> "results root (default: results)"
-
 type TableArgs =
     | [<MainCommand; ExactlyOnce>] Dir of path: string
     | Script of path: string
@@ -95,11 +80,6 @@ type TableArgs =
 
 let private budget scale paper =
     if paper then Cells.PaperBudget else Cells.Scaled(defaultArg scale 1.0)
-
-let private options (results: string option) budget select device figures decodeThreads : Runner.Options =
-    { ResultsRoot = defaultArg results "results"; Budget = budget; Select = select; Device = device
-      Figures = figures; DataPaths = Map.empty; DecodeThreads = decodeThreads; Command = Cli.commandLine ()
-      Schedule = Runner.Schedule.defaults; Cancel = Threading.CancellationToken.None; Table = true }
 
 /// Ctrl+C and SIGTERM (what Slurm sends a preempted or cancelled task) cancel the run: the current cell writes a
 /// checkpoint and the process exits, so a rerun or a requeued task resumes there.
@@ -119,20 +99,17 @@ let private relocate (pairs: string list) (opts: Runner.Options) (experiment: Ex
     let datasets = experiment.Grids |> List.collect (fun g -> g.Datasets) |> Datasets.realOf
     Datasets.relocations datasets pairs |> Result.map (fun paths -> { opts with DataPaths = paths }, experiment)
 
-/// The flag values `run` and `plan` share, refused before any work.
-let private budgetChecks scale (_paper: bool) = [ Cli.positive "--scale" scale ]
-
-/// The flag values of `run` (and so of `submit`), refused before any work.
+/// The flag values of `run` (and so of `plan` and `submit`), refused before any work.
 let private runChecks (r: ParseResults<RunArgs>) =
-    budgetChecks (r.TryGetResult RunArgs.Scale) (r.Contains RunArgs.Paper)
-        @ [ Cli.atLeast 1 "--threads" (r.TryGetResult Threads)
-            Cli.atLeast 1 "--decode-threads" (r.TryGetResult RunArgs.Decode_Threads)
-            Cli.atLeast 1 "--checkpoint-every" (r.TryGetResult Checkpoint_Every)
-            Cli.atLeast 1 "--eval-every" (r.TryGetResult Eval_Every)
-            Cli.atLeast 2 "--eval-samples" (r.TryGetResult Eval_Samples)
-            Cli.atLeast 1 "--grid-every" (r.TryGetResult Grid_Every)
-            Cli.atLeast 2 "--reference-count" (r.TryGetResult Reference_Count)
-            Cli.device "--device" (r.TryGetResult Device) ]
+    [ Cli.positive "--scale" (r.TryGetResult RunArgs.Scale)
+      Cli.atLeast 1 "--threads" (r.TryGetResult Threads)
+      Cli.atLeast 1 "--decode-threads" (r.TryGetResult RunArgs.Decode_Threads)
+      Cli.atLeast 1 "--checkpoint-every" (r.TryGetResult Checkpoint_Every)
+      Cli.atLeast 1 "--eval-every" (r.TryGetResult Eval_Every)
+      Cli.atLeast 2 "--eval-samples" (r.TryGetResult Eval_Samples)
+      Cli.atLeast 1 "--grid-every" (r.TryGetResult Grid_Every)
+      Cli.atLeast 2 "--reference-count" (r.TryGetResult Reference_Count)
+      Cli.device "--device" (r.TryGetResult Device) ]
 
 /// The options of `submit` that `run` refuses.
 let private submitOnly (r: ParseResults<RunArgs>) =
@@ -143,19 +120,25 @@ let private submitOnly (r: ParseResults<RunArgs>) =
       if r.Contains Time then "--time"
       if r.Contains Cpus_Per_Task then "--cpus-per-task" ]
 
-/// What `run` (and every task of `submit`) runs with: one function of the one argument type.
+/// What `run` (and `plan`, and every task of `submit`) runs with: one function of the one argument type.
 let runOptions (r: ParseResults<RunArgs>) : Runner.Options =
-    { options (r.TryGetResult RunArgs.Results) (budget (r.TryGetResult RunArgs.Scale) (r.Contains RunArgs.Paper))
-          (r.GetResult(RunArgs.Cells, defaultValue = [])) (r.GetResult(Device, defaultValue = "cpu")) (not (r.Contains No_Figures))
-          (r.GetResult(RunArgs.Decode_Threads, defaultValue = 1)) with
-        Schedule =
-            { CheckpointEvery = r.TryGetResult Checkpoint_Every; EvaluateEvery = r.TryGetResult Eval_Every
-              EvaluationSamples = r.TryGetResult Eval_Samples; SampleGridEvery = r.TryGetResult Grid_Every
-              TensorBoard = not (r.Contains No_Tensorboard)
-              Scoring =
-                  { Classifier = r.TryGetResult RunArgs.Classifier; Inception = r.TryGetResult RunArgs.Inception
-                    ReferenceCount = r.GetResult(Reference_Count, defaultValue = Scoring.none.ReferenceCount) } }
-        Table = not (r.Contains No_Table) }
+    { ResultsRoot = r.GetResult(RunArgs.Results, defaultValue = "results")
+      Budget = budget (r.TryGetResult RunArgs.Scale) (r.Contains RunArgs.Paper)
+      Select = r.GetResult(RunArgs.Cells, defaultValue = [])
+      Device = r.GetResult(Device, defaultValue = "cpu")
+      Figures = not (r.Contains No_Figures)
+      DataPaths = Map.empty
+      DecodeThreads = r.GetResult(RunArgs.Decode_Threads, defaultValue = 1)
+      Command = Cli.commandLine ()
+      Cancel = Threading.CancellationToken.None
+      Schedule =
+          { CheckpointEvery = r.TryGetResult Checkpoint_Every; EvaluateEvery = r.TryGetResult Eval_Every
+            EvaluationSamples = r.TryGetResult Eval_Samples; SampleGridEvery = r.TryGetResult Grid_Every
+            TensorBoard = not (r.Contains No_Tensorboard)
+            Scoring =
+                { Classifier = r.TryGetResult RunArgs.Classifier; Inception = r.TryGetResult RunArgs.Inception
+                  ReferenceCount = r.GetResult(Reference_Count, defaultValue = Scoring.none.ReferenceCount) } }
+      Table = not (r.Contains No_Table) }
 
 /// `wgangp run`: trains the cells that are not done, draws the figures, writes the table.
 let run (r: ParseResults<RunArgs>) : Cli.Exit =
@@ -171,14 +154,13 @@ let run (r: ParseResults<RunArgs>) : Cli.Exit =
     |> Result.bind (fun (opts', experiment) -> Runner.run opts' experiment)
     |> Cli.report
 
-/// `wgangp plan`: the cells with their ids, budgets, optimisers and status.
-let plan (p: ParseResults<PlanArgs>) : Cli.Exit =
-    Cli.refuse (budgetChecks (p.TryGetResult PlanArgs.Scale) (p.Contains PlanArgs.Paper))
-    let opts =
-        options (p.TryGetResult PlanArgs.Results) (budget (p.TryGetResult PlanArgs.Scale) (p.Contains PlanArgs.Paper))
-            (p.GetResult(PlanArgs.Cells, defaultValue = [])) "cpu" false 1
-    ScriptLoader.loadExperiment (p.GetResult PlanArgs.Script)
-    |> Result.bind (relocate (p.GetResult(PlanArgs.Data, defaultValue = [])) opts)
+/// `wgangp plan`: the cells with their ids, budgets, optimisers and status, as the same `run` or `submit` command line
+/// would select them (its flag values are checked as theirs are; the options that only shape training are ignored).
+let plan (p: ParseResults<RunArgs>) : Cli.Exit =
+    Cli.refuse (runChecks p)
+    let opts = runOptions p
+    ScriptLoader.loadExperiment (p.GetResult RunArgs.Script)
+    |> Result.bind (relocate (p.GetResult(RunArgs.Data, defaultValue = [])) opts)
     |> Result.bind (fun (opts', experiment) -> Runner.plan opts' experiment)
     |> Result.map (List.iter (printfn "%s"))
     |> Cli.report
@@ -203,7 +185,7 @@ let submit (s: ParseResults<RunArgs>) : Cli.Exit =
 /// `wgangp table`: re-aggregates a results folder without training; with `--script`, in the script's cell order and
 /// with its pre-registered criteria judged.
 let table (t: ParseResults<TableArgs>) : Cli.Exit =
-    Cli.refuse (budgetChecks (t.TryGetResult TableArgs.Scale) (t.Contains TableArgs.Paper))
+    Cli.refuse [ Cli.positive "--scale" (t.TryGetResult TableArgs.Scale) ]
     let judged =
         match t.TryGetResult TableArgs.Script with
         | None -> Ok([], [])

@@ -174,6 +174,8 @@ let private independent : Case list =
           (fun _ -> [ "run"; "corpus.fsx"; "--no-such-flag" ]) (fun _ -> [ "--no-such-flag" ])
       case "plan: --cells matching no cell, as run refuses it" 1 writeScript
           (fun _ -> [ "plan"; "corpus.fsx"; "--results"; "results"; "--cells"; "no-such-cell" ]) (fun _ -> [ "--cells no-such-cell" ])
+      case "plan: run's flag values are checked as run checks them (--eval-every 0)" 2 writeScript
+          (fun _ -> [ "plan"; "corpus.fsx"; "--results"; "results"; "--eval-every"; "0" ]) (fun _ -> [ "--eval-every 0" ])
       case "table: a malformed settings.json" 1
           (fun d ->
               let run = Directory.CreateDirectory(p d "results/corpus/some-cell").FullName
@@ -285,6 +287,18 @@ let tests =
     testList "CLI errors" [
         for name in (independent |> List.map _.Name) @ (fromRun "" |> List.map _.Name) do
             test name { check (outcomes.Force().[name]) }
+        test "plan takes a run or submit command line as it is and lists what the bare plan lists" {
+            inTempDir (fun dir ->
+                writeScript dir
+                let bare = wgangpIn dir [ "plan"; "corpus.fsx"; "--results"; "results" ]
+                let asRun =
+                    wgangpIn dir [ "plan"; "corpus.fsx"; "--results"; "results"; "--eval-every"; "5"; "--classifier"; "c.weights"
+                                   "--no-tensorboard"; "--threads"; "1"; "--slurm"; "--partition"; "p" ]
+                Expect.equal bare.Code 0 $"bare plan\n{bare.Stderr}"
+                Expect.equal asRun.Code 0 $"plan of a run command line\n{asRun.Stderr}"
+                Expect.stringContains bare.Stdout "8gaussians" "the plan lists the cells"
+                Expect.equal asRun.Stdout bare.Stdout "the same cells")
+        }
         test "--verbose and WGANGP_VERBOSE=1 add the stack trace after the error line" {
             inTempDir (fun dir ->
                 let plain = wgangpIn dir [ "sample"; "nowhere" ]

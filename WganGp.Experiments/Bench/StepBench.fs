@@ -111,7 +111,7 @@ let timeReference (variant: string, dim: int) (methodName: string) (options: Opt
 /// bench/reference.py's name of a Figure 2 variant (the same names as ours) and its DIM.
 let referenceName =
     function
-    | Figure2 (variant, _, _, width) -> Some(Names.figure2 variant, Figure2Width.dim width)
+    | Figure2 (variant, _, _, width) -> Some(Names.figure2 variant, WganGp.Core.Nets.Figure2Width.Dim width)
     | _ -> None
 
 let private ratio (a: float) (b: float) = (a / b).ToString("F2")
@@ -161,13 +161,13 @@ let widthCost (options: Options) =
     let say (line: string) = printfn "%s" line; lines.Add line
     let shape = [| int64 options.Channels; int64 options.Size; int64 options.Size |]
     let baseline = List.head options.Widths
-    let widths = String.Join(", ", options.Widths |> List.map Figure2Width.format)
+    let widths = String.Join(", ", options.Widths |> List.map WganGp.Core.Nets.Figure2Width.Format)
     say $"## Width: {options.Size}x{options.Size}x{options.Channels}, batch {options.BatchSize}, seconds per generator iteration at widths {widths}"
     say ""
     say $"One generator iteration = one generator step + the method's critic steps; {options.Warmup} warm-up iteration(s), then the mean of {options.Iterations}."
     say $"{torch.get_num_threads ()} intra-op threads; real batches are uniform noise; width w builds every channel count from DIM = 64·w."
     say ""
-    let header = String.Join(" | ", [ for w in options.Widths -> $"width {Figure2Width.format w}" ] @ [ for w in List.tail options.Widths -> $"{Figure2Width.format w} / {Figure2Width.format baseline}" ])
+    let header = String.Join(" | ", [ for w in options.Widths -> $"width {WganGp.Core.Nets.Figure2Width.Format w}" ] @ [ for w in List.tail options.Widths -> $"{WganGp.Core.Nets.Figure2Width.Format w} / {WganGp.Core.Nets.Figure2Width.Format baseline}" ])
     say $"| architecture | method | G params (per width) | {header} |"
     say ("|---|---|---:|" + String.replicate (2 * options.Widths.Length - 1) "---:|")
     let totals = Array.zeroCreate options.Widths.Length

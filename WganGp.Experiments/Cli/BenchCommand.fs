@@ -109,7 +109,7 @@ let run (b: ParseResults<BenchArgs>) : Cli.Exit =
             Cli.atLeast 0 "--warmup" (s.TryGetResult Warmup)
             for w in s.GetResult(Widths, defaultValue = []) do
                 for v in Enum.GetValues<WganGp.Core.Nets.Figure2Variant>() do
-                    Figure2Width.check v (s.GetResult(StepBenchArgs.Size, defaultValue = 32)) w |> Option.map (fun p -> $"--widths: {p}") ]
+                    WganGp.Core.Nets.Figure2Width.Check(v, s.GetResult(StepBenchArgs.Size, defaultValue = 32), w) |> Option.ofObj |> Option.map (fun p -> $"--widths: {p}") ]
         torch.set_num_threads Environment.ProcessorCount
         let variants = Enum.GetValues<WganGp.Core.Nets.Figure2Variant>() |> List.ofArray
         let byName (names: string list) all (name: 'a -> string) what =

@@ -23,7 +23,7 @@ let run (l: ParseResults<ListArgs>) : Cli.Exit =
         | Some m -> m
         | None -> failwith $"unknown method '{name}'; known: wgan-gp, wgan-clip, dcgan, lsgan"
     let width = l.GetResult(Width, defaultValue = 1.0)
-    Cli.refuse [ for v in Enum.GetValues<WganGp.Core.Nets.Figure2Variant>() -> Figure2Width.check v 64 width |> Option.map (fun p -> $"--width: {p}") ]
+    Cli.refuse [ for v in Enum.GetValues<WganGp.Core.Nets.Figure2Variant>() -> WganGp.Core.Nets.Figure2Width.Check(v, 64, width) |> Option.ofObj |> Option.map (fun p -> $"--width: {p}") ]
     printfn $"| architecture | source | input | G params | D params (critic for {name}) |"
     printfn "|---|---|---|---:|---:|"
     for architecture, source in Paper.catalog do

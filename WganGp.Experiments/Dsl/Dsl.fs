@@ -56,27 +56,6 @@ type Architecture =
     /// An architecture of Table 1's space, sampled from a seed (RandomArchitectures.sample).
     | RandomArch of WganGp.Core.Nets.RandomArchitecture
 
-/// Figure 2's width multiplier: the code's DIM (64) times `width` is every channel count's base.
-module Figure2Width =
-    /// The paper's DIM.
-    let paperDim = 64
-
-    /// DIM at this width (64·width, rounded; `check` says whether that is exact).
-    let dim (width: float) = int (System.Math.Round(float paperDim * width))
-
-    /// As ids write it: 0.25, 0.5, 2 (the shortest exact form, culture-invariant).
-    let format (width: float) = width.ToString("R", System.Globalization.CultureInfo.InvariantCulture)
-
-    /// Why this width cannot build the variant's pair, if it cannot.
-    let check (variant: WganGp.Core.Nets.Figure2Variant) (size: int) (width: float) =
-        let d = dim width
-        if not (System.Double.IsFinite width) || width <= 0.0 then Some $"width must be positive, got {format width}"
-        elif float d <> float paperDim * width || d < 1 then
-            Some $"width {format width} gives DIM = 64 x {format width}, not a whole number of channels (use a multiple of 1/64)"
-        elif variant = WganGp.Core.Nets.Figure2Variant.ResNet101 && (32 * d) % (2 * size) <> 0 then
-            Some $"width {format width}: the ResNet-101 pair needs DIM a multiple of {2 * size / 32} at size {size} (every stage width 32·DIM/r even), got DIM = {d}"
-        else None
-
 /// The same architecture at another width (Figure 2's pairs; the others have no width and are returned as they are).
 let withWidth (width: float) (architecture: Architecture) =
     match architecture with
@@ -274,7 +253,7 @@ module Names =
         | ToyMlp (width, layers) -> $"mlp{width}x{layers}"
         // The width only when it is not the paper's, so the ids of width-1 cells stay as they were.
         | Figure2 (variant, size, channels, 1.0) -> $"{figure2 variant}-{size}c{channels}"
-        | Figure2 (variant, size, channels, width) -> $"{figure2 variant}-{size}c{channels}-w{Figure2Width.format width}"
+        | Figure2 (variant, size, channels, width) -> $"{figure2 variant}-{size}c{channels}-w{WganGp.Core.Nets.Figure2Width.Format width}"
         | CifarResNet false -> "cifar-resnet"
         | CifarResNet true -> "cifar-resnet-ac"
         | CifarDcgan -> "cifar-dcgan"

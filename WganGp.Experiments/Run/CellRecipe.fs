@@ -24,7 +24,7 @@ type Recipe =
       Names: CellNames option
       Architecture: Architecture
       /// The normalisers the networks were built with (chosen from the method when the cell was built).
-      Normalisers: Cells.Normalisers
+      Normalisers: WganGp.Core.Nets.Normalisers
       Init: WganGp.Core.Nets.InitScheme
       Dataset: Dataset
       ItemShape: int64[]
@@ -94,7 +94,7 @@ let toJson (r: Recipe) =
     j["architecture"] <- encodeArchitecture r.Architecture
     let norms = JsonObject()
     norms["critic"] <- node r.Normalisers.Critic
-    norms["generator"] <- node (Option.toNullable r.Normalisers.Generator)
+    norms["generator"] <- node r.Normalisers.Generator
     j["normalisers"] <- norms
     j["init"] <- node r.Init
     j["dataset"] <- encodeDataset r.Dataset
@@ -182,8 +182,11 @@ let ofJson (file: string) (text: string) : Recipe =
                 | other -> fail $"constraint '{other}' is not Penalty, Clipping or Unconstrained"
             Cells.normalisers architecture family
         | n ->
-            { Critic = getIn file n "critic"
-              Generator = match n["generator"] with null -> None | _ -> Some(getIn file n "generator") }
+            WganGp.Core.Nets.Normalisers(
+                getIn file n "critic",
+                match n["generator"] with
+                | null -> Nullable()
+                | _ -> Nullable(getIn<WganGp.Core.Nets.Normalization> file n "generator"))
       Init = getIn file root "init"
       Dataset = dataset
       ItemShape = getIn file root "item_shape"

@@ -54,19 +54,16 @@ let id (cell: Cell) =
     let short = Convert.ToHexString(hash).Substring(0, 8).ToLowerInvariant()
     $"{Names.dataset cell.Dataset}-{Names.architecture cell.Architecture}-{cell.Method.Name}-s{cell.Seed}-{short}"
 
-/// The normalisers of a cell's networks (see `Architectures.Normalisers`).
-type Normalisers = Architectures.Normalisers
-
-/// The architecture's normaliser rule applied to what a method's constraint declares (`Architectures.entry`).
-let normalisers (architecture: Architecture) (constraint': WganGp.Core.Methods.ILipschitzConstraint) : Normalisers =
-    (Architectures.entry architecture).Normalisers constraint'
+/// The architecture's normaliser rule applied to what a method's constraint declares (`ArchitectureEntry.NormalisersFor`).
+let normalisers (architecture: Architecture) (constraint': WganGp.Core.Methods.ILipschitzConstraint) : WganGp.Core.Nets.Normalisers =
+    (Architectures.entry architecture).NormalisersFor(Architectures.needsOf constraint')
 
 /// Generator and critic factories and the latent size of an architecture with the given normalisers, for data items of
 /// the given shape (built after the trainer seeds torch).
-let networksWith (architecture: Architecture) (norms: Normalisers) (init: WganGp.Core.Nets.InitScheme) (itemShape: int64[]) =
+let networksWith (architecture: Architecture) (norms: WganGp.Core.Nets.Normalisers) (init: WganGp.Core.Nets.InitScheme) (itemShape: int64[]) =
     let entry = Architectures.entry architecture
-    let generator, critic = entry.Networks norms init itemShape
-    generator, critic, entry.LatentDim
+    let pair = entry.Networks(norms, init, itemShape)
+    pair.Generator, pair.Critic, entry.LatentDim
 
 /// The networks of an architecture under a method: its normalisers chosen from the method's constraint, then built.
 let networks (architecture: Architecture) (method: WganGp.Core.Methods.Method) (init: WganGp.Core.Nets.InitScheme) (itemShape: int64[]) =
@@ -91,14 +88,18 @@ let validate (grid: Grid) =
               let entry = Architectures.entry architecture
               let name = Names.architecture architecture
               match entry.Data, dataset with
-              | Architectures.Images, Toy kind ->
+              | WganGp.Core.Nets.DataKind.Images, Toy kind ->
                   $"grid '{grid.Name}': {name} is an image architecture and cannot train on {WganGp.Core.Data.ToyDataset.NameOf kind}"
-              | Architectures.Text, Toy kind ->
+              | WganGp.Core.Nets.DataKind.Text, Toy kind ->
                   $"grid '{grid.Name}': {name} is the language model and cannot train on {WganGp.Core.Data.ToyDataset.NameOf kind}"
-              | Architectures.Points, Real data ->
+              | WganGp.Core.Nets.DataKind.Points, Real data ->
                   $"grid '{grid.Name}': {name} is a 2-D toy architecture and cannot train on {data.Name}"
               | _ -> ()
-              for problem in entry.Problems dataset do
+              match Option.ofNullable entry.RequiredScaling, dataset with
+              | Some scaling, Real data when data.Scaling <> scaling ->
+                  $"grid '{grid.Name}': {name}: its generator's outputs are scaled {scaling} but {data.Name} is scaled {data.Scaling}; use a {scaling} preset of the dataset (e.g. Datasets.mnist, Datasets.fashionMnistZeroOne)"
+              | _ -> ()
+              for problem in entry.Problems() do
                   $"grid '{grid.Name}': {name}: {problem}"
       if grid.Iterations < 1 then $"grid '{grid.Name}': Iterations must be at least 1, got {grid.Iterations}"
       if grid.BatchSize < 1 then $"grid '{grid.Name}': BatchSize must be at least 1, got {grid.BatchSize}"

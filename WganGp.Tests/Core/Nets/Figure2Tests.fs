@@ -196,7 +196,7 @@ let tests =
             let id width = WganGp.Experiments.Dsl.Names.architecture (WganGp.Experiments.Dsl.Figure2(Figure2Variant.Dcgan, 32, 1, width))
             Expect.equal (id 1.0) "dcgan-32c1" "the paper's width: the id as before"
             Expect.equal (id 0.25) "dcgan-32c1-w0.25" "width 0.25"
-            let check v w = WganGp.Experiments.Dsl.Figure2Width.check v 32 w
+            let check v w = Figure2Width.Check(v, 32, w) |> Option.ofObj
             Expect.isNone (check Figure2Variant.ResNet101 0.25) "DIM 16 builds the ResNet at 32"
             Expect.stringContains (check Figure2Variant.Dcgan 0.3 |> Option.defaultValue "") "not a whole number of channels" "64 x 0.3"
             Expect.stringContains (check Figure2Variant.Dcgan -1.0 |> Option.defaultValue "") "must be positive" "negative"

@@ -133,7 +133,7 @@ let tests =
                     Expect.equal (parameterCount rebuilt) (parameterCount expected) $"{Names.architecture architecture} under {method.Name}"
             for format in formats do
                 let recipe: CellRecipe.Recipe =
-                    { Id = "x"; Names = None; Architecture = CifarDcgan; Normalisers = { Critic = WganGp.Core.Nets.Normalization.None; Generator = None }; Init = WganGp.Core.Nets.InitScheme.Tflib
+                    { Id = "x"; Names = None; Architecture = CifarDcgan; Normalisers = WganGp.Core.Nets.Normalisers.None; Init = WganGp.Core.Nets.InitScheme.Tflib
                       Dataset = data format; ItemShape = [| 3L; 32L; 32L |]; LatentDim = 128; BatchSize = 8; Seed = 3; Iterations = 10
                       SampleCount = 50_000; Scoring = Paper.Cifar.ganCifarResnetScoring }
                 Expect.equal (CellRecipe.ofJson "cell.json" (CellRecipe.toJson recipe)) recipe (Names.format format)
@@ -141,7 +141,7 @@ let tests =
             // protocol and `score`'s old default N.
             let old =
                 CellRecipe.ofJson "cell.json"
-                    ((CellRecipe.toJson { Id = "x"; Names = None; Architecture = Figure2(WganGp.Core.Nets.Figure2Variant.Tanh, 32, 1, 1.0); Normalisers = { Critic = WganGp.Core.Nets.Normalization.Layer; Generator = None }
+                    ((CellRecipe.toJson { Id = "x"; Names = None; Architecture = Figure2(WganGp.Core.Nets.Figure2Variant.Tanh, 32, 1, 1.0); Normalisers = WganGp.Core.Nets.Normalisers(WganGp.Core.Nets.Normalization.Layer)
                                           Init = WganGp.Core.Nets.InitScheme.Tflib; Dataset = Toy ToyKind.SwissRoll; ItemShape = [| 1L; 32L; 32L |]
                                           LatentDim = 128; BatchSize = 8; Seed = 3; Iterations = 10; SampleCount = 7; Scoring = Paper.Cifar.ganCifarScoring })
                      |> Text.Json.Nodes.JsonNode.Parse |> nonNull
@@ -155,9 +155,9 @@ let tests =
                          o["constraint"] <- Text.Json.Nodes.JsonValue.Create "Penalty"
                          o.ToJsonString())
             Expect.equal (old.Architecture, old.Scoring, old.SampleCount) (Figure2(WganGp.Core.Nets.Figure2Variant.Tanh, 32, 1, 1.0), ScoreProtocol.standard, 2000) "older cell.json"
-            Expect.equal old.Normalisers { Critic = WganGp.Core.Nets.Normalization.Layer; Generator = None } "a penalty's Figure 2 critic: layer norm"
+            Expect.equal old.Normalisers (WganGp.Core.Nets.Normalisers(WganGp.Core.Nets.Normalization.Layer)) "a penalty's Figure 2 critic: layer norm"
             throwsWith<InvalidDataException> "cell.json: field 'latent_dim' is missing"
-                (fun () -> CellRecipe.ofJson "cell.json" ((CellRecipe.toJson { Id = "x"; Names = None; Architecture = CifarDcgan; Normalisers = { Critic = WganGp.Core.Nets.Normalization.None; Generator = None }; Init = WganGp.Core.Nets.InitScheme.Tflib; Dataset = Toy ToyKind.SwissRoll; ItemShape = [| 2L |]; LatentDim = 128; BatchSize = 8; Seed = 3; Iterations = 10; SampleCount = 8; Scoring = ScoreProtocol.standard }).Replace("\"latent_dim\"", "\"latent\"")) |> ignore)
+                (fun () -> CellRecipe.ofJson "cell.json" ((CellRecipe.toJson { Id = "x"; Names = None; Architecture = CifarDcgan; Normalisers = WganGp.Core.Nets.Normalisers.None; Init = WganGp.Core.Nets.InitScheme.Tflib; Dataset = Toy ToyKind.SwissRoll; ItemShape = [| 2L |]; LatentDim = 128; BatchSize = 8; Seed = 3; Iterations = 10; SampleCount = 8; Scoring = ScoreProtocol.standard }).Replace("\"latent_dim\"", "\"latent\"")) |> ignore)
         }
 
         test "bad runner input: unknown cell ids and a results folder of another grid are refused, nothing touched" {
@@ -186,7 +186,8 @@ let tests =
                 Expect.equal (Directory.GetFiles runDir).Length 1 "nothing written beside it"
                 // gan_mnist.py's sigmoid generator against data in [-1, 1] could never match it: refused.
                 let mismatched = { experiment.Grids.Head with Datasets = [ Real Datasets.fashionMnist ]; Architectures = [ MnistDcgan ] }
-                Expect.exists (Cells.validate mismatched) (fun e -> e.Contains "ends in a sigmoid ([0, 1]) but fashion-mnist is scaled MinusOneOne") "refused")
+                let problems = Cells.validate mismatched
+                Expect.exists problems (fun e -> e.Contains "outputs are scaled ZeroOne but fashion-mnist is scaled MinusOneOne") $"refused: %A{problems}")
         }
     
         test "a Fashion-MNIST grid scored by a classifier: cls_ scores beside their real-data ceilings, with their protocol" {

@@ -36,7 +36,7 @@ type Command =
             | Run _ -> "train the cells of an experiment script that are not done yet, make its figures, write its table"
             | Plan _ -> "list the cells a run (or submit) command line would train: ids, budgets, optimisers, whether each is done"
             | Table _ -> "re-aggregate a results folder into summary.md and summary.csv without training"
-            | Submit _ -> "submit the unfinished cells to a Slurm cluster as a job array (`wgangp table` afterwards)"
+            | Submit _ -> "submit the unfinished cells and figures to a Slurm cluster as a job array (`wgangp table` afterwards)"
 
 /// Dispatches to the command's module; its errors are handled by Cli.guard (exit 1, or 2 for refused flag values).
 let private execute (args: ParseResults<Command>) : Cli.Exit =

@@ -17,6 +17,7 @@ type RunArgs =
     | Device of device: string
     | Threads of count: int
     | No_Figures
+    | Figure of name: string list
     | Data of name_path: string list
     | Decode_Threads of count: int
     | Checkpoint_Every of iterations: int
@@ -39,12 +40,12 @@ type RunArgs =
     interface IArgParserTemplate with
         member a.Usage =
             match a with
-            | Slurm -> "submit: required, submit to Slurm (sbatch) as a job array, one task per unfinished cell"
+            | Slurm -> "submit: required, submit to Slurm (sbatch) as a job array, one task per unfinished cell and per figure not yet made"
             | Partition _ -> "submit: Slurm partition (default: the cluster's default partition)"
             | Gres _ -> "submit: generic resources per task, e.g. gpu:1 (use with --device cuda)"
             | Time _ -> "submit: time limit per task, e.g. 2-00:00:00"
             | Cpus_Per_Task _ -> "submit: CPUs per task; also the tasks' --threads unless that is given"
-            | Dry_Run -> "submit: write job.sh and cells.txt and print them, without submitting"
+            | Dry_Run -> "submit: write job.sh and tasks.txt and print them, without submitting"
             | Checkpoint_Every _ -> "checkpoint every this many generator iterations (default: a twentieth of the budget); reruns resume from the last"
             | Eval_Every _ -> "score samples every this many generator iterations for the convergence curves (default: a tenth of the budget; under --paper the grid script's interval where it has one)"
             | Eval_Samples _ -> $"samples per evaluation during training (default {Defaults.evaluationSamples}; under --paper the grid script's count where it has one)"
@@ -64,6 +65,7 @@ type RunArgs =
             | Device _ -> "torch device: cpu (default) or cuda, cuda:1, ..."
             | Threads _ -> "intra-op CPU threads (default: all cores)"
             | No_Figures -> "train the grid cells only, skip the figures"
+            | Figure _ -> "make only these figures (figure1a, figure1bc; `wgangp plan` lists them), no cells"
 
 type TableArgs =
     | [<MainCommand; ExactlyOnce>] Dir of path: string
@@ -101,7 +103,9 @@ let private relocate (pairs: string list) (opts: Runner.Options) (experiment: Ex
 
 /// The flag values of `run` (and so of `plan` and `submit`), refused before any work.
 let private runChecks (r: ParseResults<RunArgs>) =
-    [ Cli.positive "--scale" (r.TryGetResult RunArgs.Scale)
+    [ if r.Contains Figure && r.Contains RunArgs.Cells then Some "--figure makes figures only; it cannot be given with --cells"
+      if r.Contains Figure && r.Contains No_Figures then Some "--figure and --no-figures contradict each other; give one"
+      Cli.positive "--scale" (r.TryGetResult RunArgs.Scale)
       Cli.atLeast 1 "--threads" (r.TryGetResult Threads)
       Cli.atLeast 1 "--decode-threads" (r.TryGetResult RunArgs.Decode_Threads)
       Cli.atLeast 1 "--checkpoint-every" (r.TryGetResult Checkpoint_Every)
@@ -126,7 +130,11 @@ let runOptions (r: ParseResults<RunArgs>) : Runner.Options =
       Budget = budget (r.TryGetResult RunArgs.Scale) (r.Contains RunArgs.Paper)
       Select = r.GetResult(RunArgs.Cells, defaultValue = [])
       Device = r.GetResult(Device, defaultValue = "cpu")
-      Figures = not (r.Contains No_Figures)
+      Figures =
+          match r.TryGetResult Figure with
+          | Some names -> Runner.OnlyFigures names
+          | None when r.Contains No_Figures -> Runner.NoFigures
+          | None -> Runner.AllFigures
       DataPaths = Map.empty
       DecodeThreads = r.GetResult(RunArgs.Decode_Threads, defaultValue = 1)
       Command = Cli.commandLine ()
@@ -165,10 +173,10 @@ let plan (p: ParseResults<RunArgs>) : Cli.Exit =
     |> Result.map (List.iter (printfn "%s"))
     |> Cli.report
 
-/// `wgangp submit`: the unfinished cells as a Slurm job array, each task a `run` with the same options.
+/// `wgangp submit`: the unfinished cells and figures as a Slurm job array, each task a `run` with the same options.
 let submit (s: ParseResults<RunArgs>) : Cli.Exit =
     Cli.refuse (runChecks s @ [ Cli.atLeast 1 "--cpus-per-task" (s.TryGetResult Cpus_Per_Task) ])
-    let opts = { runOptions s with Figures = false }
+    let opts = runOptions s
     let request: Slurm.Request =
         { Script = s.GetResult RunArgs.Script; Data = s.GetResult(RunArgs.Data, defaultValue = [])
           Threads = s.TryGetResult Threads; Device = s.TryGetResult Device; DryRun = s.Contains Dry_Run

@@ -22,24 +22,26 @@ let private toArray2 (t: torch.Tensor) =
     let v = t.cpu().``to``(torch.float32).data<float32>().ToArray()
     Array.init (v.Length / 2) (fun i -> float v.[2 * i], float v.[2 * i + 1])
 
-/// Skips a figure whose outputs exist and were made from the same settings; otherwise makes it and writes
-/// <name>.json beside it: the settings, and the command and date that made it.
+/// Whether a figure's outputs exist and were made from the same settings (its <name>.json records them).
+let private upToDate (dir: string) (name: string) (settings: obj) (outputs: string list) =
+    let stamp = Path.Combine(dir, $"{name}.json")
+    File.Exists stamp
+    && outputs |> List.forall (fun f -> File.Exists(Path.Combine(dir, f)))
+    && (match JsonNode.Parse(File.ReadAllText stamp) with
+        | null -> false
+        | recorded -> JsonNode.DeepEquals(recorded.["settings"], JsonSerializer.SerializeToNode settings))
+
+/// Skips a figure that is up to date; otherwise makes it and writes <name>.json beside it: the settings, and the
+/// command and date that made it.
 let private cached (dir: string) (command: string) (name: string) (settings: obj) (outputs: string list) (make: unit -> unit) =
     let stamp = Path.Combine(dir, $"{name}.json")
-    let wanted = JsonSerializer.SerializeToNode settings
-    let upToDate =
-        File.Exists stamp
-        && outputs |> List.forall (fun f -> File.Exists(Path.Combine(dir, f)))
-        && (match JsonNode.Parse(File.ReadAllText stamp) with
-            | null -> false
-            | recorded -> JsonNode.DeepEquals(recorded.["settings"], wanted))
-    if upToDate then printfn $"  {name}: up to date ({stamp})"
+    if upToDate dir name settings outputs then printfn $"  {name}: up to date ({stamp})"
     else
         make ()
         let record = JsonObject()
         record.["command"] <- JsonValue.Create command
         record.["made"] <- JsonValue.Create(DateTime.UtcNow.ToString "yyyy-MM-dd")
-        record.["settings"] <- wanted
+        record.["settings"] <- JsonSerializer.SerializeToNode settings
         AtomicFile.WriteText(stamp, record.ToJsonString(JsonSerializerOptions(WriteIndented = true)))
 
 /// The folder of a figure's training runs: named by a hash of the figure's settings, so a run is resumed only by the
@@ -61,13 +63,15 @@ let private fixedGeneratorName =
 
 /// Figure 1a: one critic per (method, dataset), trained with the generator fixed at real data + N(0, I) noise (as
 /// `spec.FixedGenerator` says); rows are methods (the paper: clipping on top, penalty below), columns datasets.
+let private surfacesSettings (iterations: int) (spec: CriticSurfaces) : obj =
+    dict [ "figure", box "1a"; "datasets", box [ for d in spec.Datasets -> ToyDataset.NameOf d ]
+           "methods", box [ for m in spec.Methods -> describe m ]
+           "architecture", box (Names.architecture spec.Architecture)
+           "iterations", box iterations; "batch_size", box spec.BatchSize; "seed", box spec.Seed
+           "fixed_generator", box (fixedGeneratorName spec.FixedGenerator) ]
+
 let criticSurfaces (dir: string) (command: string) (cancel: Threading.CancellationToken) (iterations: int) (spec: CriticSurfaces) =
-    let settings =
-        dict [ "figure", box "1a"; "datasets", box [ for d in spec.Datasets -> ToyDataset.NameOf d ]
-               "methods", box [ for m in spec.Methods -> describe m ]
-               "architecture", box (Names.architecture spec.Architecture)
-               "iterations", box iterations; "batch_size", box spec.BatchSize; "seed", box spec.Seed
-               "fixed_generator", box (fixedGeneratorName spec.FixedGenerator) ]
+    let settings = surfacesSettings iterations spec
     let runs = runsFolder dir "figure1a" settings
     cached dir command "figure1a" settings [ "figure1a.png" ] (fun () ->
         let _, critic, _ = Cells.networks spec.Architecture spec.Methods.Head WganGp.Core.Nets.InitScheme.Tflib [| 2L |]
@@ -99,15 +103,19 @@ let criticSurfaces (dir: string) (command: string) (cancel: Threading.Cancellati
 /// Figures 1b and 1c: deep MLP GANs on one toy set, weight clipping at each c and the gradient penalty; at the end, the
 /// norm of the critic loss's gradient at every layer (1b, also written as figure1b.csv) and the weight histograms of
 /// the critic (1c: clipping with the c closest to 0.01, and the penalty).
+let private gradientsSettings (iterations: int) (spec: DeepCriticGradients) : obj =
+    dict [ "figure", box "1bc"; "dataset", box (ToyDataset.NameOf spec.Dataset)
+           "architecture", box (Names.architecture spec.Architecture)
+           "clipping", box (describe spec.Clipping); "clip_values", box spec.ClipValues
+           "penalty", box (describe spec.Penalty)
+           "iterations", box iterations; "batch_size", box spec.BatchSize; "seed", box spec.Seed ]
+
+let private gradientsOutputs = [ "figure1b.png"; "figure1c.png"; "figure1b.csv" ]
+
 let deepCriticGradients (dir: string) (command: string) (cancel: Threading.CancellationToken) (iterations: int) (spec: DeepCriticGradients) =
-    let settings =
-        dict [ "figure", box "1bc"; "dataset", box (ToyDataset.NameOf spec.Dataset)
-               "architecture", box (Names.architecture spec.Architecture)
-               "clipping", box (describe spec.Clipping); "clip_values", box spec.ClipValues
-               "penalty", box (describe spec.Penalty)
-               "iterations", box iterations; "batch_size", box spec.BatchSize; "seed", box spec.Seed ]
+    let settings = gradientsSettings iterations spec
     let folder = runsFolder dir "figure1bc" settings
-    cached dir command "figure1bc" settings [ "figure1b.png"; "figure1c.png"; "figure1b.csv" ] (fun () ->
+    cached dir command "figure1bc" settings gradientsOutputs (fun () ->
         let generator, critic, latent = Cells.networks spec.Architecture spec.Penalty WganGp.Core.Nets.InitScheme.Tflib [| 2L |]
         let methods =
             [ for c in spec.ClipValues do
@@ -136,3 +144,28 @@ let deepCriticGradients (dir: string) (command: string) (cancel: Threading.Cance
         Plots.weightHistograms (Path.Combine(dir, "figure1c.png"))
             [ let c, name, _, w = clipped in name, Array.map float w, 2.0 * c
               let _, name, _, w = penalty in name, Array.map float w, 0.5 ])
+
+/// The name a figure's files and `--figure` go by.
+let name =
+    function
+    | Figure1a _ -> "figure1a"
+    | Figure1bc _ -> "figure1bc"
+
+/// Its training iterations under a budget (the script's, scaled, or the paper's).
+let iterationsOf (budget: Cells.Budget) =
+    function
+    | Figure1a spec -> Cells.iterations budget spec.Iterations spec.PaperIterations
+    | Figure1bc spec -> Cells.iterations budget spec.Iterations spec.PaperIterations
+
+/// Whether the figure is made, from the same settings, in the experiment's folder (a rerun would skip it).
+let isMade (dir: string) (budget: Cells.Budget) (figure: Figure) =
+    let iterations = iterationsOf budget figure
+    match figure with
+    | Figure1a spec -> upToDate dir (name figure) (surfacesSettings iterations spec) [ "figure1a.png" ]
+    | Figure1bc spec -> upToDate dir (name figure) (gradientsSettings iterations spec) gradientsOutputs
+
+/// Makes the figure in the experiment's folder, unless it is made (its runs resume from their checkpoints).
+let make (dir: string) (command: string) (cancel: Threading.CancellationToken) (budget: Cells.Budget) (figure: Figure) =
+    match figure with
+    | Figure1a spec -> criticSurfaces dir command cancel (iterationsOf budget figure) spec
+    | Figure1bc spec -> deepCriticGradients dir command cancel (iterationsOf budget figure) spec

@@ -46,6 +46,15 @@ module Schedule =
         every, samples
     let sampleGridEvery (s: Schedule) iterations = every iterations 10 s.SampleGridEvery
 
+/// Which figures a run makes.
+type FigureChoice =
+    /// Every figure of the experiment, after the selected cells (the default).
+    | AllFigures
+    /// None (`--no-figures`).
+    | NoFigures
+    /// Only these, by `Figures.name`, and no cells (`--figure NAME`: what a figure's Slurm task runs).
+    | OnlyFigures of string list
+
 type Options =
     { /// results/<experiment>/ goes under this folder.
       ResultsRoot: string
@@ -53,7 +62,7 @@ type Options =
       /// Run only the cells whose id contains one of these strings (all when empty).
       Select: string list
       Device: string
-      Figures: bool
+      Figures: FigureChoice
       /// Real datasets moved from their default path (`--data NAME=PATH`).
       DataPaths: Map<string, string>
       /// Threads decoding images ahead of the trainer (folders, LMDB).
@@ -206,6 +215,19 @@ let criteriaOf (experiment: Experiment) (cells: Cell list) =
           | Some c -> c, cells |> List.filter (fun cell -> cell.Grid = grid.Name) |> List.map Cells.id
           | None -> () ]
 
+/// The figures the options ask for, in the experiment's order.
+let chosenFigures (options: Options) (experiment: Experiment) =
+    match options.Figures with
+    | AllFigures -> experiment.Figures
+    | NoFigures -> []
+    | OnlyFigures names -> experiment.Figures |> List.filter (fun f -> List.contains (Figures.name f) names)
+
+/// The cells the options ask for: none when only figures are asked for.
+let chosenCells (options: Options) (cells: Cell list) =
+    match options.Figures with
+    | OnlyFigures _ -> []
+    | AllFigures | NoFigures -> cells |> List.filter (selected options)
+
 let private runChosen (options: Options) (experiment: Experiment) (cells: Cell list) (chosen: Cell list) =
     let dir = experimentDir options experiment
     Directory.CreateDirectory dir |> ignore
@@ -214,13 +236,8 @@ let private runChosen (options: Options) (experiment: Experiment) (cells: Cell l
     let route = WganGp.Core.Numerics.ConvRoute.Decision
     if route.Active then eprintfn "%s" route.Announcement
     let failed = chosen |> List.mapi (fun i cell -> runCell options dir cell (i + 1) chosen.Length) |> List.choose id
-    if options.Figures then
-        for figure in experiment.Figures do
-            match figure with
-            | Figure1a spec ->
-                Figures.criticSurfaces dir options.Command options.Cancel (Cells.iterations options.Budget spec.Iterations spec.PaperIterations) spec
-            | Figure1bc spec ->
-                Figures.deepCriticGradients dir options.Command options.Cancel (Cells.iterations options.Budget spec.Iterations spec.PaperIterations) spec
+    for figure in chosenFigures options experiment do
+        Figures.make dir options.Command options.Cancel options.Budget figure
     let tabulated =
         if not options.Table then Ok()
         else
@@ -242,13 +259,25 @@ let private runChosen (options: Options) (experiment: Experiment) (cells: Cell l
 /// Why the selected cells cannot run (none: they can): a --cells part that matches no cell, a run directory of another
 /// cell under a cell's id, a dataset that is not where it will be looked for. `run` and `plan` refuse the same.
 let refusals (options: Options) (experiment: Experiment) (cells: Cell list) =
-    let chosen = cells |> List.filter (selected options)
+    let chosen = chosenCells options cells
     let unknown =
         [ for part in options.Select do
               if not (cells |> List.exists (fun c -> (Cells.id c).Contains(part, StringComparison.Ordinal))) then
                   $"--cells {part}: no cell id of {experiment.Name} contains it (`wgangp plan` without --cells lists the ids)" ]
+    let unknownFigures =
+        match options.Figures with
+        | OnlyFigures names ->
+            let known = experiment.Figures |> List.map Figures.name
+            [ for n in names do
+                  if not (List.contains n known) then
+                      match known with
+                      | [] -> $"--figure {n}: {experiment.Name} has no figures"
+                      | _ ->
+                          let listed = String.Join(", ", known)
+                          $"--figure {n}: {experiment.Name}'s figures are {listed}" ]
+        | AllFigures | NoFigures -> []
     let foreign = chosen |> List.choose (fun c -> foreignRun (Path.Combine(experimentDir options experiment, Cells.id c)) c)
-    unknown @ foreign @ Datasets.missing options.DataPaths (chosen |> List.map (fun c -> c.Dataset))
+    unknown @ unknownFigures @ foreign @ Datasets.missing options.DataPaths (chosen |> List.map (fun c -> c.Dataset))
 
 /// Runs the selected cells that are not done yet, then the figures, then the table; Error when a cell failed (after
 /// all ran) or the table could not be written. Stops before training when `refusals` has anything to say.
@@ -257,7 +286,7 @@ let run (options: Options) (experiment: Experiment) =
     | Error errors -> Error errors
     | Ok cells ->
         match refusals options experiment cells with
-        | [] -> runChosen options experiment cells (cells |> List.filter (selected options))
+        | [] -> runChosen options experiment cells (chosenCells options cells)
         | problems -> Error problems
 
 /// One line per cell: id, settings and whether it is done; Error with what `run` would refuse.
@@ -266,8 +295,11 @@ let plan (options: Options) (experiment: Experiment) =
     |> Result.bind (fun cells -> match refusals options experiment cells with [] -> Ok cells | problems -> Error problems)
     |> Result.map (fun cells ->
         let dir = experimentDir options experiment
-        [ for cell in cells do
-              if selected options cell then
-                  let runDir = Path.Combine(dir, Cells.id cell)
-                  let status = if Directory.Exists runDir then (RunDirectory.status runDir).ToText() else "pending"
-                  sprintf "%s  %-9s %7d it  batch %d  %s: %O" (Cells.id cell) status cell.Iterations cell.BatchSize cell.Method.Name cell.Method.Optimizer ])
+        let chosen = chosenCells options cells
+        [ for cell in chosen do
+              let runDir = Path.Combine(dir, Cells.id cell)
+              let status = if Directory.Exists runDir then (RunDirectory.status runDir).ToText() else "pending"
+              sprintf "%s  %-9s %7d it  batch %d  %s: %O" (Cells.id cell) status cell.Iterations cell.BatchSize cell.Method.Name cell.Method.Optimizer
+          for figure in chosenFigures options experiment do
+              let status = if Figures.isMade dir options.Budget figure then "made" else "pending"
+              sprintf "%s  %-9s %7d it  (figure)" (Figures.name figure) status (Figures.iterationsOf options.Budget figure) ])

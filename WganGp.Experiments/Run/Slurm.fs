@@ -1,6 +1,6 @@
-/// Scale-out on Slurm: a job array with one task per unfinished cell, each task running this same wgangp as
-/// `wgangp run <script> --cells <id>`, so a task takes exactly the code path of a local run (and a requeued task
-/// finds its run directory as a rerun would).
+/// Scale-out on Slurm: a job array with one task per unfinished cell and per figure not yet made, each task running this
+/// same wgangp as `wgangp run <script> --cells <id> --no-figures` or `wgangp run <script> --figure <name>`, so a task
+/// takes exactly the code path of a local run (and a requeued task finds its run directories as a rerun would).
 module WganGp.Experiments.Slurm
 
 open System
@@ -26,11 +26,22 @@ type Request =
       Threads: int option
       Device: string option
       Resources: Resources
-      /// Write job.sh and cells.txt and show them, but do not call sbatch.
+      /// Write job.sh and tasks.txt and show them, but do not call sbatch.
       DryRun: bool }
 
+/// One array task: a cell to train or a figure to make.
+type Task =
+    | CellTask of id: string
+    | FigureTask of name: string
+
+    /// Its line in tasks.txt, which job.sh reads back.
+    member t.Line =
+        match t with
+        | CellTask id -> "cell " + id
+        | FigureTask name -> "figure " + name
+
 /// The files of one submission.
-type Prepared = { Folder: string; CellsFile: string; JobScript: string; Cells: string list }
+type Prepared = { Folder: string; TasksFile: string; JobScript: string; Tasks: Task list }
 
 /// A word for bash: as it is when it is plainly safe, else single-quoted.
 let quote (s: string) =
@@ -48,11 +59,12 @@ let self () : string list =
     | apphost when name apphost = name dll -> [ apphost ]
     | _ -> [ "dotnet"; dll ]
 
-/// The arguments of `wgangp run` that every task gets, before its `--cells <id>`: every option of the submission's
-/// `run` options (script, results, budget, data, device, threads — --cpus-per-task when --threads is not given —,
-/// decoding threads, checkpoint and evaluation schedule, sample grids, TensorBoard, scorers), paths made absolute, no
-/// figures (they are not cells) and no table (concurrent tasks would race on summary.md; `wgangp table` aggregates
-/// once they finish). A test parses them back with `run`'s parser and compares the options.
+/// The arguments of `wgangp run` that every task gets, before its own (`--no-figures --cells <id>` for a cell,
+/// `--figure <name>` for a figure): every option of the submission's `run` options (script, results, budget, data,
+/// device, threads — --cpus-per-task when --threads is not given —, decoding threads, checkpoint and evaluation
+/// schedule, sample grids, TensorBoard, scorers), paths made absolute, and no table (concurrent tasks would race on
+/// summary.md; `wgangp table` aggregates once they finish). A test parses them back with `run`'s parser and compares
+/// the options.
 let taskArguments (options: Runner.Options) (request: Request) : string list =
     [ "run"
       Path.GetFullPath request.Script
@@ -88,21 +100,29 @@ let taskArguments (options: Runner.Options) (request: Request) : string list =
       match s.Scoring.Classifier with Some f -> yield! [ "--classifier"; Path.GetFullPath f ] | None -> ()
       match s.Scoring.Inception with Some f -> yield! [ "--inception"; Path.GetFullPath f ] | None -> ()
       if s.Scoring.ReferenceCount <> Scoring.none.ReferenceCount then yield! [ "--reference-count"; string s.Scoring.ReferenceCount ]
-      "--no-figures"
       "--no-table" ]
 
+/// A task's own arguments, after `taskArguments`: what job.sh adds for the line it reads (the same words, written there
+/// as shell).
+let ownArguments =
+    function
+    | CellTask id -> [ "--no-figures"; "--cells"; id ]
+    | FigureTask name -> [ "--figure"; name ]
+
 /// job.sh: an array of `count` tasks named wgangp-<experiment>, requeueable, each appending to <folder>/<job>_<task>.out;
-/// task k runs `command --cells <line k+1 of cells.txt>`.
+/// task k reads line k+1 of tasks.txt (`cell <id>` or `figure <name>`) and runs `command` with that task's own
+/// arguments (`ownArguments`).
 let jobScript (experiment: string) (resources: Resources) (folder: string) (count: int) (command: string list) =
     if count < 1 then invalidArg (nameof count) $"a job array needs at least one task, got {count}"
     // #SBATCH lines are not read by a shell: sbatch takes a double-quoted value whole.
     let value (s: string) = if s |> Seq.exists Char.IsWhiteSpace then "\"" + s + "\"" else s
-    let cellsFile = Path.Combine(folder, "cells.txt")
+    let tasksFile = Path.Combine(folder, "tasks.txt")
     let line = "$((SLURM_ARRAY_TASK_ID+1))"
+    let exec = "exec " + String.Join(" ", command |> List.map quote)
     String.Join(
         "\n",
         [ "#!/bin/bash"
-          "# Written by `wgangp submit`: task k trains the cell on line k+1 of cells.txt, exactly as `wgangp run` would."
+          "# Written by `wgangp submit`: task k runs line k+1 of tasks.txt (a cell or a figure), exactly as `wgangp run` would."
           "#SBATCH --job-name=" + value ("wgangp-" + experiment)
           $"#SBATCH --array=0-{count - 1}"
           "#SBATCH --requeue"
@@ -113,24 +133,38 @@ let jobScript (experiment: string) (resources: Resources) (folder: string) (coun
           match resources.Time with Some t -> $"#SBATCH --time={value t}" | None -> ()
           match resources.CpusPerTask with Some n -> $"#SBATCH --cpus-per-task={n}" | None -> ()
           "set -euo pipefail"
-          $"cell=$(sed -n \"{line}p\" {quote cellsFile})"
-          $"if [ -z \"$cell\" ]; then echo \"no cell on line {line} of {cellsFile}\" >&2; exit 1; fi"
-          "echo \"task $SLURM_ARRAY_TASK_ID (job ${SLURM_ARRAY_JOB_ID:-?}, restart ${SLURM_RESTART_COUNT:-0}) on $(hostname): $cell\""
+          $"task=$(sed -n \"{line}p\" {quote tasksFile})"
+          "kind=${task%% *}"
+          "name=${task#* }"
+          "echo \"task $SLURM_ARRAY_TASK_ID (job ${SLURM_ARRAY_JOB_ID:-?}, restart ${SLURM_RESTART_COUNT:-0}) on $(hostname): $task\""
           // exec: Slurm's SIGTERM on cancel, preemption or requeue reaches wgangp itself.
-          "exec " + String.Join(" ", command |> List.map quote) + " --cells \"$cell\""
+          "case \"$kind\" in"
+          // What `ownArguments` gives each kind of task.
+          $"    cell) {exec} --no-figures --cells \"$name\" ;;"
+          $"    figure) {exec} --figure \"$name\" ;;"
+          $"    *) echo \"line {line} of {tasksFile} is neither 'cell <id>' nor 'figure <name>': '$task'\" >&2; exit 1 ;;"
+          "esac"
           "" ]
     )
 
-/// The selected cells, and those of them that are neither finished nor diverged, in grid order.
-let pending (options: Runner.Options) (experiment: Experiment) : Result<Cell list * Cell list, string list> =
+/// What a submission asks for: how many cells and figures it selects, and the tasks for those not done yet (cells
+/// neither finished nor diverged, figures not made from the same settings), in grid order, cells first. Error with
+/// what `run` would refuse.
+let pending (options: Runner.Options) (experiment: Experiment) : Result<int * Task list, string list> =
     Cells.ofExperiment options.Budget experiment
     |> Result.bind (fun cells ->
-        let chosen = cells |> List.filter (Runner.selected options)
-        match Datasets.missing options.DataPaths (chosen |> List.map (fun c -> c.Dataset)) with
+        match Runner.refusals options experiment cells with
         | [] ->
             let dir = Runner.experimentDir options experiment
-            Ok(chosen, chosen |> List.filter (fun c -> not (RunDirectory.isDone (Path.Combine(dir, Cells.id c)))))
-        | missing -> Error missing)
+            let chosen = Runner.chosenCells options cells
+            let figures = Runner.chosenFigures options experiment
+            let tasks =
+                [ for c in chosen do
+                      if not (RunDirectory.isDone (Path.Combine(dir, Cells.id c))) then CellTask(Cells.id c)
+                  for f in figures do
+                      if not (Figures.isMade dir options.Budget f) then FigureTask(Figures.name f) ]
+            Ok(chosen.Length + figures.Length, tasks)
+        | problems -> Error problems)
 
 /// sbatch on the PATH, if any.
 let private sbatchPath () =
@@ -139,8 +173,8 @@ let private sbatchPath () =
     |> Array.map (fun d -> Path.Combine(d, "sbatch"))
     |> Array.tryFind File.Exists
 
-/// Writes <results>/<experiment>/slurm/<UTC time>/ with cells.txt (one id a line) and job.sh.
-let prepare (options: Runner.Options) (request: Request) (experiment: Experiment) (cells: Cell list) : Prepared =
+/// Writes <results>/<experiment>/slurm/<UTC time>/ with tasks.txt (one task a line) and job.sh.
+let prepare (options: Runner.Options) (request: Request) (experiment: Experiment) (tasks: Task list) : Prepared =
     let root = Path.Combine(Path.GetFullPath(Runner.experimentDir options experiment), "slurm")
     let stamp = DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture)
     // Two submissions within a second get distinct folders.
@@ -149,14 +183,13 @@ let prepare (options: Runner.Options) (request: Request) (experiment: Experiment
         |> Seq.map (fun name -> Path.Combine(root, name))
         |> Seq.find (Directory.Exists >> not)
     Directory.CreateDirectory folder |> ignore
-    let ids = cells |> List.map Cells.id
-    let cellsFile = Path.Combine(folder, "cells.txt")
-    File.WriteAllText(cellsFile, String.Join("", ids |> List.map (fun id -> id + "\n")))
+    let tasksFile = Path.Combine(folder, "tasks.txt")
+    File.WriteAllText(tasksFile, String.Join("", tasks |> List.map (fun t -> t.Line + "\n")))
     let jobFile = Path.Combine(folder, "job.sh")
-    File.WriteAllText(jobFile, jobScript experiment.Name request.Resources folder ids.Length (self () @ taskArguments options request))
+    File.WriteAllText(jobFile, jobScript experiment.Name request.Resources folder tasks.Length (self () @ taskArguments options request))
     if not (OperatingSystem.IsWindows()) then
         File.SetUnixFileMode(jobFile, File.GetUnixFileMode jobFile ||| UnixFileMode.UserExecute)
-    { Folder = folder; CellsFile = cellsFile; JobScript = jobFile; Cells = ids }
+    { Folder = folder; TasksFile = tasksFile; JobScript = jobFile; Tasks = tasks }
 
 /// Runs `sbatch --parsable job.sh` and returns the job id.
 let private sbatch (sbatchExe: string) (prepared: Prepared) =
@@ -171,32 +204,32 @@ let private sbatch (sbatchExe: string) (prepared: Prepared) =
     | 0, id when id <> "" -> Ok id
     | code, _ -> Error [ $"sbatch {prepared.JobScript} failed (exit code {code}): {stderr.Result.Trim()} {stdout.Trim()}".TrimEnd() ]
 
-/// Submits the unfinished selected cells as one job array; the lines to print, or errors. Nothing is written or
-/// submitted when every selected cell is done; without sbatch on the PATH (and not a dry run) it is an error.
+/// Submits the unfinished selected cells and figures as one job array; the lines to print, or errors. Nothing is
+/// written or submitted when everything selected is done; without sbatch on the PATH (and not a dry run) it is an error.
 let submit (options: Runner.Options) (request: Request) (experiment: Experiment) : Result<string list, string list> =
     match pending options experiment with
     | Error e -> Error e
-    | Ok([], _) -> Error [ $"{experiment.Name}: no cell id contains any of {String.Join(' ', options.Select)} (see `wgangp plan`)" ]
     | Ok(chosen, []) ->
-        Ok [ $"{experiment.Name}: all {chosen.Length} selected cells are finished or diverged; nothing to submit (see `wgangp plan`)" ]
-    | Ok(_, cells) ->
+        Ok [ $"{experiment.Name}: all {chosen} selected cells and figures are done; nothing to submit (see `wgangp plan`)" ]
+    | Ok(_, tasks) ->
         let table = $"when they finish: wgangp table {quote (Path.GetFullPath(Runner.experimentDir options experiment))}"
+        let count = List.length tasks
         match request.DryRun, sbatchPath () with
         | false, None -> Error [ "sbatch not found on the PATH: submit from a Slurm login node (Debian: apt-get install slurm-client), or pass --dry-run to only write the job" ]
         | true, _ ->
-            let p = prepare options request experiment cells
-            Ok [ $"dry run: {cells.Length} tasks written to {p.Folder}, not submitted"
-                 $"--- {p.CellsFile}"
-                 yield! p.Cells
+            let p = prepare options request experiment tasks
+            Ok [ $"dry run: {count} tasks written to {p.Folder}, not submitted"
+                 $"--- {p.TasksFile}"
+                 yield! p.Tasks |> List.map _.Line
                  $"--- {p.JobScript}"
                  File.ReadAllText(p.JobScript).TrimEnd()
                  $"--- submit with: sbatch {quote p.JobScript}"
                  table ]
         | false, Some exe ->
-            let p = prepare options request experiment cells
+            let p = prepare options request experiment tasks
             sbatch exe p
             |> Result.map (fun job ->
                 File.WriteAllText(Path.Combine(p.Folder, "job-id.txt"), job + "\n")
-                [ $"submitted job {job}: {cells.Length} tasks (wgangp-{experiment.Name}), one per unfinished cell"
+                [ $"submitted job {job}: {count} tasks (wgangp-{experiment.Name}), one per unfinished cell or figure"
                   $"logs: {p.Folder}"
                   table ])

@@ -174,6 +174,11 @@ let private independent : Case list =
           (fun _ -> [ "run"; "corpus.fsx"; "--no-such-flag" ]) (fun _ -> [ "--no-such-flag" ])
       case "plan: --cells matching no cell, as run refuses it" 1 writeScript
           (fun _ -> [ "plan"; "corpus.fsx"; "--results"; "results"; "--cells"; "no-such-cell" ]) (fun _ -> [ "--cells no-such-cell" ])
+      case "run: --figure with --cells, and --figure with --no-figures, refused before anything" 2 writeScript
+          (fun _ -> [ "run"; "corpus.fsx"; "--results"; "results"; "--figure"; "figure1a"; "--cells"; "x"; "--no-figures" ])
+          (fun _ -> [ "--figure makes figures only"; "--figure and --no-figures" ])
+      case "run: --figure naming a figure the script does not have" 1 writeScript
+          (fun _ -> [ "run"; "corpus.fsx"; "--results"; "results"; "--figure"; "figure9" ]) (fun _ -> [ "--figure figure9: corpus has no figures" ])
       case "plan: run's flag values are checked as run checks them (--eval-every 0)" 2 writeScript
           (fun _ -> [ "plan"; "corpus.fsx"; "--results"; "results"; "--eval-every"; "0" ]) (fun _ -> [ "--eval-every 0" ])
       case "table: a malformed settings.json" 1

@@ -34,7 +34,7 @@ let private grid data =
         SampleCount = 4 }
 
 let private options dir paths : Runner.Options =
-    { ResultsRoot = dir; Budget = Cells.Scaled 1.0; Select = []; Device = "cpu"; Figures = false
+    { ResultsRoot = dir; Budget = Cells.Scaled 1.0; Select = []; Device = "cpu"; Figures = Runner.NoFigures
       DataPaths = paths; DecodeThreads = 1; Command = "test"
       Schedule = Runner.Schedule.defaults; Cancel = System.Threading.CancellationToken.None; Table = true }
 

@@ -20,7 +20,7 @@ let private grid =
 let private cells budget g = Cells.expand "exp" budget g
 
 let private options dir : Runner.Options =
-    { ResultsRoot = dir; Budget = Cells.Scaled 1.0; Select = []; Device = "cpu"; Figures = false
+    { ResultsRoot = dir; Budget = Cells.Scaled 1.0; Select = []; Device = "cpu"; Figures = Runner.NoFigures
       DataPaths = Map.empty; DecodeThreads = 1; Command = "test"
       Schedule = Runner.Schedule.defaults; Cancel = System.Threading.CancellationToken.None; Table = true }
 

@@ -168,7 +168,7 @@ let tests =
                                       Datasets = [ Toy ToyKind.EightGaussians ]; Architectures = [ ToyMlp(8, 2) ]
                                       Methods = [ Paper.Toy.wganGp ]; Iterations = 2; BatchSize = 8; SampleCount = 10 } ] }
                 let options: Runner.Options =
-                    { ResultsRoot = dir; Budget = Cells.Scaled 1.0; Select = [ "no-such-cell" ]; Device = "cpu"; Figures = false
+                    { ResultsRoot = dir; Budget = Cells.Scaled 1.0; Select = [ "no-such-cell" ]; Device = "cpu"; Figures = Runner.NoFigures
                       DataPaths = Map.empty; DecodeThreads = 1; Command = "test"; Schedule = Runner.Schedule.defaults
                       Cancel = Threading.CancellationToken.None; Table = true }
                 match Runner.run options experiment with
@@ -205,7 +205,7 @@ let tests =
                                       Datasets = [ Real Datasets.fashionMnistZeroOne ]; Architectures = [ MnistDcgan ]
                                       Methods = [ Paper.Mnist.wganGp ]; Iterations = 2; BatchSize = 8; SampleCount = 300 } ] }
                 let options: Runner.Options =
-                    { ResultsRoot = dir; Budget = Cells.Scaled 1.0; Select = []; Device = "cpu"; Figures = false
+                    { ResultsRoot = dir; Budget = Cells.Scaled 1.0; Select = []; Device = "cpu"; Figures = Runner.NoFigures
                       DataPaths = Map.empty; DecodeThreads = 1; Command = "test"; Table = true
                       Schedule =
                           { Runner.Schedule.defaults with
@@ -244,7 +244,7 @@ let tests =
                                       Datasets = [ Real(Datasets.billionWord (Path.Combine(dir, "text"))) ]; Architectures = [ CharResNet ]
                                       Methods = [ Paper.Language.wganGp.WithCriticIterations(1) ]; Iterations = 2; BatchSize = 4; SampleCount = 20 } ] }
                 let options: Runner.Options =
-                    { ResultsRoot = dir; Budget = Cells.Scaled 1.0; Select = []; Device = "cpu"; Figures = false
+                    { ResultsRoot = dir; Budget = Cells.Scaled 1.0; Select = []; Device = "cpu"; Figures = Runner.NoFigures
                       DataPaths = Map.empty; DecodeThreads = 1; Command = "test"; Table = true
                       Schedule = { Runner.Schedule.defaults with EvaluationSamples = Some 20 }
                       Cancel = Threading.CancellationToken.None }

@@ -102,7 +102,7 @@ let private waitForJob (seconds: float) (job: string) (logs: string) =
 // ---------------------------------------------------------------------------------------------------------------
 // Grids
 
-/// Three toy cells of a few seconds each (one thread): long enough to cancel one while it trains.
+/// Three toy cells of a few seconds each (one thread): long enough to cancel one while it trains; and a small Figure 1a.
 let private script =
     """open WganGp.Core.Data
 open WganGp.Experiments.Dsl
@@ -118,7 +118,11 @@ let tiny =
         BatchSize = 128
         SampleCount = 500 }
 
-let experiment = { Experiment.named "slurmtiny" with Grids = [ tiny ] }
+let surfaces =
+    Figure1a { Datasets = [ ToyKind.EightGaussians ]; FixedGenerator = RealPlusNoise; Methods = [ Toy.wganGp ]
+               Architecture = ToyMlp(32, 3); Iterations = 30; PaperIterations = 30; BatchSize = 64; Seed = 0 }
+
+let experiment = { Experiment.named "slurmtiny" with Grids = [ tiny ]; Figures = [ surfaces ] }
 """
 
 /// The same shape of grid as a value, for the in-process tests.
@@ -133,7 +137,7 @@ let private experiment =
                   Iterations = 10 } ] }
 
 let private options root : Runner.Options =
-    { ResultsRoot = root; Budget = Cells.Scaled 1.0; Select = []; Device = "cpu"; Figures = false
+    { ResultsRoot = root; Budget = Cells.Scaled 1.0; Select = []; Device = "cpu"; Figures = Runner.NoFigures
       DataPaths = Map.empty; DecodeThreads = 1; Command = "test"; Table = true
       Schedule = Runner.Schedule.defaults; Cancel = System.Threading.CancellationToken.None }
 
@@ -164,8 +168,9 @@ let tests =
                 [ "#SBATCH --job-name=wgangp-lsun"; "#SBATCH --array=0-27"; "#SBATCH --requeue"; "#SBATCH --open-mode=append"
                   "#SBATCH --output=/shared/r/lsun/slurm/T/%A_%a.out"; "#SBATCH --partition=gpu"; "#SBATCH --gres=gpu:1"
                   "#SBATCH --time=1-00:00:00"; "#SBATCH --cpus-per-task=4"
-                  "cell=$(sed -n \"$((SLURM_ARRAY_TASK_ID+1))p\" /shared/r/lsun/slurm/T/cells.txt)"
-                  "exec /opt/dotnet '/a b/wgangp.dll' run x.fsx --cells \"$cell\"" ] do
+                  "task=$(sed -n \"$((SLURM_ARRAY_TASK_ID+1))p\" /shared/r/lsun/slurm/T/tasks.txt)"
+                  "    cell) exec /opt/dotnet '/a b/wgangp.dll' run x.fsx --no-figures --cells \"$name\" ;;"
+                  "    figure) exec /opt/dotnet '/a b/wgangp.dll' run x.fsx --figure \"$name\" ;;" ] do
                 Expect.contains ls expected "line of job.sh"
             // sbatch stops reading #SBATCH lines at the first command.
             let firstCommand = ls |> List.findIndex (fun l -> l <> "" && not (l.StartsWith "#"))
@@ -189,7 +194,7 @@ let tests =
             let request = { request with Data = [ "lsun=data/lsun" ]; Threads = Some 2; Device = Some "cpu" }
             let task = Slurm.taskArguments submitted request
             Expect.equal task.Head "run" "a task runs `wgangp run`"
-            let ran = parser.ParseCommandLine(Array.ofList (List.tail task @ [ "--cells"; "some-id" ]))
+            let ran = parser.ParseCommandLine(Array.ofList (List.tail task @ Slurm.ownArguments (Slurm.CellTask "some-id")))
             // What a run is given, with paths compared as the absolute paths the tasks get.
             let comparable (o: Runner.Options) =
                 let full = Option.map Path.GetFullPath
@@ -200,15 +205,19 @@ let tests =
             Expect.equal (ran.GetResult RunCommand.RunArgs.Data) [ "lsun=" + Path.GetFullPath "data/lsun" ] "data, absolute"
             Expect.equal (ran.GetResult RunCommand.RunArgs.Script) (Path.GetFullPath "experiments/toy.fsx") "script, absolute"
             Expect.isTrue (ran.Contains RunCommand.RunArgs.No_Figures && ran.Contains RunCommand.RunArgs.No_Table) "no figures, no table"
+            Expect.equal (RunCommand.runOptions ran).Select [ "some-id" ] "a cell task trains its cell"
+            let figure = parser.ParseCommandLine(Array.ofList (List.tail task @ Slurm.ownArguments (Slurm.FigureTask "figure1a")))
+            Expect.equal (comparable (RunCommand.runOptions figure)) (comparable submitted) "a figure task's options are the submission's"
+            Expect.equal (RunCommand.runOptions figure).Figures (Runner.OnlyFigures [ "figure1a" ]) "a figure task makes its figure only"
             for slurmOnly in [ "--slurm"; "--partition"; "--cpus-per-task"; "--dry-run" ] do
                 Expect.isFalse (List.contains slurmOnly task) $"{slurmOnly} stays with the submission"
         }
 
-        test "each task runs `wgangp run` with the submission's script, results, budget, data, threads, no figures and no table" {
+        test "each task runs `wgangp run` with the submission's script, results, budget, data, threads and no table" {
             let args = Slurm.taskArguments { options "res" with Budget = Cells.Scaled 0.25 } { request with Data = [ "lsun=data/lsun" ]; Threads = Some 2; Device = Some "cuda" }
             Expect.equal args
                 [ "run"; Path.GetFullPath "experiments/toy.fsx"; "--results"; Path.GetFullPath "res"; "--scale"; "0.25"
-                  "--data"; "lsun=" + Path.GetFullPath "data/lsun"; "--threads"; "2"; "--device"; "cuda"; "--no-figures"; "--no-table" ]
+                  "--data"; "lsun=" + Path.GetFullPath "data/lsun"; "--threads"; "2"; "--device"; "cuda"; "--no-table" ]
                 "absolute paths, the same options"
             let paper = Slurm.taskArguments { options "res" with Budget = Cells.PaperBudget } { request with Resources = { noResources with CpusPerTask = Some 3 } }
             Expect.contains paper "--paper" "paper budget"
@@ -217,7 +226,7 @@ let tests =
             Expect.equal (Slurm.quote "it's") "'it'\"'\"'s'" "single quotes survive"
         }
 
-        test "a dry run writes cells.txt with the unfinished selected cells only; nothing to do writes nothing" {
+        test "a dry run writes tasks.txt with the unfinished selected cells only; nothing to do writes nothing" {
             inTempDir (fun root ->
                 let ids = idsOf ()
                 let dryRun opts =
@@ -227,7 +236,7 @@ let tests =
                 let out = dryRun (options root)
                 Expect.stringContains out "dry run: 3 tasks" "all three pending"
                 let folder = slurmFolders root |> List.exactlyOne
-                Expect.equal (File.ReadAllLines(Path.Combine(folder, "cells.txt")) |> List.ofArray) ids "cells.txt: grid order"
+                Expect.equal (File.ReadAllLines(Path.Combine(folder, "tasks.txt")) |> List.ofArray) [ for id in ids -> "cell " + id ] "tasks.txt: grid order"
                 Expect.stringContains (File.ReadAllText(Path.Combine(folder, "job.sh"))) "#SBATCH --array=0-2" "job.sh beside it"
                 // One finished, one diverged (both done), one killed mid-run (no status): only the last is submitted.
                 RunFiles(Path.Combine(root, experiment.Name, ids.[0])).WriteStatus(RunStatus.Finished, 10, 1.0)
@@ -236,13 +245,13 @@ let tests =
                 Thread.Sleep 1100 // a new timestamped folder
                 dryRun (options root) |> ignore
                 let newest = slurmFolders root |> List.except [ folder ] |> List.exactlyOne
-                Expect.equal (File.ReadAllLines(Path.Combine(newest, "cells.txt")) |> List.ofArray) [ ids.[2] ] "only the unfinished cell"
+                Expect.equal (File.ReadAllLines(Path.Combine(newest, "tasks.txt")) |> List.ofArray) [ "cell " + ids.[2] ] "only the unfinished cell"
                 let selectedDone = dryRun { options root with Select = [ "-s0-"; "-s1-" ] }
                 Expect.stringContains selectedDone "nothing to submit" "selected cells all done"
                 Expect.equal (slurmFolders root).Length 2 "nothing written when nothing is pending"
                 match Slurm.submit { options root with Select = [ "no-such-cell" ] } request experiment with
                 | Ok out -> failtestf "submitted an empty selection: %A" out
-                | Error e -> Expect.stringContains (String.concat " " e) "no cell id contains any of no-such-cell" "unknown ids named")
+                | Error e -> Expect.stringContains (String.concat " " e) "--cells no-such-cell: no cell id of slurmunit contains it" "unknown ids named")
         }
 
         test "without sbatch on the PATH, submit says so and writes nothing" {
@@ -264,8 +273,9 @@ let tests =
                 let slurmResults, localResults = Path.Combine(root, "slurm"), Path.Combine(root, "local")
                 let dir = Path.Combine(slurmResults, "slurmtiny")
                 let job, logs = submit scriptFile slurmResults
-                let ids = File.ReadAllLines(Path.Combine(logs, "cells.txt")) |> List.ofArray
-                Expect.equal ids.Length 3 "one task per cell"
+                let tasks = File.ReadAllLines(Path.Combine(logs, "tasks.txt")) |> List.ofArray
+                let ids = tasks |> List.truncate 3 |> List.map (fun t -> t.Substring "cell ".Length)
+                Expect.equal tasks (List.map ((+) "cell ") ids @ [ "figure figure1a" ]) "one task per cell, then one for the figure"
                 // Task 1, once it is RUNNING and its log shows training under way, is cancelled.
                 let victim = ids.[1]
                 let victimLog = Path.Combine(logs, $"{job}_1.out")
@@ -279,9 +289,10 @@ let tests =
                 for other in [ ids.[0]; ids.[2] ] do
                     Expect.equal (RunDirectory.status (Path.Combine(dir, other))) RunStatus.Finished $"{other} finished\n{diagnosis logs ()}"
                 Expect.isFalse (File.Exists(Path.Combine(dir, "summary.csv"))) "tasks write no table"
+                Expect.isTrue (File.Exists(Path.Combine(dir, "figure1a.png")) && File.Exists(Path.Combine(dir, "figure1a.json"))) $"the figure's task made it\n{diagnosis logs ()}"
                 // Resubmitting sends only the cancelled cell.
                 let job2, logs2 = submit scriptFile slurmResults
-                Expect.equal (File.ReadAllLines(Path.Combine(logs2, "cells.txt")) |> List.ofArray) [ victim ] "only the unfinished cell"
+                Expect.equal (File.ReadAllLines(Path.Combine(logs2, "tasks.txt")) |> List.ofArray) [ "cell " + victim ] "only the unfinished cell; the figure is made"
                 waitForJob 180.0 job2 logs2
                 Expect.equal (RunDirectory.status (Path.Combine(dir, victim))) RunStatus.Finished $"the resubmitted cell finished\n{diagnosis logs2 ()}"
                 Expect.stringContains (wgangp 60.0 [ "submit"; scriptFile; "--slurm"; "--results"; slurmResults ]) "nothing to submit" "a third submit has nothing to do"

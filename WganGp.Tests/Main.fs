@@ -5,6 +5,7 @@ open Expecto
 let all =
     testList "WganGp" [
         TorchTests.tests
+        LayeringTests.tests
         PenaltyTests.tests
         MethodTests.tests
         ToyDataTests.tests

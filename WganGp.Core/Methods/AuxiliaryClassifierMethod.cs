@@ -1,6 +1,5 @@
 using TorchSharp;
 using WganGp.Core.Nets;
-using WganGp.Core.Training;
 using static TorchSharp.torch;
 
 namespace WganGp.Core.Methods;

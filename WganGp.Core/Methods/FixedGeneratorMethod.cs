@@ -1,5 +1,4 @@
 using TorchSharp;
-using WganGp.Core.Training;
 using static TorchSharp.torch;
 
 namespace WganGp.Core.Methods;

@@ -1,3 +1,5 @@
+using WganGp.Core.Methods;
+
 namespace WganGp.Core.Training;
 
 /// <summary>One row of the run log: the last critic step of a generator iteration and that iteration's generator loss

@@ -1,7 +1,7 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace WganGp.Core.Training;
+namespace WganGp.Core.Methods;
 
 /// <summary>What a method's step sees: both networks, their optimisers, and fresh batches on the training device.</summary>
 public sealed record StepContext(
@@ -13,7 +13,7 @@ public sealed record StepContext(
     Func<Tensor> NextLatent)
 {
     /// <summary>z for a multiple of the batch size, for a method whose generator steps take a larger batch
-    /// (<see cref="Methods.Method.GeneratorBatchMultiple"/>: gan_cifar_resnet.py trains G on 128 while the critic sees
+    /// (<see cref="Method.GeneratorBatchMultiple"/>: gan_cifar_resnet.py trains G on 128 while the critic sees
     /// 64); null when the context draws z of the batch size only.</summary>
     public Func<int, Tensor>? NextLatents { get; init; }
 
@@ -23,7 +23,7 @@ public sealed record StepContext(
 
 /// <summary>Scalars of one critic step: total loss (including the penalty), the Wasserstein estimate
 /// mean D(x) − mean D(x̃), the penalty term, and the mean input-gradient norm (NaN when not measured); and the method's
-/// own named scalars (<see cref="Methods.Method.ExtraScalars"/>), e.g. AC-WGAN-GP's class loss.</summary>
+/// own named scalars (<see cref="Method.ExtraScalars"/>), e.g. AC-WGAN-GP's class loss.</summary>
 public readonly record struct CriticStepStats(double Loss, double Wasserstein, double Penalty, double GradientNorm)
 {
     public IReadOnlyDictionary<string, double> Extra { get; init; } = StepScalars.None;

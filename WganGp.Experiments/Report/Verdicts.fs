@@ -31,6 +31,8 @@ type Reading =
       Final: float
       Ceiling: float
       Progress: float
+      /// Training seconds (evaluations, grids and checkpoints excluded) at the last evaluation.
+      Seconds: float
       Verdict: Verdict
       /// The first evaluation whose progress reaches the "trains" threshold.
       Reached: Point option }
@@ -79,7 +81,7 @@ let read (criteria: Criteria) (dir: string) (row: RunRow) : Reading =
         | v -> v
     { Id = row.Id; Dataset = key "dataset"; Architecture = key "architecture"; Method = key "method"; Status = row.Status
       Untrained = untrained; Final = final |> Option.map _.Score |> Option.defaultValue nan; Ceiling = ceiling
-      Progress = p; Verdict = verdict
+      Progress = p; Seconds = final |> Option.map _.Seconds |> Option.defaultValue nan; Verdict = verdict
       Reached = points |> List.tryFind (fun x -> x.Progress >= criteria.Trains) }
 
 let private at (axis: ConvergenceAxis) (point: Point) =
@@ -132,6 +134,7 @@ let claim (readings: Reading list) (c: Claim) : string * bool * string =
         $"{m}: {reachedText axis mine}, {o}: {reachedText axis theirs} {axisText axis}"
 
 let private number (v: float) = if finite v then v.ToString("0.###", CultureInfo.InvariantCulture) else "–"
+let private seconds (v: float) = if finite v then v.ToString("0", CultureInfo.InvariantCulture) else "–"
 
 /// The criteria in words, as the tables print them above the verdicts.
 let describe (criteria: Criteria) =
@@ -146,11 +149,14 @@ let describe (criteria: Criteria) =
 /// the cells that happen to be there.
 let toMarkdown (criteria: Criteria) (expected: int) (readings: Reading list) =
     let cells =
-        [ yield "| cell | architecture | method | status | F0 (untrained) | F (last) | R (real) | progress | verdict |"
-          yield "|---|---|---|---|--:|--:|--:|--:|---|"
+        [ yield "| cell | architecture | method | status | F0 (untrained) | F (last) | R (real) | progress | verdict | training s |"
+          yield "|---|---|---|---|--:|--:|--:|--:|---|--:|"
           for r in readings do
               let why = match r.Verdict with Undecided reason -> $" ({reason})" | _ -> ""
-              yield $"| {r.Id} | {r.Architecture} | {r.Method} | {r.Status.ToText()} | {number r.Untrained} | {number r.Final} | {number r.Ceiling} | {number r.Progress} | {verdictText r.Verdict}{why} |" ]
+              yield $"| {r.Id} | {r.Architecture} | {r.Method} | {r.Status.ToText()} | {number r.Untrained} | {number r.Final} | {number r.Ceiling} | {number r.Progress} | {verdictText r.Verdict}{why} | {seconds r.Seconds} |"
+          let timed = readings |> List.map _.Seconds |> List.filter finite
+          yield ""
+          yield $"Training seconds (evaluations, sample grids and checkpoints excluded) to each cell's last evaluation: {seconds (List.sum timed)} s in all over {timed.Length} cells." ]
     let claims =
         [ yield "| claim | holds | evidence |"
           yield "|---|---|---|"

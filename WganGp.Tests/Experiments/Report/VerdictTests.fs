@@ -88,7 +88,9 @@ let tests =
                 let md = File.ReadAllText(Path.Combine(dir, "summary.md"))
                 Expect.stringContains md "## Verdicts" "the section"
                 Expect.stringContains md "| gp trains every architecture | holds | gp trains 1 of 1 |" "a claim that holds"
-                Expect.stringContains md "| clip trains every architecture | fails | clip trains 0 of 1 |" "a claim that fails")
+                Expect.stringContains md "| clip trains every architecture | fails | clip trains 0 of 1 |" "a claim that fails"
+                Expect.stringContains md "| 50 | 1 | 0.151 | fails | 10 |" "clip's training seconds at its last evaluation"
+                Expect.stringContains md ": 20 s in all over 2 cells." "the cells' total training seconds")
         }
     
         test "claims stay undecided while some of the grid's cells are not done, instead of being judged on those that are" {

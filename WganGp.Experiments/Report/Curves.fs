@@ -103,18 +103,15 @@ let plot (path: string) (title: string) (xLabel: string) (yLabel: string) (curve
     | dir -> Directory.CreateDirectory dir |> ignore
     chart.SavePng(path, 900, max 500 (80 + 18 * curves.Length)) |> ignore
 
-/// From the run directories `dir/<row.Id>` of `rows`: for every score in any evaluations.csv, curve-<score>-iterations.png
-/// and curve-<score>-seconds.png (one line per run), and critic-negative-loss.png from the log.csv files. A figure is
-/// written only when some run has data for it. Returns the paths written. Raises InvalidDataException on a malformed
-/// CSV row (file and line named).
-/// The evaluation curves of `rows` (labelled by `label`) for the scores `keep` accepts: `name score axis` is each
-/// figure's file name in `dir`, `title score` its title. Returns the paths written.
-let writeEvaluationCurves (dir: string) (rows: (RunRow * string) list) (keep: string -> bool) (name: string -> string -> string) (title: string -> string) =
+/// The evaluation curves of `rows` (labelled by `label`) for their scores but the companions (Tables.isCompanion):
+/// `name score axis` is each figure's file name in `dir`, `title score` its title. Returns the paths written.
+let writeEvaluationCurves (dir: string) (rows: (RunRow * string) list) (name: string -> string -> string) (title: string -> string) =
     let evaluations =
         [ for r, label in rows do
               let path = Path.Combine(dir, r.Id, RunFiles.Evaluations)
               if File.Exists path then label, readEvaluations path ]
-    let scores = evaluations |> List.collect (snd >> List.map _.Score) |> List.distinct |> List.sort |> List.filter keep
+    let all = evaluations |> List.collect (snd >> List.map _.Score) |> List.distinct |> List.sort
+    let scores = all |> List.filter (not << isCompanion all)
     [ for score in scores do
           let curves (x: Evaluation -> float) =
               [ for label, es in evaluations do
@@ -126,11 +123,15 @@ let writeEvaluationCurves (dir: string) (rows: (RunRow * string) list) (keep: st
               plot path (title score) xLabel score (curves x)
               yield path ]
 
+/// From the run directories `dir/<row.Id>` of `rows`: for every score in any evaluations.csv but the companions,
+/// curve-<score>-iterations.png and curve-<score>-seconds.png (one line per run), and critic-negative-loss.png from
+/// the log.csv files. A figure is written only when some run has data for it. Returns the paths written. Raises InvalidDataException on a malformed
+/// CSV row (file and line named).
 let write (dir: string) (rows: RunRow list) : string list =
     let runs = List.zip rows (labels rows)
     let file (r: RunRow) name = Path.Combine(dir, r.Id, name)
     let written = ResizeArray<string>()
-    written.AddRange(writeEvaluationCurves dir runs (fun _ -> true) (fun score suffix -> $"curve-{fileSafe score}-{suffix}.png") (fun score -> $"{score} during training"))
+    written.AddRange(writeEvaluationCurves dir runs (fun score suffix -> $"curve-{fileSafe score}-{suffix}.png") (fun score -> $"{score} during training"))
     let losses =
         [ for r, label in runs do
               let path = file r RunFiles.Log

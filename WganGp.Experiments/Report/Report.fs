@@ -70,12 +70,11 @@ let tableWith (criteria: (Criteria * string list) list) (dir: string) (command: 
                 if File.Exists temporary then File.Delete temporary
         replace "summary.csv" (fun path -> Tables.writeCsv path frame)
         let markdown = Tables.toMarkdown 3 frame
-        let today = DateTime.UtcNow.ToString "yyyy-MM-dd"
         let name = Path.GetFileName(Path.GetFullPath(dir).TrimEnd('/'))
-        let header =
+        let header (date: string) =
             [ $"# Summary of {name}"
               ""
-              $"Produced by `{command}` on {today} from {rows.Length} run directories;"
+              $"Produced by `{command}` on {date} from {rows.Length} run directories;"
               "mean ± sample std over seeds (finished runs only). Each run's budget and settings are in its settings.json."
               ""
               "## Protocols"
@@ -88,13 +87,22 @@ let tableWith (criteria: (Criteria * string list) list) (dir: string) (command: 
             | c -> "\n## Against the published numbers\n\n" + c
         let write name (text: string) = AtomicFile.WriteText(Path.Combine(dir, name), text)
         let verdicts = String.concat "" [ for c, expected, rs in judged -> "\n" + Verdicts.toMarkdown c expected rs ]
-        write "summary.md" (String.Join("\n", header) + "\n" + markdown + published + verdicts)
+        let summary date = String.Join("\n", header date) + "\n" + markdown + published + verdicts
+        // A rerun that changes nothing but the date leaves summary.md alone, so regenerating published results from
+        // the command beside them leaves the work tree clean.
+        let summaryPath = Path.Combine(dir, "summary.md")
+        let unchanged =
+            File.Exists summaryPath
+            && (let old = File.ReadAllText summaryPath
+                let m = Text.RegularExpressions.Regex.Match(old, @"^Produced by .* on (\d{4}-\d{2}-\d{2}) from ", Text.RegularExpressions.RegexOptions.Multiline)
+                m.Success && summary m.Groups[1].Value = old)
+        if not unchanged then write "summary.md" (summary (DateTime.UtcNow.ToString "yyyy-MM-dd"))
         let key k (r: Tables.RunRow) = r.Keys |> Map.tryFind k |> Option.defaultValue "-"
         let count k = rows |> List.map (key k) |> List.distinct |> List.length
         let byDataset = rows |> List.groupBy (key "dataset")
         let scores = rows |> List.collect (fun r -> List.ofSeq r.Scores.Keys) |> List.distinct |> List.sort
         if count "architecture" > 1 && count "method" > 1 then
-            for score in scores do
+            for score in scores |> List.filter (not << Tables.isCompanion scores) do
                 write $"pivot-{Curves.fileSafe score}.md"
                     (String.concat "" [ for d, runs in byDataset ->
                                             $"## {score} on {d}\n\n" + Tables.pivotToMarkdown 3 "architecture" (Tables.pivot score "architecture" "method" runs) + "\n" ])
@@ -118,7 +126,7 @@ let tableWith (criteria: (Criteria * string list) list) (dir: string) (command: 
                     c.Claims |> List.choose (function ReachesSooner (_, _, a, _) | ReachesWithin (_, _, a, _, _) -> Some a | _ -> None) |> List.distinct
                 for a in named do
                     let mine = [ for r in rows do if rs |> List.exists (fun x -> x.Id = r.Id && x.Architecture = a) then r, key "method" r ]
-                    Curves.writeEvaluationCurves dir mine (fun s -> not (s.EndsWith "_real"))
+                    Curves.writeEvaluationCurves dir mine
                         (fun score axis -> $"figure3-{Curves.fileSafe a}-{Curves.fileSafe score}-{axis}.png") (fun score -> $"{score} on {a}, a line per method")
                     |> ignore
             for d, runs in byDataset do

@@ -308,7 +308,7 @@ let tests =
             let evaluations (rows: string list) = String.concat "" [ yield RunFiles.EvaluationsHeader + "\n"; for r in rows -> r + "\n" ]
             let log (rows: string list) = String.concat "" [ yield RunFiles.LogHeader + "\n"; for r in rows -> r + "\n" ]
 
-            test "Figure 3 and 5a: one PNG per score and axis, and the negative critic loss, from two run directories" {
+            test "Figure 3 and 5a: one PNG per score (not per companion) and axis, and the negative critic loss, from two run directories" {
                 inTempDir (fun dir ->
                     let runs =
                         [ for m, seed in [ "wgan-gp", 0; "clip", 1 ] ->
@@ -317,14 +317,19 @@ let tests =
                               File.WriteAllText(Path.Combine(run, RunFiles.Evaluations),
                                   evaluations [ for k in 1..4 do
                                                     yield $"{1000 * k},{12.5 * float k},is,{1.0 + float k}"
-                                                    yield $"{1000 * k},{12.5 * float k},fid,{100.0 / float k}" ])
+                                                    yield $"{1000 * k},{12.5 * float k},fid,{100.0 / float k}"
+                                                    // Companions of is and fid get no figure; a _real score accompanying nothing does.
+                                                    yield $"{1000 * k},{12.5 * float k},is_std,0.1"
+                                                    yield $"{1000 * k},{12.5 * float k},fid_real,1"
+                                                    yield $"{1000 * k},{12.5 * float k},is_std_real,0.2"
+                                                    yield $"{1000 * k},{12.5 * float k},w_real,0.5" ])
                               File.WriteAllText(Path.Combine(run, RunFiles.Log),
                                   log [ for i in 0..9 -> $"{i * 100},{-1.0 / float (i + 1)},0.5,0.01,0.2,1.0,{float i}" ])
                               id ]
                     let rows = RunDirectory.readAll Report.keyColumns dir
                     Expect.equal (rows |> List.map _.Id |> List.sort) (List.sort runs) "both runs read"
                     let written = Curves.write dir rows
-                    let expected = [ for s in [ "fid"; "is" ] do for x in [ "iterations"; "seconds" ] -> $"curve-{s}-{x}.png" ] @ [ "critic-negative-loss.png" ]
+                    let expected = [ for s in [ "fid"; "is"; "w_real" ] do for x in [ "iterations"; "seconds" ] -> $"curve-{s}-{x}.png" ] @ [ "critic-negative-loss.png" ]
                     Expect.equal (written |> List.map Path.GetFileName) expected "files written, scores alphabetical"
                     for f in expected do expectPng (Path.Combine(dir, f)))
             }
@@ -381,19 +386,20 @@ let tests =
                                 let id = $"{a}-{m}-{seed}"
                                 let run =
                                     writeRun dir id [ "dataset", "imagenet32"; "architecture", a; "method", m ] seed "finished"
-                                        [ "is", 2.0 + offset + bonus + float seed; "fid", 50.0 ] [ "is", inception; "fid", inception ]
+                                        [ "is", 2.0 + offset + bonus + float seed; "is_std", 0.1; "fid", 50.0 ] [ "is", inception; "is_std", inception; "fid", inception ]
                                 File.WriteAllText(Path.Combine(run, RunFiles.Evaluations), $"{RunFiles.EvaluationsHeader}\n100,2.0,is,1.5\n200,4.0,is,2.5\n")
                     match Report.table dir "wgangp table" [] with
                     | Result.Error e -> failtest e
                     | Result.Ok markdown ->
                         Expect.stringContains markdown "| imagenet32 | arch-b | wgan-gp |" "summary rows"
                         let summary = File.ReadAllText(Path.Combine(dir, "summary.md"))
-                        Expect.stringContains summary "## Protocols\n\n- `fid`, `is`: backbone = inception-v3-fid;" "protocol section, once for both scores"
+                        Expect.stringContains summary "## Protocols\n\n- `fid`, `is`, `is_std`: backbone = inception-v3-fid;" "protocol section, once for the three scores"
                         Expect.isLessThan (summary.IndexOf "## Protocols") (summary.IndexOf "| dataset |") "protocols before the table"
                         let pivotIs = File.ReadAllText(Path.Combine(dir, "pivot-is.md"))
                         Expect.stringContains pivotIs "## is on imagenet32\n\n| architecture | gan | wgan-gp |" "pivot header"
                         Expect.stringContains pivotIs "| arch-b | 6.50 ± 0.71 | 7.50 ± 0.71 |" "pivot row"
                         Expect.isTrue (File.Exists(Path.Combine(dir, "pivot-fid.md"))) "one pivot per score"
+                        Expect.isFalse (File.Exists(Path.Combine(dir, "pivot-is_std.md"))) "none for a companion score (is_std)"
                         let thresholds = File.ReadAllText(Path.Combine(dir, "thresholds-is.md"))
                         Expect.stringContains thresholds "| min is | gan, ours (of 2) | gan, paper (of 200) | wgan-gp, ours (of 2) | wgan-gp, paper (of 200) |" "per-method counts"
                         Expect.stringContains thresholds "| 3.0 | 1 | 111 | 2 | 198 |" "means 2.5, 6.5 (gan) and 3.5, 7.5 (wgan-gp): 1 and 2 above 3; the paper's 1 + 110 and 88 + 110"
@@ -401,6 +407,23 @@ let tests =
                         Expect.isFalse (File.Exists(Path.Combine(dir, "thresholds-fid.md"))) "the paper counts thresholds of IS only"
                         for f in [ "curve-is-iterations.png"; "curve-is-seconds.png" ] do expectPng (Path.Combine(dir, f))
                         Expect.isFalse (File.Exists(Path.Combine(dir, "critic-negative-loss.png"))) "no log.csv: no loss figure")
+            }
+
+            test "a rerun that changes nothing but the date keeps summary.md's date; a changed table gets today's" {
+                inTempDir (fun dir ->
+                    writeRun dir "r0" [ "dataset", "d"; "architecture", "a"; "method", "m" ] 0 "finished" [ "w1", 0.5 ] [] |> ignore
+                    let summary = Path.Combine(dir, "summary.md")
+                    let table () = match Report.table dir "wgangp table" [] with Result.Error e -> failtest e | Result.Ok _ -> ()
+                    let today = DateTime.UtcNow.ToString "yyyy-MM-dd"
+                    table ()
+                    Expect.stringContains (File.ReadAllText summary) $" on {today} from 1 run directories" "dated today"
+                    // As if published on an earlier day: the same table must not be rewritten for its date alone.
+                    File.WriteAllText(summary, File.ReadAllText(summary).Replace(today, "2000-01-02"))
+                    table ()
+                    Expect.stringContains (File.ReadAllText summary) " on 2000-01-02 from 1 run directories" "unchanged: the old date stays"
+                    writeRun dir "r1" [ "dataset", "d"; "architecture", "a"; "method", "m" ] 1 "finished" [ "w1", 0.7 ] [] |> ignore
+                    table ()
+                    Expect.stringContains (File.ReadAllText summary) $" on {today} from 2 run directories" "a new run: rewritten, dated today")
             }
 
             test "a malformed evaluations.csv fails the command after the tables, naming file and line" {

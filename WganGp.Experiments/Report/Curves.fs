@@ -125,8 +125,8 @@ let writeEvaluationCurves (dir: string) (rows: (RunRow * string) list) (name: st
 
 /// From the run directories `dir/<row.Id>` of `rows`: for every score in any evaluations.csv but the companions,
 /// curve-<score>-iterations.png and curve-<score>-seconds.png (one line per run), and critic-negative-loss.png from
-/// the log.csv files. A figure is written only when some run has data for it. Returns the paths written. Raises InvalidDataException on a malformed
-/// CSV row (file and line named).
+/// the log.csv files. A figure is written only when some run has data for it. Returns the paths written. Raises
+/// InvalidDataException on a malformed CSV row (file and line named).
 let write (dir: string) (rows: RunRow list) : string list =
     let runs = List.zip rows (labels rows)
     let file (r: RunRow) name = Path.Combine(dir, r.Id, name)

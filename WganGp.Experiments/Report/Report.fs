@@ -26,6 +26,14 @@ let private sampleMatrix (dir: string) (dataset: string) (runs: Tables.RunRow li
             Path.Combine(dir, $"samples-{Curves.fileSafe dataset}.png"), $"{dataset}: samples at the end of training (a row per architecture, a column per method)",
             architectures, methods, [| for a in architectures -> [| for m in methods -> cell a m |] :> Collections.Generic.IReadOnlyList<_> |])
 
+/// Whether the summary at `path` is `summary` of the date it records: a rerun that would change nothing but the date
+/// leaves it alone, so regenerating published results from the command beside them leaves the work tree clean.
+let private sameButDate (path: string) (summary: string -> string) =
+    File.Exists path
+    && (let old = File.ReadAllText path
+        let produced = Text.RegularExpressions.Regex.Match(old, @"^Produced by .* on (\d{4}-\d{2}-\d{2}) from ", Text.RegularExpressions.RegexOptions.Multiline)
+        produced.Success && summary produced.Groups[1].Value = old)
+
 /// Re-aggregates every run directory of an experiment folder into summary.csv and summary.md (with each score's
 /// protocol and, where published numbers join, a comparison with them); pivot-<score>.md (architecture × method per
 /// dataset) when the runs span several architectures and methods; thresholds-<score>.md (Tables 2/5) for scores the
@@ -88,15 +96,7 @@ let tableWith (criteria: (Criteria * string list) list) (dir: string) (command: 
         let write name (text: string) = AtomicFile.WriteText(Path.Combine(dir, name), text)
         let verdicts = String.concat "" [ for c, expected, rs in judged -> "\n" + Verdicts.toMarkdown c expected rs ]
         let summary date = String.Join("\n", header date) + "\n" + markdown + published + verdicts
-        // A rerun that changes nothing but the date leaves summary.md alone, so regenerating published results from
-        // the command beside them leaves the work tree clean.
-        let summaryPath = Path.Combine(dir, "summary.md")
-        let unchanged =
-            File.Exists summaryPath
-            && (let old = File.ReadAllText summaryPath
-                let m = Text.RegularExpressions.Regex.Match(old, @"^Produced by .* on (\d{4}-\d{2}-\d{2}) from ", Text.RegularExpressions.RegexOptions.Multiline)
-                m.Success && summary m.Groups[1].Value = old)
-        if not unchanged then write "summary.md" (summary (DateTime.UtcNow.ToString "yyyy-MM-dd"))
+        if not (sameButDate (Path.Combine(dir, "summary.md")) summary) then write "summary.md" (summary (DateTime.UtcNow.ToString "yyyy-MM-dd"))
         let key k (r: Tables.RunRow) = r.Keys |> Map.tryFind k |> Option.defaultValue "-"
         let count k = rows |> List.map (key k) |> List.distinct |> List.length
         let byDataset = rows |> List.groupBy (key "dataset")

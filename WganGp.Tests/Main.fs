@@ -31,12 +31,14 @@ let all =
         ResNetTests.tests
         ArchitectureTests.tests
         CheckpointTests.tests
+        LockTests.tests
         RunTests.tests
         MetricTests.tests
         InceptionTests.tests
         ClassifierTests.tests
         ClassifierTests.ngramTests
         SlurmTests.tests
+        ConcurrencyTests.tests
         NumericsTests.tests
         CliErrorTests.tests
     ]

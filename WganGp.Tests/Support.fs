@@ -30,6 +30,10 @@ let requireFashionMnist () =
     if not (File.Exists(Path.Combine(fashionMnistDir, "train-images-idx3-ubyte.gz"))) then
         failwith $"{fashionMnistDir} not found: this test reads the real Fashion-MNIST of the package dataset-fashion-mnist (apt-get install dataset-fashion-mnist; ./test.sh installs it as root)"
 
+/// The run directories of an experiment folder, by name: its folders but the hidden ones (`.locks`).
+let runDirectories (experimentDir: string) =
+    IO.Directory.GetDirectories experimentDir |> Array.filter (fun d -> not ((IO.Path.GetFileName d |> nonNull).StartsWith ".")) |> Array.sort
+
 /// A fresh temporary directory, deleted after `f`.
 let inTempDir (f: string -> unit) =
     let dir = Path.Combine(Path.GetTempPath(), "wgangp-tests-" + Guid.NewGuid().ToString("N"))

@@ -11,7 +11,7 @@ public static class AtomicFile
     {
         var directory = Path.GetDirectoryName(Path.GetFullPath(path));
         if (directory is not null) Directory.CreateDirectory(directory);
-        var tmp = path + ".tmp";
+        var tmp = TemporaryFor(path);
         try
         {
             using (var stream = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None))
@@ -33,6 +33,10 @@ public static class AtomicFile
             throw;
         }
     }
+
+    /// <summary>The temporary file of a write to <paramref name="path"/>: named by the process, so that two processes
+    /// replacing one shared file (a results folder's table) never write into each other's.</summary>
+    public static string TemporaryFor(string path) => $"{path}.{Environment.ProcessId}.tmp";
 
     public static void WriteText(string path, string text) =>
         Write(path, stream =>

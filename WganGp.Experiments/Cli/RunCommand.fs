@@ -54,7 +54,7 @@ type RunArgs =
             | Classifier _ -> "score real images with this classifier (from `wgangp classifier train`): cls_is, cls_fid, cls_kid and their _real ceilings"
             | Inception _ -> "score real images with the FID Inception from this state_dict (pytorch-fid's pt_inception-2015-12-05-6726825d.pth)"
             | Reference_Count _ -> $"training images the scores compare with, and held-out images for the ceiling (default {Defaults.referenceCount})"
-            | No_Table -> "do not write summary.md/summary.csv (Slurm tasks: `wgangp table` aggregates once they finish)"
+            | No_Table -> "do not write summary.md/summary.csv and the figures of the table at the end (`wgangp table` writes them later)"
             | Data _ -> "NAME=PATH: read the dataset NAME from PATH instead of its default location (cell ids do not change)"
             | Decode_Threads _ -> "threads decoding images ahead of the trainer for folders and LMDB (default 1)"
             | Script _ -> "experiment script (experiments/*.fsx) whose top-level value `experiment` is run"

@@ -9,6 +9,7 @@ open TorchSharp
 open WganGp.Core.Data
 open WganGp.Core.Metrics
 open WganGp.Core.Training
+open WganGp.Core.Training.Locks
 open WganGp.Experiments.Dsl
 
 /// What a run does besides training, on a schedule of generator iterations (None: the default for the cell's budget).
@@ -179,15 +180,24 @@ let private recordFailure (runDir: string) (id: string) (e: exn) =
             $"not recorded: {writing.Message}"
     { Id = id; Message = e.Message; Recorded = recorded }
 
-/// Trains one cell into its run directory, resuming from its checkpoint when it has one. An exception is recorded as
-/// a failed run (returned) and does not stop the grid; a cancellation (Ctrl+C, SIGTERM) checkpoints and stops the grid.
-let runCell (options: Options) (dir: string) (cell: Cell) (index: int) (total: int) : FailedCell option =
-    let runDir = Path.Combine(dir, Cells.id cell)
+/// What became of a cell in this run.
+type CellOutcome =
+    /// Trained to its end, or found done.
+    | Settled
+    /// Another live process holds it: left to that process.
+    | LeftTo of holder: LockHolder
+    | CellFailed of FailedCell
+
+/// Trains one cell into its run directory (its lock held), resuming from its checkpoint when it has one. An exception
+/// is recorded as a failed run (returned) and does not stop the grid; a cancellation (Ctrl+C, SIGTERM) checkpoints and
+/// stops the grid.
+let private train (options: Options) (runDir: string) (cell: Cell) (index: int) (total: int) : CellOutcome =
+    let id = Cells.id cell
     if RunDirectory.isDone runDir then
-        printfn $"[{index}/{total}] {Cells.id cell}: done ({(RunDirectory.status runDir).ToText()}), skipped"
-        None
+        printfn $"[{index}/{total}] {id}: done ({(RunDirectory.status runDir).ToText()}), skipped"
+        Settled
     else
-        printfn $"[{index}/{total}] {Cells.id cell}: {cell.Iterations} generator iterations, batch {cell.BatchSize}, {cell.Method.Optimizer}"
+        printfn $"[{index}/{total}] {id}: {cell.Iterations} generator iterations, batch {cell.BatchSize}, {cell.Method.Optimizer}"
         let progress = Progress.CellProgress(index, total, cell.Iterations, Progress.isLive ())
         try
             let config, data = toConfig options cell (Some runDir) progress.Line
@@ -197,7 +207,7 @@ let runCell (options: Options) (dir: string) (cell: Cell) (index: int) (total: i
             progress.Finish()
             let scores = result.Scores |> Seq.map (fun kv -> $"{kv.Key} {kv.Value:G4}") |> String.concat ", "
             printfn $"  {result.Status} after {result.Iterations} iterations in {result.Seconds:F1} s; {scores}"
-            None
+            Settled
         with
         | :? OperationCanceledException ->
             progress.Finish()
@@ -206,7 +216,29 @@ let runCell (options: Options) (dir: string) (cell: Cell) (index: int) (total: i
         | e ->
             progress.Finish()
             eprintfn $"  FAILED: {e.Message}"
-            Some(recordFailure runDir (Cells.id cell) e)
+            CellFailed(recordFailure runDir id e)
+
+/// Does `work` holding the lock on `name` in the results folder `dir`; Error with the holder (and nothing done) when
+/// another live process holds it. The lock is released however the work ends.
+let private holding (dir: string) (name: string) (work: unit -> 'a) : Result<'a, LockHolder> =
+    match RunLock.TryAcquire(dir, name) with
+    | null, holder -> Error(nonNull holder)
+    | held, _ ->
+        use _ = held
+        Ok(work ())
+
+/// Trains one cell unless another live process holds it (a second terminal, a resubmitted job, another Slurm task):
+/// one process per cell, so no log ever gets a row twice.
+let runCell (options: Options) (dir: string) (cell: Cell) (index: int) (total: int) : CellOutcome =
+    let id = Cells.id cell
+    match holding dir id (fun () -> train options (Path.Combine(dir, id)) cell index total) with
+    | Ok outcome -> outcome
+    | Error holder ->
+        printfn $"[{index}/{total}] {id}: held by {holder}, left to it"
+        LeftTo holder
+
+/// The lock every process writing a folder's table takes in turn, so that the last one to finish writes last.
+let tableLock = "summary"
 
 /// Each grid's pre-registered criteria with the ids of its cells (what the table judges).
 let criteriaOf (experiment: Experiment) (cells: Cell list) =
@@ -235,16 +267,31 @@ let private runChosen (options: Options) (experiment: Experiment) (cells: Cell l
     // Said once, before any cell: how this CPU's convolutions are computed (each cell's settings.json records it too).
     let route = WganGp.Core.Numerics.ConvRoute.Decision
     if route.Active then eprintfn "%s" route.Announcement
-    let failed = chosen |> List.mapi (fun i cell -> runCell options dir cell (i + 1) chosen.Length) |> List.choose id
-    for figure in chosenFigures options experiment do
-        Figures.make dir options.Command options.Cancel options.Budget figure
+    let outcomes = chosen |> List.mapi (fun i cell -> Cells.id cell, runCell options dir cell (i + 1) chosen.Length)
+    let failed = outcomes |> List.choose (function _, CellFailed f -> Some f | _ -> None)
+    let figuresLeft =
+        [ for figure in chosenFigures options experiment do
+              let name = Figures.name figure
+              match holding dir name (fun () -> Figures.make dir options.Command options.Cancel options.Budget figure) with
+              | Ok () -> ()
+              | Error holder ->
+                  printfn $"  {name}: held by {holder}, left to it"
+                  name, holder ]
+    let left = (outcomes |> List.choose (function id, LeftTo h -> Some(id, h) | _ -> None)) @ figuresLeft
     let tabulated =
         if not options.Table then Ok()
         else
+            // Every process writes the table in turn, from the run directories as they are then: whoever finishes
+            // last writes one with every cell that finished.
+            use _ = RunLock.Acquire(dir, tableLock, TimeSpan.FromMinutes 30.0)
             match Report.tableWith (criteriaOf experiment cells) dir options.Command (cells |> List.map Cells.id) with
             | Ok markdown -> printfn $"\n{markdown}"; Ok()
             | Error e when chosen.IsEmpty -> printfn $"{e}"; Ok()
             | Error e -> Error [ e ]
+    if not left.IsEmpty then
+        printfn $"\n{left.Length} left to other processes that hold them (the last process to finish writes the table):"
+        for name, holder in left do
+            printfn $"  {name}: {holder}"
     // The run fails when a cell failed (a Slurm task then reports FAILED), ending with the cells and their errors' files.
     let failures =
         [ if not failed.IsEmpty then
@@ -296,10 +343,24 @@ let plan (options: Options) (experiment: Experiment) =
     |> Result.map (fun cells ->
         let dir = experimentDir options experiment
         let chosen = chosenCells options cells
+        // A cell or figure another live process holds is running, and says whose it is.
+        let heldBy name = match RunLock.HolderOf(dir, name) with null -> "" | holder -> $"  (held by {holder})"
         [ for cell in chosen do
-              let runDir = Path.Combine(dir, Cells.id cell)
-              let status = if Directory.Exists runDir then (RunDirectory.status runDir).ToText() else "pending"
-              sprintf "%s  %-9s %7d it  batch %d  %s: %O" (Cells.id cell) status cell.Iterations cell.BatchSize cell.Method.Name cell.Method.Optimizer
+              let id = Cells.id cell
+              let runDir = Path.Combine(dir, id)
+              let holder = if RunDirectory.isDone runDir then "" else heldBy id
+              let status =
+                  if not (Directory.Exists runDir) then "pending"
+                  elif holder <> "" then "running"
+                  else
+                      // Begun but nobody holds it: killed or interrupted; a rerun resumes it.
+                      match RunDirectory.status runDir with
+                      | RunStatus.Running -> "stopped"
+                      | s -> s.ToText()
+              sprintf "%s  %-9s %7d it  batch %d  %s: %O%s" id status cell.Iterations cell.BatchSize cell.Method.Name cell.Method.Optimizer holder
           for figure in chosenFigures options experiment do
-              let status = if Figures.isMade dir options.Budget figure then "made" else "pending"
-              sprintf "%s  %-9s %7d it  (figure)" (Figures.name figure) status (Figures.iterationsOf options.Budget figure) ])
+              let name = Figures.name figure
+              let made = Figures.isMade dir options.Budget figure
+              let holder = if made then "" else heldBy name
+              let status = if made then "made" elif holder <> "" then "running" else "pending"
+              sprintf "%s  %-9s %7d it  (figure)%s" name status (Figures.iterationsOf options.Budget figure) holder ])

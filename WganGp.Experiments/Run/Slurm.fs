@@ -62,9 +62,9 @@ let self () : string list =
 /// The arguments of `wgangp run` that every task gets, before its own (`--no-figures --cells <id>` for a cell,
 /// `--figure <name>` for a figure): every option of the submission's `run` options (script, results, budget, data,
 /// device, threads — --cpus-per-task when --threads is not given —, decoding threads, checkpoint and evaluation
-/// schedule, sample grids, TensorBoard, scorers), paths made absolute, and no table (concurrent tasks would race on
-/// summary.md; `wgangp table` aggregates once they finish). A test parses them back with `run`'s parser and compares
-/// the options.
+/// schedule, sample grids, TensorBoard, scorers, the table), paths made absolute. Each task writes the folder's table
+/// when it ends, in turn with the others (Runner.tableLock): the last task to finish leaves it complete. A test parses
+/// them back with `run`'s parser and compares the options.
 let taskArguments (options: Runner.Options) (request: Request) : string list =
     [ "run"
       Path.GetFullPath request.Script
@@ -100,7 +100,7 @@ let taskArguments (options: Runner.Options) (request: Request) : string list =
       match s.Scoring.Classifier with Some f -> yield! [ "--classifier"; Path.GetFullPath f ] | None -> ()
       match s.Scoring.Inception with Some f -> yield! [ "--inception"; Path.GetFullPath f ] | None -> ()
       if s.Scoring.ReferenceCount <> Scoring.none.ReferenceCount then yield! [ "--reference-count"; string s.Scoring.ReferenceCount ]
-      "--no-table" ]
+      if not options.Table then "--no-table" ]
 
 /// A task's own arguments, after `taskArguments`: what job.sh adds for the line it reads (the same words, written there
 /// as shell).
@@ -177,14 +177,17 @@ let private sbatchPath () =
 let prepare (options: Runner.Options) (request: Request) (experiment: Experiment) (tasks: Task list) : Prepared =
     let root = Path.Combine(Path.GetFullPath(Runner.experimentDir options experiment), "slurm")
     let stamp = DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture)
-    // Two submissions within a second get distinct folders.
-    let folder =
-        Seq.initInfinite (fun i -> if i = 0 then stamp else $"{stamp}-{i + 1}")
-        |> Seq.map (fun name -> Path.Combine(root, name))
-        |> Seq.find (Directory.Exists >> not)
-    Directory.CreateDirectory folder |> ignore
+    // Two submissions within a second, from one process or two, get distinct folders: a folder is claimed by creating
+    // its tasks.txt, which only one process can (O_EXCL).
+    let claim (folder: string) =
+        Directory.CreateDirectory folder |> ignore
+        let tasksFile = Path.Combine(folder, "tasks.txt")
+        try Some(folder, new FileStream(tasksFile, FileMode.CreateNew, FileAccess.Write))
+        with :? IOException when File.Exists tasksFile -> None
+    let folder, claimed =
+        Seq.initInfinite (fun i -> if i = 0 then stamp else $"{stamp}-{i + 1}") |> Seq.pick (fun name -> claim (Path.Combine(root, name)))
     let tasksFile = Path.Combine(folder, "tasks.txt")
-    File.WriteAllText(tasksFile, String.Join("", tasks |> List.map (fun t -> t.Line + "\n")))
+    using (new StreamWriter(claimed)) (fun w -> w.Write(String.Join("", tasks |> List.map (fun t -> t.Line + "\n"))))
     let jobFile = Path.Combine(folder, "job.sh")
     File.WriteAllText(jobFile, jobScript experiment.Name request.Resources folder tasks.Length (self () @ taskArguments options request))
     if not (OperatingSystem.IsWindows()) then

@@ -42,7 +42,7 @@ public static class ImageGrid
                          ?? throw new InvalidOperationException($"{path}: PNG encoding failed");
         var directory = Path.GetDirectoryName(Path.GetFullPath(path));
         if (directory is not null) Directory.CreateDirectory(directory);
-        var temporary = path + ".tmp";
+        var temporary = $"{path}.{Environment.ProcessId}.tmp";   // per process: two writers never share one
         File.WriteAllBytes(temporary, data.ToArray());
         File.Move(temporary, path, overwrite: true);
     }

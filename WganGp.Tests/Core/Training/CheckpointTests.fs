@@ -160,9 +160,9 @@ let tests =
                 let target = Path.Combine(dir, "status.json")
                 AtomicFile.WriteText(target, "previous")
                 // The temporary file goes to /dev/full: every write fails with ENOSPC, as on a full disk.
-                File.CreateSymbolicLink(target + ".tmp", "/dev/full") |> ignore
+                File.CreateSymbolicLink(AtomicFile.TemporaryFor target, "/dev/full") |> ignore
                 throwsWith<IOException> $"could not write {target}" (fun () -> AtomicFile.WriteText(target, String('x', 100_000)))
                 Expect.equal (File.ReadAllText target) "previous" "the previous version is unchanged"
-                Expect.isFalse (File.Exists(target + ".tmp")) "no temporary file left behind")
+                Expect.isFalse (File.Exists(AtomicFile.TemporaryFor target)) "no temporary file left behind")
         }
     ]

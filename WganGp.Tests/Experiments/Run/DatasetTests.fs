@@ -39,7 +39,7 @@ let private options dir paths : Runner.Options =
       Schedule = Runner.Schedule.defaults; Cancel = System.Threading.CancellationToken.None; Table = true }
 
 let private statusOf (dir: string) =
-    let run = Directory.GetDirectories dir |> Array.exactlyOne
+    let run = runDirectories dir |> Array.exactlyOne
     File.ReadAllText(Path.Combine(run, "status.json")), run
 
 let tests =

@@ -75,7 +75,7 @@ let tests =
                 File.WriteAllText(scriptPath, script)
                 let straight, killed = Path.Combine(dir, "straight"), Path.Combine(dir, "killed")
                 runToEnd (runArgs scriptPath straight)
-                let cellDir root = Directory.GetDirectories(Path.Combine(root, "kill")) |> Array.exactlyOne
+                let cellDir root = runDirectories (Path.Combine(root, "kill")) |> Array.exactlyOne
                 // Killed once the first checkpoint exists, after a random further delay: mid-step, mid-log or mid-checkpoint.
                 let delay = Random().Next(0, 1500)
                 (let p, _ = start (runArgs scriptPath killed)
@@ -215,7 +215,7 @@ let tests =
                 match Runner.run options experiment with
                 | Error e -> failtestf "%A" e
                 | Ok () ->
-                    let runDir = Directory.GetDirectories(Path.Combine(dir, "fashion")) |> Array.exactlyOne
+                    let runDir = runDirectories (Path.Combine(dir, "fashion")) |> Array.exactlyOne
                     Expect.equal (RunDirectory.status runDir) RunStatus.Finished "trained"
                     use scores = JsonDocument.Parse(File.ReadAllText(Path.Combine(runDir, RunFiles.Scores)))
                     let score (name: string) = scores.RootElement.GetProperty(name).GetDouble()
@@ -251,7 +251,7 @@ let tests =
                 match Runner.run options experiment with
                 | Error e -> failtestf "%A" e
                 | Ok () ->
-                    let runDir = Directory.GetDirectories(Path.Combine(dir, "lm")) |> Array.exactlyOne
+                    let runDir = runDirectories (Path.Combine(dir, "lm")) |> Array.exactlyOne
                     use scores = JsonDocument.Parse(File.ReadAllText(Path.Combine(runDir, RunFiles.Scores)))
                     for n in 1 .. 4 do
                         let js = scores.RootElement.GetProperty($"js{n}").GetDouble()

@@ -198,13 +198,14 @@ let tests =
             // What a run is given, with paths compared as the absolute paths the tasks get.
             let comparable (o: Runner.Options) =
                 let full = Option.map Path.GetFullPath
-                Path.GetFullPath o.ResultsRoot, o.Budget, o.Device, o.DecodeThreads,
+                Path.GetFullPath o.ResultsRoot, o.Budget, o.Device, o.DecodeThreads, o.Table,
                 { o.Schedule with Scoring = { o.Schedule.Scoring with Classifier = full o.Schedule.Scoring.Classifier; Inception = full o.Schedule.Scoring.Inception } }
             Expect.equal (comparable (RunCommand.runOptions ran)) (comparable submitted) "the task's options are the submission's"
             Expect.equal (ran.GetResult RunCommand.RunArgs.Threads) 2 "threads"
             Expect.equal (ran.GetResult RunCommand.RunArgs.Data) [ "lsun=" + Path.GetFullPath "data/lsun" ] "data, absolute"
             Expect.equal (ran.GetResult RunCommand.RunArgs.Script) (Path.GetFullPath "experiments/toy.fsx") "script, absolute"
-            Expect.isTrue (ran.Contains RunCommand.RunArgs.No_Figures && ran.Contains RunCommand.RunArgs.No_Table) "no figures, no table"
+            Expect.isTrue (ran.Contains RunCommand.RunArgs.No_Figures) "a cell task makes no figures"
+            Expect.isFalse (ran.Contains RunCommand.RunArgs.No_Table) "and writes the table, as the submission would"
             Expect.equal (RunCommand.runOptions ran).Select [ "some-id" ] "a cell task trains its cell"
             let figure = parser.ParseCommandLine(Array.ofList (List.tail task @ Slurm.ownArguments (Slurm.FigureTask "figure1a")))
             Expect.equal (comparable (RunCommand.runOptions figure)) (comparable submitted) "a figure task's options are the submission's"
@@ -213,12 +214,14 @@ let tests =
                 Expect.isFalse (List.contains slurmOnly task) $"{slurmOnly} stays with the submission"
         }
 
-        test "each task runs `wgangp run` with the submission's script, results, budget, data, threads and no table" {
+        test "each task runs `wgangp run` with the submission's script, results, budget, data, threads and table" {
             let args = Slurm.taskArguments { options "res" with Budget = Cells.Scaled 0.25 } { request with Data = [ "lsun=data/lsun" ]; Threads = Some 2; Device = Some "cuda" }
             Expect.equal args
                 [ "run"; Path.GetFullPath "experiments/toy.fsx"; "--results"; Path.GetFullPath "res"; "--scale"; "0.25"
-                  "--data"; "lsun=" + Path.GetFullPath "data/lsun"; "--threads"; "2"; "--device"; "cuda"; "--no-table" ]
+                  "--data"; "lsun=" + Path.GetFullPath "data/lsun"; "--threads"; "2"; "--device"; "cuda" ]
                 "absolute paths, the same options"
+            let untabled = Slurm.taskArguments { options "res" with Table = false } request
+            Expect.equal (List.last untabled) "--no-table" "a submission without the table: tasks without it"
             let paper = Slurm.taskArguments { options "res" with Budget = Cells.PaperBudget } { request with Resources = { noResources with CpusPerTask = Some 3 } }
             Expect.contains paper "--paper" "paper budget"
             Expect.isFalse (List.contains "--scale" paper) "no scale with the paper's budget"
@@ -265,6 +268,43 @@ let tests =
                 Expect.isEmpty (slurmFolders root) "no job folder")
         }
 
+        test "a real one-node cluster: two submissions of one grid at once write one folder, each cell trained once, the table complete" {
+            ensureCluster ()
+            inTempDir (fun root ->
+                let scriptFile = Path.Combine(root, "slurmtiny.fsx")
+                File.WriteAllText(scriptFile, script)
+                let results = Path.Combine(root, "slurm")
+                let dir = Path.Combine(results, "slurmtiny")
+                // Two arrays given to sbatch back to back: the first trains the first cell, the second every cell and the
+                // figure; on two cores the two arrays' first tasks start together, on the same cell.
+                let prepare extra =
+                    let out = wgangp 120.0 ([ "submit"; scriptFile; "--slurm"; "--results"; results; "--threads"; "1"; "--dry-run" ] @ extra)
+                    let folder = Regex.Match(out, @"dry run: \d+ tasks written to (.+), not submitted")
+                    if not folder.Success then failtestf "no job folder in:\n%s" out
+                    folder.Groups.[1].Value
+                let logsA, logsB = prepare [ "--cells"; "-s0-"; "--no-figures" ], prepare []
+                Expect.notEqual logsA logsB "two submissions within a second get folders of their own"
+                let sbatch folder = (exec (TimeSpan.FromSeconds 15.0) "sbatch" [ "--parsable"; Path.Combine(folder, "job.sh") ]).Trim()
+                let jobA, jobB = sbatch logsA, sbatch logsB
+                let logs () = diagnosis logsA () + "\n" + diagnosis logsB ()
+                waitForJob 300.0 jobA logsA
+                waitForJob 300.0 jobB logsB
+                let taskLogs = [ for folder in [ logsA; logsB ] do yield! Directory.GetFiles(folder, "*.out") ] |> List.map File.ReadAllText
+                let all = String.concat "\n" taskLogs
+                Expect.equal taskLogs.Length 5 $"five tasks ran\n{logs ()}"
+                let ids = runDirectories dir |> Array.map (fun d -> nonNull (Path.GetFileName d)) |> Array.filter (fun d -> d.StartsWith "8gaussians")
+                Expect.equal ids.Length 3 "three cells"
+                for id in ids do
+                    let trained = Regex.Matches(all, Regex.Escape id + ": 400 generator iterations").Count
+                    Expect.equal trained 1 $"{id}: trained by one task only\n{logs ()}"
+                    let rows = File.ReadAllLines(Path.Combine(dir, id, RunFiles.Log)) |> Array.skip 1 |> Array.map (fun l -> l.Split(',').[0])
+                    Expect.equal rows [| for i in 0 .. 399 -> string i |] $"{id}: one log row per iteration"
+                    Expect.equal (RunDirectory.status (Path.Combine(dir, id))) RunStatus.Finished $"{id} finished"
+                Expect.equal (Regex.Matches(all, "figure 1a: ").Count) 1 $"the figure was made by one task only\n{logs ()}"
+                Expect.stringContains (File.ReadAllText(Path.Combine(dir, "summary.csv"))) ",3,3,0,0," $"the last task's table has all three cells\n{logs ()}"
+                Expect.isEmpty (Directory.GetFiles(dir, "*.tmp")) "no temporary files left")
+        }
+
         test "a real one-node cluster: cancel one task mid-run, resubmit it alone, and the table equals a local run's" {
             ensureCluster ()
             inTempDir (fun root ->
@@ -288,7 +328,8 @@ let tests =
                 Expect.isFalse (RunDirectory.isDone (Path.Combine(dir, victim))) $"the cancelled cell is not done\n{diagnosis logs ()}"
                 for other in [ ids.[0]; ids.[2] ] do
                     Expect.equal (RunDirectory.status (Path.Combine(dir, other))) RunStatus.Finished $"{other} finished\n{diagnosis logs ()}"
-                Expect.isFalse (File.Exists(Path.Combine(dir, "summary.csv"))) "tasks write no table"
+                // Tasks write the table in turn: the last to finish wrote it with the two finished cells.
+                Expect.stringContains (File.ReadAllText(Path.Combine(dir, "summary.csv"))) ",3,2,0,0," $"the tasks' table: three runs, two finished\n{diagnosis logs ()}"
                 Expect.isTrue (File.Exists(Path.Combine(dir, "figure1a.png")) && File.Exists(Path.Combine(dir, "figure1a.json"))) $"the figure's task made it\n{diagnosis logs ()}"
                 // Resubmitting sends only the cancelled cell.
                 let job2, logs2 = submit scriptFile slurmResults
@@ -296,12 +337,11 @@ let tests =
                 waitForJob 180.0 job2 logs2
                 Expect.equal (RunDirectory.status (Path.Combine(dir, victim))) RunStatus.Finished $"the resubmitted cell finished\n{diagnosis logs2 ()}"
                 Expect.stringContains (wgangp 60.0 [ "submit"; scriptFile; "--slurm"; "--results"; slurmResults ]) "nothing to submit" "a third submit has nothing to do"
-                wgangp 60.0 [ "table"; dir ] |> ignore
                 // The same grid trained locally, one process, one thread.
                 wgangp 300.0 [ "run"; scriptFile; "--results"; localResults; "--threads"; "1"; "--no-figures" ] |> ignore
                 let local = Path.Combine(localResults, "slurmtiny")
                 let summary d = File.ReadAllText(Path.Combine(d, "summary.csv"))
-                Expect.equal (summary dir) (summary local) "summary.csv: the same rows, counts and scores"
+                Expect.equal (summary dir) (summary local) "summary.csv, as the last task wrote it: the same rows, counts and scores"
                 Expect.stringContains (summary dir) ",3,3,0,0," "three runs, all finished"
                 for id in ids do
                     let scores d = File.ReadAllText(Path.Combine(d, id, RunFiles.Scores))

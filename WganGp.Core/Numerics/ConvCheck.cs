@@ -8,6 +8,9 @@ public sealed record ConvCheck(ConvShape Shape, bool Routed, int Trials, int Wro
 {
     public bool Ok => WrongTrials == 0;
 
+    /// <summary>The largest of the three errors.</summary>
+    public double WorstError => Math.Max(Forward, Math.Max(InputGradient, ParameterGradients));
+
     public override string ToString() =>
         $"{(Ok ? "ok   " : "WRONG")} {Shape}{(Routed ? " (routed)" : "")}: relative error forward {Forward:G2}, " +
         $"input gradient {InputGradient:G2}, parameter gradients {ParameterGradients:G2} ({WrongTrials} of {Trials} trials wrong)";

@@ -6,17 +6,18 @@ using static TorchSharp.torch;
 namespace WganGp.Core.Numerics;
 
 /// <summary>
-/// Computes convolutions around libtorch 2.10's faulty oneDNN kernels. Measured here (float32 against float64, freed
-/// memory poisoned): the input gradient of a Conv2d with few output channels (1 → 4, 16 → 3, 128 → 3, …), the forward of
-/// a ConvTranspose2d with few input channels (8 → 1, 1 → 1), the forward of a Conv2d with 24 or 40 input channels, and
-/// shapes with 48 or 80 channels read uninitialised memory or compute wrong sums — on AVX-512, and for some shapes
-/// (128 → 3 at 3×3) on AVX2 too; 16, 32, 64, 96, 128… channels are right. Zero-padding a channel count to 16, or above 16
-/// to a multiple of 32, selects kernels that are right: extra all-zero filters
-/// whose outputs are dropped, extra all-zero input channels. It is the same function of the same parameters; only
-/// layers with such channel counts pay, and image channels (≤ 4) are never padded. A 1×1 conv, whose double backward
-/// gets the parameter gradients wrong on AVX-512 at every channel count, is computed as the matrix product it is.
-/// Networks call their convolutions
-/// through <see cref="Routed(Conv2d, Tensor)"/>; <see cref="NumericsCanary"/> checks shapes, routed or not.
+/// Computes convolutions around libtorch 2.10's faulty oneDNN kernels. Measured on AVX-512 machines (float32 against
+/// float64, freed memory poisoned): the input gradient of a Conv2d with few output channels (1 → 4, 16 → 3, 128 → 3, …),
+/// the forward of a ConvTranspose2d with few input channels (8 → 1, 1 → 1), the forward of a Conv2d with 24 or 40
+/// input channels, shapes with 48 or 80 channels, and the double backward's parameter gradients of 1×1 convs read
+/// uninitialised memory or compute wrong sums. Which shapes are wrong differs between machines that report the same
+/// CPU flags, so the route is decided per shape, from the shapes a run uses: each is checked once on this machine
+/// (<see cref="NumericsCanary"/>; kept in this process and in <see cref="ConvCheckCache"/>), computed by libtorch as it
+/// is when right, and routed when wrong. The route zero-pads a channel count to 16, or above 16 to a multiple of 32
+/// (kernels that were right; image channels ≤ 4 are never padded), and computes a 1×1 conv as the matrix product it
+/// is: the same function of the same parameters. Networks call their convolutions through
+/// <see cref="Routed(Conv2d, Tensor)"/>; a run decides its networks' shapes before it trains (TrainingSession), and a
+/// shape met later is checked when first met.
 /// </summary>
 public static class ConvRoute
 {
@@ -29,28 +30,32 @@ public static class ConvRoute
     /// <summary>Larger channel counts are padded to a multiple of this (48 and 80 were wrong; 32, 64, 96 right).</summary>
     public const long ChannelBlock = 32;
 
+    /// <summary>The canary's trials and batch for a shape, as the probe always used.</summary>
+    public const int DefaultTrials = 2;
+
+    public const long DefaultBatch = 4;
+
     static readonly object gate = new();
-    static volatile ConvRouteDecision? decision;
+    static ConvRouteMode? mode;
     static ConcurrentDictionary<ConvShape, byte>? recorder;
 
-    /// <summary>This process's decision (made once, on first use: an <see cref="ConvRouteMode.Auto"/> decision runs the
-    /// probe, well under a second, with its own random generator so that seeded runs are unaffected).</summary>
-    public static ConvRouteDecision Decision
+    /// <summary>This process's verdicts, by shape (read on every convolution: no lock).</summary>
+    static readonly ConcurrentDictionary<ConvShape, ConvVerdict> verdicts = new();
+
+    /// <summary>This process's mode: <see cref="ModeVariable"/>'s, unless <see cref="Use"/> set another.</summary>
+    public static ConvRouteMode Mode
     {
         get
         {
-            // Read on every convolution: no lock once decided.
-            if (decision is { } decided) return decided;
-            lock (gate) return decision ??= Decide(ModeFromEnvironment());
+            if (mode is { } m) return m;
+            lock (gate) return mode ??= ModeFromEnvironment();
         }
     }
 
-    public static bool Active => Decision.Active;
-
-    /// <summary>Re-decides under the given mode (benchmarks compare on and off; tests force the route).</summary>
-    public static ConvRouteDecision Use(ConvRouteMode mode)
+    /// <summary>Sets the mode for the rest of the process (benchmarks compare on and off; tests force the route).</summary>
+    public static void Use(ConvRouteMode newMode)
     {
-        lock (gate) return decision = Decide(mode);
+        lock (gate) mode = newMode;
     }
 
     /// <summary>The mode named by <see cref="ModeVariable"/>; an unknown value is an error naming it.</summary>
@@ -58,24 +63,80 @@ public static class ConvRoute
     {
         var value = Environment.GetEnvironmentVariable(ModeVariable);
         if (string.IsNullOrWhiteSpace(value)) return ConvRouteMode.Auto;
-        return Enum.TryParse<ConvRouteMode>(value.Trim(), ignoreCase: true, out var mode) && Enum.IsDefined(mode)
-            ? mode
+        return Enum.TryParse<ConvRouteMode>(value.Trim(), ignoreCase: true, out var parsed) && Enum.IsDefined(parsed)
+            ? parsed
             : throw new ArgumentException($"{ModeVariable}={value}: expected auto, on or off");
     }
 
-    static ConvRouteDecision Decide(ConvRouteMode mode)
+    /// <summary>
+    /// Decides these shapes under the process's mode: in <see cref="ConvRouteMode.Auto"/>, each shape this process has
+    /// not decided is taken from this machine's cache or checked now (about 0.1 s a shape; <paramref name="fresh"/>
+    /// checks every one again), and the cache is updated. The checks use their own random generator and leave torch's
+    /// global stream where it was. A shape wrong even routed is in <see cref="ConvRouteDecision.Wrong"/>: the caller
+    /// decides whether to stop.
+    /// </summary>
+    public static ConvRouteDecision Decide(IEnumerable<ConvShape> shapes, int trials = DefaultTrials, long batch = DefaultBatch, bool fresh = false) =>
+        Mode == ConvRouteMode.Auto ? Check(shapes, trials, batch, fresh) : ConvRouteDecision.Forced(Mode);
+
+    /// <summary>The decision <see cref="ConvRouteMode.Auto"/> makes for these shapes, whatever the process's mode
+    /// (`wgangp doctor` reports it under every mode).</summary>
+    public static ConvRouteDecision Check(IEnumerable<ConvShape> shapes, int trials = DefaultTrials, long batch = DefaultBatch, bool fresh = false)
     {
-        switch (mode)
+        var wanted = shapes.Distinct().ToArray();
+        lock (gate)
         {
-            case ConvRouteMode.On: return new ConvRouteDecision(mode, true, [], $"forced on ({ModeVariable}=on)");
-            case ConvRouteMode.Off: return new ConvRouteDecision(mode, false, [], $"forced off ({ModeVariable}=off)");
+            var cache = ConvCheckCache.ForThisMachine(batch);
+            var known = fresh ? new Dictionary<ConvShape, ConvVerdict>() : cache.Load();
+            var decided = new List<ConvVerdict>();
+            var checkedNow = new List<ConvVerdict>();
+            int fromCache = 0;
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            foreach (var shape in wanted)
+            {
+                ConvVerdict verdict;
+                if (!fresh && batch == DefaultBatch && verdicts.TryGetValue(shape, out var mine) && mine.Unrouted.Trials >= trials) verdict = mine;
+                else if (known.TryGetValue(shape, out var cached) && cached.Unrouted.Trials >= trials)
+                {
+                    verdict = cached;
+                    fromCache++;
+                }
+                else
+                {
+                    verdict = Check(shape, trials, batch);
+                    checkedNow.Add(verdict);
+                }
+                if (batch == DefaultBatch) verdicts[shape] = verdict;
+                decided.Add(verdict);
+            }
+            var seconds = clock.Elapsed.TotalSeconds;
+            var note = checkedNow.Count > 0 ? cache.Save(checkedNow) ?? cache.Path : cache.Path;
+            return new ConvRouteDecision(ConvRouteMode.Auto, decided, checkedNow.Count, fromCache, seconds, note);
         }
-        var wrong = NumericsCanary.CheckAll(NumericsCanary.Sentinels, routed: false, trials: 2).Where(c => !c.Ok)
-            .Select(c => c.Shape).ToArray();
-        return wrong.Length == 0
-            ? new ConvRouteDecision(mode, false, wrong, "the probe found libtorch's small-channel convolutions right on this CPU")
-            : new ConvRouteDecision(mode, true, wrong,
-                $"the probe found {wrong.Length} of {NumericsCanary.Sentinels.Count} known-faulty convolution shapes wrong on this CPU");
+    }
+
+    /// <summary>One shape checked as libtorch computes it and, when that is wrong, as the route computes it.</summary>
+    static ConvVerdict Check(ConvShape shape, int trials, long batch)
+    {
+        var unrouted = NumericsCanary.Check(shape, routed: false, trials, batch);
+        return new ConvVerdict(shape, unrouted, unrouted.Ok ? null : NumericsCanary.Check(shape, routed: true, trials, batch));
+    }
+
+    /// <summary>Whether the networks compute this shape through the route: always when forced on, never when forced
+    /// off, else as decided (a shape not decided yet is decided now). A shape wrong even routed is an error naming it.</summary>
+    public static bool Routes(ConvShape shape)
+    {
+        switch (Mode)
+        {
+            case ConvRouteMode.On: return true;
+            case ConvRouteMode.Off: return false;
+        }
+        if (!verdicts.TryGetValue(shape, out var verdict))
+        {
+            var decision = Decide([shape]);
+            if (decision.Wrong.Count > 0) throw new InvalidOperationException(decision.WrongMessage);
+            verdict = decision.Verdicts[0];
+        }
+        return verdict.Route;
     }
 
     /// <summary>Image channels (1 or 3) read by a first layer: those kernels were right, and padding them would
@@ -106,25 +167,42 @@ public static class ConvRoute
         return shapes.Keys.ToArray();
     }
 
-    /// <summary>The conv of a network, computed around the fault when the route is active.</summary>
+    /// <summary>The conv of a network, computed around the fault when its shape needs it.</summary>
     public static Tensor Routed(this Conv2d conv, Tensor x)
     {
-        recorder?.TryAdd(ShapeOf(conv, x), 0);
-        return Forward(conv, x, Active);
+        var shape = ShapeOf(conv, x);
+        if (recorder is { } shapes)
+        {
+            shapes.TryAdd(shape, 0);   // recording a network's shapes: nothing is decided yet
+            return conv.call(x);
+        }
+        return Forward(conv, x, Routes(shape));
     }
 
-    /// <summary>The transposed conv of a network, computed around the fault when the route is active.</summary>
+    /// <summary>The transposed conv of a network, computed around the fault when its shape needs it.</summary>
     public static Tensor Routed(this ConvTranspose2d deconv, Tensor x)
     {
-        recorder?.TryAdd(ShapeOf(deconv, x), 0);
-        return Forward(deconv, x, Active);
+        var shape = ShapeOf(deconv, x);
+        if (recorder is { } shapes)
+        {
+            shapes.TryAdd(shape, 0);
+            return deconv.call(x);
+        }
+        return Forward(deconv, x, Routes(shape));
     }
 
-    /// <summary>The 1-D conv of a network: a kernel-1 conv (the language model's input and output layers) as the matrix
-    /// product it is, as for 2-D 1×1 convs, when the route is active.</summary>
+    /// <summary>The 1-D conv of a network: a kernel-1 conv (the language model's input and output layers) is the 1×1
+    /// conv of a 1 × length image, decided and routed as one (the matrix product it is).</summary>
     public static Tensor Routed(this Conv1d conv, Tensor x)
     {
-        if (!Active || !Routable(conv) || conv.kernel_size[0] != 1 || conv.stride[0] != 1 || conv.padding![0] != 0) return conv.call(x);
+        if (!Routable(conv) || conv.kernel_size[0] != 1 || conv.stride[0] != 1 || conv.padding![0] != 0) return conv.call(x);
+        var shape = new ConvShape(false, conv.in_channels, conv.out_channels, 1, 1, 0, 1, x.shape[^1]);
+        if (recorder is { } shapes)
+        {
+            shapes.TryAdd(shape, 0);
+            return conv.call(x);
+        }
+        if (!Routes(shape)) return conv.call(x);
         using var scope = NewDisposeScope();
         var y = nn.functional.linear(x.transpose(1, 2), conv.weight!.flatten(1), conv.bias).transpose(1, 2);
         return y.MoveToOuterDisposeScope();

@@ -27,7 +27,7 @@ public static class Trainer
         int start = resumed?.Iteration ?? 0;
         double? best = resumed?.Best;
 
-        files?.WriteJson(RunFiles.Settings, Settings(config, generator, critic));
+        files?.WriteJson(RunFiles.Settings, Settings(config, generator, critic, session.Route));
         using var outputs = files is null ? null
             : resumed is null ? RunOutputs.Create(files, config.TensorBoard, config.Method.ExtraScalars)
             : RunOutputs.Resume(files, config.TensorBoard, resumed, config.Method.ExtraScalars);
@@ -183,16 +183,16 @@ public static class Trainer
         return scores;
     }
 
-    static Dictionary<string, object> Settings(TrainConfig c, nn.Module generator, nn.Module critic)
+    static Dictionary<string, object> Settings(TrainConfig c, nn.Module generator, nn.Module critic, Numerics.ConvRouteDecision route)
     {
-        var settings = BaseSettings(c, generator, critic);
+        var settings = BaseSettings(c, generator, critic, route);
         // A grid's runs describe their cell once, in cell.json; other callers may describe theirs here.
         if (c.Description.Count > 0) settings["cell"] = c.Description;
         if (c.SampleBatchSize is int b) settings["sample_batch_size"] = b;   // only when set: other runs' files stay as they were
         return settings;
     }
 
-    static Dictionary<string, object> BaseSettings(TrainConfig c, nn.Module generator, nn.Module critic) => new()
+    static Dictionary<string, object> BaseSettings(TrainConfig c, nn.Module generator, nn.Module critic, Numerics.ConvRouteDecision route) => new()
     {
         ["method"] = c.Method.Describe(),
         ["data"] = c.Data.Name,
@@ -208,6 +208,6 @@ public static class Trainer
             { ["type"] = critic.GetType().Name, ["parameters"] = critic.parameters().Sum(p => p.numel()) },
         ["torchsharp"] = typeof(torch).Assembly.GetName().Version?.ToString() ?? "?",
         ["threads"] = get_num_threads(),
-        ["numerics"] = Numerics.NumericsRecord.Describe(),
+        ["numerics"] = Numerics.NumericsRecord.Describe(route),
     };
 }

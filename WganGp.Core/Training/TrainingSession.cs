@@ -19,21 +19,30 @@ public sealed class TrainingSession : IDisposable
 
     public StepContext Context { get; }
 
+    /// <summary>How the convolutions of this run's networks are computed on this machine (checked before training).</summary>
+    public Numerics.ConvRouteDecision Route { get; }
+
     /// <summary>Seconds spent inside the method's steps so far (the rest of a loop is the trainer's overhead).</summary>
     public double StepSeconds { get; private set; }
 
-    TrainingSession(TrainConfig config, TrainingState state)
+    TrainingSession(TrainConfig config, TrainingState state, Numerics.ConvRouteDecision route)
     {
         this.config = config;
         State = state;
+        Route = route;
         Context = ContextOf(config, state);
     }
 
-    /// <summary>Seeds torch with the run's seed, builds both networks on the run's device, refuses a critic the
-    /// method's constraint cannot train (e.g. batch norm under a gradient penalty) and creates the optimisers.</summary>
+    /// <summary>Decides how the networks' convolution shapes are computed on this machine (a shape wrong even routed
+    /// stops here, naming it), seeds torch with the run's seed, builds both networks on the run's device, refuses a
+    /// critic the method's constraint cannot train (e.g. batch norm under a gradient penalty) and creates the
+    /// optimisers.</summary>
     public static TrainingSession Start(TrainConfig config)
     {
         config.Validate();
+        var route = Numerics.ConvRoute.Decide(NetworkShapes.Of(config));
+        config.Report?.Invoke(route.Summary);
+        if (route.Wrong.Count > 0) throw new InvalidOperationException(route.WrongMessage);
         var (method, device) = (config.Method, config.Device);
         torch.manual_seed(config.Seed);
         var generator = config.Generator().to(device);
@@ -47,7 +56,7 @@ public sealed class TrainingSession : IDisposable
         var generatorOptimizer = generatorParameters.Count > 0
             ? (method.Optimizer with { WeightDecay = 0 }).Create(generatorParameters)
             : null;
-        return new TrainingSession(config, new TrainingState(generator, critic, generatorOptimizer, criticOptimizer, config.Data));
+        return new TrainingSession(config, new TrainingState(generator, critic, generatorOptimizer, criticOptimizer, config.Data), route);
     }
 
     /// <summary>Generator iteration <paramref name="it"/>. <paramref name="logged"/> also measures the critic's input

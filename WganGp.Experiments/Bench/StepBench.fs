@@ -197,12 +197,12 @@ let routeCost (options: Options) =
     let lines = Collections.Generic.List<string>()
     let say (line: string) = printfn "%s" line; lines.Add line
     let timed mode architecture method =
-        WganGp.Core.Numerics.ConvRoute.Use mode |> ignore
+        WganGp.Core.Numerics.ConvRoute.Use mode
         let shape = [| int64 options.Channels; int64 options.Size; int64 options.Size |]
         let generator, critic, latent = Cells.networks architecture method WganGp.Core.Nets.InitScheme.Tflib shape
         let steady, _, _ = bareLoop generator critic latent method (NoiseBatches shape) options
         steady
-    let decided = WganGp.Core.Numerics.ConvRoute.Decision.Mode
+    let decided = WganGp.Core.Numerics.ConvRoute.Mode
     say $"## The convolution route: {options.Size}x{options.Size}x{options.Channels}, batch {options.BatchSize}, seconds per generator iteration"
     say ""
     say $"{options.Warmup} warm-up iteration(s), then the mean of {options.Iterations}, in two rounds alternating off and on; the faster round of each; {torch.get_num_threads ()} intra-op threads; real batches are uniform noise."
@@ -222,5 +222,5 @@ let routeCost (options: Options) =
                 let off, on = rounds |> List.map fst |> List.min, rounds |> List.map snd |> List.min
                 say $"| {Names.architecture architecture} | {method.Name} | {off:F3} | {on:F3} | {ratio on off} |"
     finally
-        WganGp.Core.Numerics.ConvRoute.Use decided |> ignore
+        WganGp.Core.Numerics.ConvRoute.Use decided
     List.ofSeq lines

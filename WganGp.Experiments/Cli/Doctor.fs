@@ -1,5 +1,6 @@
 /// `wgangp doctor`: which convolution shapes of the grids compute wrong numbers on this CPU, and whether the route
-/// around libtorch's faulty kernels (WganGp.Core.Numerics.ConvRoute) makes every one of them right.
+/// around libtorch's faulty kernels (WganGp.Core.Numerics.ConvRoute) makes every one of them right: the same decision
+/// `run` makes for a cell's shapes before it trains, and the same per-machine record of it.
 module WganGp.Experiments.Doctor
 
 open System
@@ -11,21 +12,10 @@ open WganGp.Experiments.Dsl
 
 type private Net = torch.nn.Module<torch.Tensor, torch.Tensor>
 
-/// Every 2-D convolution shape one forward of the generator and one of the critic (on the generator's output) call,
-/// input gradient included, at batch 2.
+/// Every convolution shape one forward of the generator and one of the critic (on the generator's output) call, at
+/// batch 2: what a run decides before it trains.
 let shapesOfNetworks (generator: unit -> Net) (critic: unit -> Net) (latent: int) : ConvShape list =
-    ConvRoute.RecordShapes(fun () ->
-        use scope = torch.NewDisposeScope()
-        use g = generator ()
-        use d = critic ()
-        let z = torch.randn(2L, int64 latent)
-        let fake =
-            match box g with
-            | :? WganGp.Core.Nets.IConditionalGenerator as c when c.Classes > 0 -> c.Forward(z, torch.zeros(2L, dtype = torch.int64))
-            | _ -> g.call z
-        let x = fake.detach().requires_grad_(true)
-        d.call(x).sum().backward())
-    |> List.ofSeq
+    WganGp.Core.Training.NetworkShapes.Of(Func<_>(generator), Func<_>(critic), latent) |> List.ofSeq
 
 /// The shapes of an architecture as a grid builds it (under WGAN-GP: the method changes only the critic's normaliser).
 let shapesOf (architecture: Architecture) : ConvShape list =
@@ -42,45 +32,45 @@ let architecturesOf (experiment: Experiment) : Architecture list =
     | Ok cells -> cells |> List.map (fun c -> c.Architecture) |> List.distinct
     | Error _ -> experiment.Grids |> List.collect (fun g -> g.Architectures) |> List.distinct
 
-/// Each shape checked unrouted (what libtorch computes on this CPU) and routed (what the networks compute).
-type Report = { Unrouted: ConvCheck list; Routed: ConvCheck list }
+/// Each shape decided as `run` decides it (WganGp.Core.Numerics.ConvRoute.Check: from this process, this machine's
+/// earlier checks, or checked now; `fresh` checks every one again).
+let check (trials: int) (batch: int64) (fresh: bool) (shapes: ConvShape list) : ConvRouteDecision =
+    ConvRoute.Check(shapes, trials, batch, fresh)
 
-let check (trials: int) (batch: int64) (shapes: ConvShape list) : Report =
-    let shapes = List.distinct shapes
-    { Unrouted = NumericsCanary.CheckAll(shapes, false, trials, batch) |> List.ofSeq
-      Routed = NumericsCanary.CheckAll(shapes, true, trials, batch) |> List.ofSeq }
-
-/// The report for a person: the CPU, every shape wrong without the route, and any still wrong with it.
-let render (report: Report) : string list =
+/// The report for a person: the CPU, the cost, every shape wrong as libtorch computes it, and any still wrong routed.
+let render (decision: ConvRouteDecision) : string list =
     let cpu = CpuFeatures.Current
-    let decision = ConvRoute.Decision
-    let wrong = report.Unrouted |> List.filter (fun c -> not c.Ok)
-    let still = report.Routed |> List.filter (fun c -> not c.Ok)
     let flags = String.Join(" ", cpu.VectorFlags)
-    let state = if decision.Active then "active" else "inactive"
-    [ $"CPU: {cpu.Model} ({cpu.Isa}; {flags})"
+    let routed = decision.Routed
+    let wrong = decision.Wrong
+    let total = decision.Verdicts.Count
+    [ $"CPU: {cpu.Model} (family {cpu.Family} model {cpu.ModelNumber} stepping {cpu.Stepping}, microcode {cpu.Microcode}; {cpu.Isa}; {flags})"
       match Environment.GetEnvironmentVariable "ONEDNN_MAX_CPU_ISA" with
       | null | "" -> ()
       | isa -> $"ONEDNN_MAX_CPU_ISA={isa}"
-      $"route: {state} ({decision.Reason})"
-      $"{report.Unrouted.Length} convolution shapes checked (float32 against float64, forward, input gradient, double backward; freed memory poisoned)"
-      $"{wrong.Length} wrong as libtorch computes them on this CPU:"
-      yield! wrong |> List.map (fun c -> $"  {c}")
-      if still.IsEmpty then $"all {report.Routed.Length} right as the networks compute them (routed)"
+      match ConvRoute.Mode with
+      | ConvRouteMode.Auto -> ()
+      | forced -> $"{ConvRoute.ModeVariable}={forced.ToString().ToLowerInvariant()}: runs of this environment ignore these verdicts (forced)"
+      $"{total} convolution shapes (float32 against float64: forward, input gradient, double backward; freed memory poisoned): checked {decision.Checked} in {decision.Seconds:F1} s, {decision.FromCache} from this machine's earlier checks ({decision.CacheNote})"
+      $"{routed.Count + wrong.Count} wrong as libtorch computes them on this CPU; `run` routes them:"
+      yield! decision.Verdicts |> Seq.filter (fun v -> v.Route) |> Seq.map (fun v -> $"  {v}")
+      if wrong.Count = 0 then $"all {total} right as the networks compute them"
       else
-          $"{still.Length} STILL WRONG as the networks compute them (routed):"
-          yield! still |> List.map (fun c -> $"  {c}") ]
+          $"{wrong.Count} STILL WRONG as the networks compute them (a run using one stops with an error naming it):"
+          yield! wrong |> Seq.map (fun v -> $"  {v}") ]
 
 type DoctorArgs =
     | [<MainCommand>] Scripts of path: string list
     | Trials of count: int
     | Batch_Size of size: int
+    | Fresh
     interface IArgParserTemplate with
         member a.Usage =
             match a with
             | Scripts _ -> "grid scripts whose architectures to check (default: every experiments/*.fsx under the current folder)"
             | Trials _ -> "trials per shape, each after poisoning freed memory (default 2)"
             | Batch_Size _ -> "batch of each check (default 4)"
+            | Fresh -> "check every shape again instead of reusing this machine's earlier checks (and keep the new ones)"
 
 /// Loads the scripts with `load`, collects their architectures' shapes, checks them and prints the report. Exit 0 when
 /// every shape is right as the networks compute it, 1 when one is not or a script cannot be loaded.
@@ -102,9 +92,9 @@ let run (load: string -> Result<Experiment, string list>) (args: ParseResults<Do
         | [] ->
             let architectures = loaded |> List.collect (fun (_, r) -> match r with Ok e -> architecturesOf e | Error _ -> []) |> List.distinct
             eprintfn $"collecting the convolution shapes of {architectures.Length} architectures from {scripts.Length} scripts"
-            let report = architectures |> List.collect shapesOf |> check trials (int64 batch)
-            render report |> List.iter (printfn "%s")
-            if report.Routed |> List.forall (fun c -> c.Ok) then Cli.Exit.Ok else Cli.Exit.Error
+            let decision = architectures |> List.collect shapesOf |> check trials (int64 batch) (args.Contains Fresh)
+            render decision |> List.iter (printfn "%s")
+            if decision.Wrong.Count = 0 then Cli.Exit.Ok else Cli.Exit.Error
         | errors ->
             for e in errors do eprintfn $"error: {e}"
             Cli.Exit.Error

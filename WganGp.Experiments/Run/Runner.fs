@@ -264,9 +264,6 @@ let private runChosen (options: Options) (experiment: Experiment) (cells: Cell l
     let dir = experimentDir options experiment
     Directory.CreateDirectory dir |> ignore
     printfn $"{experiment.Name}: {chosen.Length} of {cells.Length} cells selected, results in {dir}"
-    // Said once, before any cell: how this CPU's convolutions are computed (each cell's settings.json records it too).
-    let route = WganGp.Core.Numerics.ConvRoute.Decision
-    if route.Active then eprintfn "%s" route.Announcement
     let outcomes = chosen |> List.mapi (fun i cell -> Cells.id cell, runCell options dir cell (i + 1) chosen.Length)
     let failed = outcomes |> List.choose (function _, CellFailed f -> Some f | _ -> None)
     let figuresLeft =

@@ -215,7 +215,11 @@ let submit (options: Runner.Options) (request: Request) (experiment: Experiment)
     | Ok(chosen, []) ->
         Ok [ $"{experiment.Name}: all {chosen} selected cells and figures are done; nothing to submit (see `wgangp plan`)" ]
     | Ok(_, tasks) ->
-        let table = $"when they finish: wgangp table {quote (Path.GetFullPath(Runner.experimentDir options experiment))}"
+        let dir = Path.GetFullPath(Runner.experimentDir options experiment)
+        let table =
+            let summary = Path.Combine(dir, "summary.md")
+            if options.Table then $"the last task to finish writes {summary}"
+            else $"when they finish: wgangp table {quote dir}"
         let count = List.length tasks
         match request.DryRun, sbatchPath () with
         | false, None -> Error [ "sbatch not found on the PATH: submit from a Slurm login node (Debian: apt-get install slurm-client), or pass --dry-run to only write the job" ]

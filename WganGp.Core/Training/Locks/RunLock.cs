@@ -28,7 +28,7 @@ public sealed class RunLock : IDisposable
         this.handle = handle;
         this.holderPath = holderPath;
         this.holder = holder;
-        Write();
+        TryWrite();
         heartbeat = new Timer(_ => Beat(), null, HeartbeatEvery, HeartbeatEvery);
     }
 
@@ -113,10 +113,15 @@ public sealed class RunLock : IDisposable
         {
             if (released) return;
             holder = holder with { Heartbeat = DateTimeOffset.UtcNow };
-            try { Write(); }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }   // the next beat tries again
+            TryWrite();
         }
     }
 
-    void Write() => AtomicFile.WriteText(holderPath, holder.ToJson());
+    /// <summary>Writes the holder's record; a full disk or a read-only folder leaves it unwritten (it is advice: the
+    /// lock itself excludes), and the next beat tries again.</summary>
+    void TryWrite()
+    {
+        try { AtomicFile.WriteText(holderPath, holder.ToJson()); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+    }
 }

@@ -3,13 +3,32 @@
 same way, so the .NET numbers can be read as ratios against PyTorch on the same machine (Debian's python3-torch with
 OpenBLAS). Prints one JSON object per cell on stdout.
 
+Configured as a performance-minded user would run it: one OpenBLAS thread beside torch's intra-op threads (Debian's
+torch links OpenBLAS, whose own threads otherwise compete with torch's: 1.8x slower on 2 cores), torch's OpenMP threads
+pinned to cores (OMP_PROC_BIND=close, OMP_PLACES=cores), unless the environment already says otherwise; the first line
+printed is this configuration.
+
 A training iteration is what the paper's code does at generator iteration it > 0: one generator step, then the
-method's critic steps, each on a fresh real batch and fresh z. Real batches are uniform noise in [-1, 1] (the data
-pipeline is benchmarked separately); weights use PyTorch's default init (timing does not depend on it).
+method's critic steps, each on a fresh real batch and fresh z. Real batches are the real images when --idx names an IDX
+file (held in memory as a tensor, batches drawn at random, as a performance-minded user would), else uniform noise in
+[-1, 1]; weights use PyTorch's default init (timing does not depend on it).
+
+--serve: build each cell once, then for every line N read on stdin time N iterations and print one JSON line, so that a
+caller can alternate rounds of its own with rounds of this one (drift on a shared machine then cancels).
 """
-import argparse
-import json
+import os
 import sys
+
+# Before torch (and OpenBLAS) load: their thread settings are read once, at load time.
+_CONFIGURED = {"OPENBLAS_NUM_THREADS": "1", "OMP_PROC_BIND": "close", "OMP_PLACES": "cores"}
+if any(k not in os.environ for k in _CONFIGURED):
+    for key, value in _CONFIGURED.items():
+        os.environ.setdefault(key, value)
+    os.execv(sys.executable, [sys.executable] + sys.argv)
+
+import argparse
+import gzip
+import json
 import time
 
 import torch
@@ -285,15 +304,33 @@ def penalty(critic, real, fake, lam=10.0):
     return lam * ((g.reshape(g.shape[0], -1).norm(2, dim=1) - 1) ** 2).mean()
 
 
-def time_cell(variant, method, args):
+def load_idx(path, size):
+    """An IDX image file (gzipped or not) as a float tensor [N, 1, size, size] in [-1, 1], zero-padded to size."""
+    opener = gzip.open if path.endswith(".gz") else open
+    with opener(path, "rb") as f:
+        data = f.read()
+    n, rows, cols = (int.from_bytes(data[i:i + 4], "big") for i in (4, 8, 12))
+    images = torch.frombuffer(bytearray(data[16:16 + n * rows * cols]), dtype=torch.uint8).view(n, 1, rows, cols)
+    images = images.float() / 127.5 - 1
+    pad = (size - rows) // 2
+    return F.pad(images, (pad, size - cols - pad, pad, size - rows - pad), value=-1.0) if pad > 0 else images
+
+
+def cell(variant, method, args, images):
+    """The cell's networks, optimisers and one generator iteration (a function)."""
     d_loss, g_loss, gp, clip, opt_spec, n_critic, critic_norm = METHODS[method]
     torch.manual_seed(args.seed)
     g, d = pair(variant, args.size, args.channels, critic_norm, args.dim)
     g_opt, d_opt = optimiser(opt_spec, g.parameters()), optimiser(opt_spec, d.parameters())
     shape = (args.batch, args.channels, args.size, args.size)
 
+    def real_batch():
+        if images is None:
+            return torch.rand(shape) * 2 - 1
+        return images[torch.randint(0, images.shape[0], (args.batch,))]
+
     def critic_step():
-        real = torch.rand(shape) * 2 - 1
+        real = real_batch()
         with torch.no_grad():
             fake = g(torch.randn(args.batch, 128))
         loss = d_loss(d(real), d(fake))
@@ -324,15 +361,44 @@ def time_cell(variant, method, args):
         for _ in range(n_critic):
             critic_step()
 
+    return g, d, iteration
+
+
+def timed(iteration, n):
+    start = time.perf_counter()
+    for _ in range(n):
+        iteration()
+    return (time.perf_counter() - start) / n
+
+
+def time_cell(variant, method, args, images):
+    g, d, iteration = cell(variant, method, args, images)
     for _ in range(args.warmup):
         iteration()
-    start = time.perf_counter()
-    for _ in range(args.iterations):
-        iteration()
-    seconds = (time.perf_counter() - start) / args.iterations
+    seconds = timed(iteration, args.iterations)
     return {"architecture": variant, "method": method, "seconds_per_iteration": seconds,
             "generator_parameters": sum(p.numel() for p in g.parameters()),
             "critic_parameters": sum(p.numel() for p in d.parameters())}
+
+
+def configuration():
+    """What this PyTorch runs with, for the report."""
+    return {"torch": torch.__version__, "threads": torch.get_num_threads(), "interop_threads": torch.get_num_interop_threads(),
+            "blas": blas(), "mkldnn": torch.backends.mkldnn.is_available(),
+            **{key.lower(): os.environ.get(key) for key in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "OMP_PROC_BIND", "OMP_PLACES")}}
+
+
+def serve(variant, method, args, images):
+    """Builds the cell, warms it up, then times N iterations for every line N on stdin (an empty line or EOF ends)."""
+    g, d, iteration = cell(variant, method, args, images)
+    for _ in range(args.warmup):
+        iteration()
+    print(json.dumps({"ready": True, "generator_parameters": sum(p.numel() for p in g.parameters()),
+                      "critic_parameters": sum(p.numel() for p in d.parameters())}), flush=True)
+    for line in sys.stdin:
+        if not line.strip():
+            break
+        print(json.dumps({"seconds_per_iteration": timed(iteration, int(line))}), flush=True)
 
 
 def blas():
@@ -359,8 +425,14 @@ def main():
     p.add_argument("--threads", type=int, default=torch.get_num_threads())
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--count-only", action="store_true", help="print parameter counts without timing")
+    p.add_argument("--idx", help="real images: an IDX file (e.g. Fashion-MNIST's train-images-idx3-ubyte.gz)")
+    p.add_argument("--serve", action="store_true", help="one cell; time N iterations for every line N on stdin")
     args = p.parse_args()
     torch.set_num_threads(args.threads)
+    images = load_idx(args.idx, args.size) if args.idx else None
+    print(json.dumps({"configuration": configuration()}), flush=True)
+    if args.serve:
+        return serve(args.architectures, args.methods, args, images)
     for variant in args.architectures.split(","):
         for method in args.methods.split(","):
             if args.count_only:
@@ -369,7 +441,7 @@ def main():
                           "generator_parameters": sum(p.numel() for p in g.parameters()),
                           "critic_parameters": sum(p.numel() for p in d.parameters())}
             else:
-                result = time_cell(variant, method, args)
+                result = time_cell(variant, method, args, images)
             result.update({"torch": torch.__version__, "threads": torch.get_num_threads(),
                            "blas": blas()})
             print(json.dumps(result), flush=True)

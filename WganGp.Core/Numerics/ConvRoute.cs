@@ -37,7 +37,7 @@ public static class ConvRoute
 
     static readonly object gate = new();
     static ConvRouteMode? mode;
-    static ConcurrentDictionary<ConvShape, byte>? recorder;
+    static ConcurrentDictionary<ConvShape, int>? recorder;
 
     /// <summary>This process's verdicts, by shape (read on every convolution: no lock).</summary>
     static readonly ConcurrentDictionary<ConvShape, ConvVerdict> verdicts = new();
@@ -154,9 +154,13 @@ public static class ConvRoute
         channels <= SmallChannels ? SmallChannels : (channels + ChannelBlock - 1) / ChannelBlock * ChannelBlock;
 
     /// <summary>Runs <paramref name="body"/> and returns every convolution shape called through the route meanwhile.</summary>
-    public static IReadOnlyList<ConvShape> RecordShapes(Action body)
+    public static IReadOnlyList<ConvShape> RecordShapes(Action body) => RecordCalls(body).Keys.ToArray();
+
+    /// <summary>Runs <paramref name="body"/> and returns every convolution shape called through the route meanwhile,
+    /// with how many times it was called (a network's FLOPs count repeated blocks).</summary>
+    public static IReadOnlyDictionary<ConvShape, int> RecordCalls(Action body)
     {
-        var shapes = new ConcurrentDictionary<ConvShape, byte>();
+        var shapes = new ConcurrentDictionary<ConvShape, int>();
         lock (gate)
         {
             if (recorder is not null) throw new InvalidOperationException("shapes are already being recorded");
@@ -164,8 +168,10 @@ public static class ConvRoute
         }
         try { body(); }
         finally { lock (gate) recorder = null; }
-        return shapes.Keys.ToArray();
+        return shapes;
     }
+
+    static void Record(ConcurrentDictionary<ConvShape, int> shapes, ConvShape shape) => shapes.AddOrUpdate(shape, 1, (_, n) => n + 1);
 
     /// <summary>The conv of a network, computed around the fault when its shape needs it.</summary>
     public static Tensor Routed(this Conv2d conv, Tensor x)
@@ -173,7 +179,7 @@ public static class ConvRoute
         var shape = ShapeOf(conv, x);
         if (recorder is { } shapes)
         {
-            shapes.TryAdd(shape, 0);   // recording a network's shapes: nothing is decided yet
+            Record(shapes, shape);   // recording a network's shapes: nothing is decided yet
             return conv.call(x);
         }
         return Forward(conv, x, Routes(shape));
@@ -185,7 +191,7 @@ public static class ConvRoute
         var shape = ShapeOf(deconv, x);
         if (recorder is { } shapes)
         {
-            shapes.TryAdd(shape, 0);
+            Record(shapes, shape);
             return deconv.call(x);
         }
         return Forward(deconv, x, Routes(shape));
@@ -199,7 +205,7 @@ public static class ConvRoute
         var shape = new ConvShape(false, conv.in_channels, conv.out_channels, 1, 1, 0, 1, x.shape[^1]);
         if (recorder is { } shapes)
         {
-            shapes.TryAdd(shape, 0);
+            Record(shapes, shape);
             return conv.call(x);
         }
         if (!Routes(shape)) return conv.call(x);

@@ -209,5 +209,6 @@ public static class Trainer
         ["torchsharp"] = typeof(torch).Assembly.GetName().Version?.ToString() ?? "?",
         ["threads"] = get_num_threads(),
         ["numerics"] = Numerics.NumericsRecord.Describe(route),
+        ["native_memory"] = NativeMemory.Configure(),
     };
 }

@@ -40,6 +40,7 @@ public sealed class TrainingSession : IDisposable
     public static TrainingSession Start(TrainConfig config)
     {
         config.Validate();
+        NativeMemory.Configure();
         var route = Numerics.ConvRoute.Decide(NetworkShapes.Of(config));
         config.Report?.Invoke(route.Summary);
         if (route.Wrong.Count > 0) throw new InvalidOperationException(route.WrongMessage);

@@ -1,7 +1,7 @@
 /// `wgangp bench step`: seconds per generator iteration (one generator step and the method's critic steps) of each
-/// matrix architecture × method, beside the same step in PyTorch (bench/reference.py, run with Debian's python3-torch)
-/// in the same run, as a ratio; and the trainer's own overhead (logging, bookkeeping) against a bare loop of the
-/// method's steps.
+/// matrix architecture × method, beside the same step in PyTorch (bench/reference.py, Debian's python3-torch configured
+/// as a performance-minded user would) in rounds alternating the two sides, as medians and ratios with their spread;
+/// and the same cell as `run` records it (log.csv).
 module WganGp.Experiments.StepBench
 
 open System
@@ -27,9 +27,19 @@ type Options =
       Widths: float list
       Python: string
       /// bench/reference.py
-      Reference: string }
+      Reference: string
+      /// Rounds alternating ours and PyTorch's (each `Iterations` long) per cell; medians and spreads are over them.
+      Rounds: int
+      /// Real batches as `run` draws them (Fashion-MNIST at 32×32×1 when installed); None: uniform noise.
+      RealData: (Dsl.RealData * string) option }
 
 type private Net = torch.nn.Module<torch.Tensor, torch.Tensor>
+
+let private count (m: torch.nn.Module) = m.parameters() |> Seq.sumBy (fun p -> p.numel())
+
+/// Disposes a batch source that holds resources (files, decoding threads).
+let private released (data: IBatchSource) =
+    { new IDisposable with member _.Dispose() = match data with :? IDisposable as d -> d.Dispose() | _ -> () }
 
 /// Uniform noise in [-1, 1] as real batches: the data pipeline is measured by `bench data`, not here.
 type private NoiseBatches(shape: int64[]) =
@@ -37,16 +47,6 @@ type private NoiseBatches(shape: int64[]) =
         member _.Name = "uniform noise"
         member _.ItemShape = shape
         member _.NextBatch(batchSize) = torch.rand(Array.append [| int64 batchSize |] shape) * 2.0f - 1.0f
-
-type Timing =
-    { /// Seconds per generator iteration (with its critic steps) after the warm-up.
-      Steady: float
-      /// The share of Trainer.Run's iteration loop spent outside the method's steps.
-      Overhead: float
-      GeneratorParameters: int64
-      CriticParameters: int64 }
-
-let private count (m: torch.nn.Module) = m.parameters() |> Seq.sumBy (fun p -> p.numel())
 
 /// The trainer's own iterations (`TrainingSession.Iterate`: the learning-rate schedule, iteration 0 with critic steps
 /// only, then one generator step and the critic steps, each in its own dispose scope), without logging, evaluation or
@@ -62,96 +62,190 @@ let private bareLoop (generator: Func<Net>) (critic: Func<Net>) latent (method: 
     for it in options.Warmup + 1 .. iterations - 1 do session.Iterate(it, false) |> ignore
     timed.Elapsed.TotalSeconds / float options.Iterations, count session.State.Generator, count session.State.Critic
 
-/// The same run through Trainer.Run as a grid cell of the paper's budget runs it (logging every 200th iteration, so
-/// here the first and the last); returns the share of its loop spent outside the method's steps.
-let private trainerOverhead (generator: Func<Net>) (critic: Func<Net>) latent (method: Method) (data: IBatchSource) options =
-    let iterations = 1 + options.Warmup + options.Iterations
-    let config = TrainConfig(generator, critic, latent, data, method, iterations, options.BatchSize, int64 options.Seed, LogEvery = 200)
-    use result = Trainer.Run config
-    1.0 - result.StepSeconds / result.LoopSeconds
-
-let timeOurs (architecture: Architecture) (method: Method) (options: Options) =
-    let shape = [| int64 options.Channels; int64 options.Size; int64 options.Size |]
-    let generator, critic, latent = Cells.networks architecture method WganGp.Core.Nets.InitScheme.Tflib shape
-    let data = NoiseBatches shape
-    let steady, gCount, dCount = bareLoop generator critic latent method data options
-    { Steady = steady; Overhead = trainerOverhead generator critic latent method data options
-      GeneratorParameters = gCount; CriticParameters = dCount }
-
-type Reference = { Seconds: float; GeneratorParameters: int64; CriticParameters: int64; Torch: string; Blas: string }
-
-/// Runs bench/reference.py for one cell and reads its JSON line; an error message when Python or torch is missing.
-let timeReference (variant: string, dim: int) (methodName: string) (options: Options) : Result<Reference, string> =
-    let start =
-        ProcessStartInfo(options.Python,
-                         [ options.Reference; "--architectures"; variant; "--dim"; string dim; "--methods"; methodName
-                           "--size"; string options.Size; "--channels"; string options.Channels; "--batch"; string options.BatchSize
-                           "--iterations"; string options.Iterations; "--warmup"; string options.Warmup
-                           "--threads"; string (torch.get_num_threads ()); "--seed"; string options.Seed ],
-                         RedirectStandardOutput = true, RedirectStandardError = true)
-    try
-        match Process.Start start with
-        | null -> Error $"cannot start {options.Python}"
-        | p ->
-            use p = p
-            let out = p.StandardOutput.ReadToEnd()
-            let err = p.StandardError.ReadToEnd()
-            p.WaitForExit()
-            if p.ExitCode <> 0 then Error $"{options.Reference} failed ({p.ExitCode}): {err.Trim()}"
-            else
-                use json = JsonDocument.Parse(out.Trim().Split('\n') |> Array.last)
-                let r = json.RootElement
-                Ok { Seconds = r.GetProperty("seconds_per_iteration").GetDouble()
-                     GeneratorParameters = r.GetProperty("generator_parameters").GetInt64()
-                     CriticParameters = r.GetProperty("critic_parameters").GetInt64()
-                     Torch = r.GetProperty("torch").GetString() |> nonNull
-                     Blas = r.GetProperty("blas").GetString() |> nonNull }
-    with :? ComponentModel.Win32Exception as e -> Error $"cannot start {options.Python}: {e.Message} (apt-get install python3-torch libopenblas0-pthread)"
-
 /// bench/reference.py's name of a Figure 2 variant (the same names as ours) and its DIM.
 let referenceName =
     function
     | Figure2 (variant, _, _, width) -> Some(Names.figure2 variant, WganGp.Core.Nets.Figure2Width.Dim width)
     | _ -> None
 
+/// The real batches of a timing: Fashion-MNIST as `run` opens it when it is installed and the cells take it, else noise.
+let private batchesFor (options: Options) : IBatchSource =
+    match options.RealData with
+    | Some (data, path) -> Datasets.openReal data path (int64 options.Seed * 7919L + 1L) 1 ignore :> IBatchSource
+    | None -> new NoiseBatches([| int64 options.Channels; int64 options.Size; int64 options.Size |])
+
+/// PyTorch's side of a cell: bench/reference.py --serve, which builds the cell once and times N iterations for every
+/// line N it reads. Its first line is PyTorch's configuration.
+type private Peer(options: Options, variant: string, dim: int, methodName: string) =
+    let info =
+        ProcessStartInfo(options.Python,
+                         [ options.Reference; "--serve"; "--architectures"; variant; "--dim"; string dim; "--methods"; methodName
+                           "--size"; string options.Size; "--channels"; string options.Channels; "--batch"; string options.BatchSize
+                           "--warmup"; string options.Warmup; "--threads"; string (torch.get_num_threads ()); "--seed"; string options.Seed
+                           match options.RealData with
+                           | Some (data, path) -> yield! [ "--idx"; IO.Path.Combine(path, "train-images-idx3-ubyte.gz") ]
+                           | None -> () ],
+                         RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true)
+    // The configuration a performance-minded user gives it (reference.py sets the same when they are unset).
+    do
+        info.Environment["OPENBLAS_NUM_THREADS"] <- "1"
+        info.Environment["OMP_PROC_BIND"] <- "close"
+        info.Environment["OMP_PLACES"] <- "cores"
+    let proc =
+        try Process.Start info |> nonNull
+        with :? ComponentModel.Win32Exception as e ->
+            failwith $"cannot start {options.Python}: {e.Message} (apt-get install python3-torch libopenblas0-pthread)"
+    let errors = proc.StandardError.ReadToEndAsync()
+    let next () =
+        match proc.StandardOutput.ReadLine() with
+        | null ->
+            proc.WaitForExit()
+            failwith $"{options.Reference} ended ({proc.ExitCode}): {errors.Result.Trim()}"
+        | line -> JsonDocument.Parse line
+    let configuration = using (next ()) (fun j -> j.RootElement.GetProperty("configuration").Clone())
+    let parameters = using (next ()) (fun j -> j.RootElement.GetProperty("generator_parameters").GetInt64(), j.RootElement.GetProperty("critic_parameters").GetInt64())
+    member _.Configuration = configuration
+    member _.Parameters = parameters
+    /// Seconds per iteration over n iterations.
+    member _.Time(n: int) =
+        proc.StandardInput.WriteLine(string n)
+        proc.StandardInput.Flush()
+        using (next ()) (fun j -> j.RootElement.GetProperty("seconds_per_iteration").GetDouble())
+    interface IDisposable with
+        member _.Dispose() =
+            try
+                proc.StandardInput.WriteLine ""
+                proc.StandardInput.Close()
+                if not (proc.WaitForExit 10_000) then proc.Kill()
+            with _ -> ()
+            proc.Dispose()
+
+/// Median and (min, max) of a list of seconds.
+let private summary (xs: float list) =
+    let sorted = List.sort xs
+    let n = sorted.Length
+    let median = if n % 2 = 1 then sorted.[n / 2] else (sorted.[n / 2 - 1] + sorted.[n / 2]) / 2.0
+    median, List.head sorted, List.last sorted
+
+/// One cell timed both ways, as medians over alternating rounds, and as `run` logs it.
+type CellTiming =
+    { Ours: float * float * float
+      Theirs: (float * float * float) option
+      Ratio: (float * float * float) option
+      /// Seconds per iteration from log.csv of a Trainer.Run of the same cell (what `run` records).
+      Logged: float
+      GeneratorParameters: int64
+      CriticParameters: int64 }
+
+/// The trainer's own loop on the cell (a run directory, a log row per iteration, no evaluation or checkpoints): its
+/// log.csv's seconds per iteration after the warm-up, as `run` would record them.
+let private loggedRate (generator: Func<Net>) (critic: Func<Net>) latent (method: Method) (options: Options) =
+    let dir = IO.Path.Combine(IO.Path.GetTempPath(), "wgangp-bench-" + Guid.NewGuid().ToString("N"))
+    try
+        let data = batchesFor options
+        use _ = released data
+        let iterations = 1 + options.Warmup + options.Iterations
+        let config =
+            TrainConfig(generator, critic, latent, data, method, iterations, options.BatchSize, int64 options.Seed,
+                        RunDirectory = dir, LogEvery = 1, SampleCount = 0, TensorBoard = false)
+        use _ = Trainer.Run config
+        let rows = IO.File.ReadAllLines(IO.Path.Combine(dir, RunFiles.Log)) |> Array.skip 1 |> Array.map (fun l -> l.Split(','))
+        let seconds (row: string[]) = Double.Parse(Array.last row, Globalization.CultureInfo.InvariantCulture)
+        let first, last = rows.[options.Warmup], Array.last rows
+        (seconds last - seconds first) / float (rows.Length - 1 - options.Warmup)
+    finally
+        if IO.Directory.Exists dir then IO.Directory.Delete(dir, true)
+
+/// One cell: ours (TrainingSession.Iterate, the loop `run` runs) and PyTorch's, in alternating rounds.
+let timeCell (architecture: Architecture) (method: Method) (options: Options) : CellTiming =
+    let shape = [| int64 options.Channels; int64 options.Size; int64 options.Size |]
+    let generator, critic, latent = Cells.networks architecture method WganGp.Core.Nets.InitScheme.Tflib shape
+    let data = batchesFor options
+    use _ = released data
+    let iterations = 1 + options.Warmup + options.Rounds * options.Iterations
+    let config = TrainConfig(generator, critic, latent, data, method, iterations, options.BatchSize, int64 options.Seed)
+    use session = TrainingSession.Start config
+    use _ = session.State.Generator
+    use _ = session.State.Critic
+    let mutable it = 0
+    let ours () =
+        let clock = Stopwatch.StartNew()
+        for _ in 1 .. options.Iterations do
+            session.Iterate(it, false) |> ignore
+            it <- it + 1
+        clock.Elapsed.TotalSeconds / float options.Iterations
+    for _ in 0 .. options.Warmup do
+        session.Iterate(it, false) |> ignore
+        it <- it + 1
+    let peer =
+        match referenceName architecture with
+        | Some (variant, dim) ->
+            try Some(new Peer(options, variant, dim, method.Name))
+            with e ->
+                eprintfn $"  reference: {e.Message}"
+                None
+        | None -> None
+    use _ = { new IDisposable with member _.Dispose() = peer |> Option.iter (fun p -> (p :> IDisposable).Dispose()) }
+    // Rounds alternate which side goes first, so that a drift of the machine's speed counts against both.
+    let rounds =
+        [ for r in 1 .. options.Rounds ->
+              match peer with
+              | Some p when r % 2 = 0 -> let t = p.Time options.Iterations in ours (), Some t
+              | Some p -> let o = ours () in o, Some(p.Time options.Iterations)
+              | None -> ours (), None ]
+    let theirs = rounds |> List.choose snd
+    { Ours = summary (List.map fst rounds)
+      Theirs = if theirs.IsEmpty then None else Some(summary theirs)
+      Ratio = if theirs.IsEmpty then None else Some(summary [ for o, t in rounds do if t.IsSome then o / t.Value ])
+      Logged = loggedRate generator critic latent method options
+      GeneratorParameters = count session.State.Generator; CriticParameters = count session.State.Critic }
+
 let private ratio (a: float) (b: float) = (a / b).ToString("F2")
+
+/// PyTorch's configuration as the reference reports it, for the report.
+let private describePeer (options: Options) =
+    let architecture, method = List.head options.Architectures, List.head options.Methods
+    match referenceName architecture with
+    | None -> "no reference for these architectures"
+    | Some (variant, dim) ->
+        try
+            use peer = new Peer({ options with Warmup = 0 }, variant, dim, method.Name)
+            let c = peer.Configuration
+            let text (name: string) = match c.GetProperty(name).ValueKind with JsonValueKind.Null -> "unset" | _ -> c.GetProperty(name).ToString()
+            let torchVersion, threads, interop, blas = text "torch", text "threads", text "interop_threads", text "blas"
+            let openblas, bind, places, mkldnn = text "openblas_num_threads", text "omp_proc_bind", text "omp_places", text "mkldnn"
+            $"PyTorch {torchVersion} ({threads} intra-op threads, {interop} inter-op, BLAS {blas} with OPENBLAS_NUM_THREADS={openblas}, OMP_PROC_BIND={bind}, OMP_PLACES={places}, mkldnn {mkldnn})"
+        with e -> $"PyTorch unavailable: {e.Message}"
 
 /// Times every architecture × method on both sides and returns the report's lines (also printed as they come).
 let run (options: Options) =
     let lines = Collections.Generic.List<string>()
     let say (line: string) = printfn "%s" line; lines.Add line
+    let data = match options.RealData with Some (d, path) -> $"real batches of {d.Name} ({path}) on both sides" | None -> "real batches are uniform noise on both sides"
     say $"## Training step: {options.Size}x{options.Size}x{options.Channels}, batch {options.BatchSize}, seconds per generator iteration"
     say ""
-    say $"One generator iteration = one generator step + the method's critic steps; {options.Warmup} warm-up iteration(s), then the mean of {options.Iterations}."
-    say $"Both sides on this machine in this run, {torch.get_num_threads ()} intra-op threads each; real batches are uniform noise."
+    say $"One generator iteration = one generator step + the method's critic steps; {options.Warmup} warm-up iteration(s), then {options.Rounds} rounds of {options.Iterations} iterations alternating ours and PyTorch's (which side goes first alternates too); medians with the (min–max) of the rounds; {data}."
+    say $"Ours: {torch.get_num_threads ()} intra-op threads, TrainingSession.Iterate (the loop `wgangp run` runs). PyTorch: bench/reference.py --serve, {describePeer options}."
+    say "\"logged\": the same cell through Trainer.Run with a run directory, seconds per iteration from its log.csv (what `run` records)."
     say ""
-    say "| architecture | method | G params | D params | ours | PyTorch | ours / PyTorch | trainer overhead |"
+    say "| architecture | method | G params | D params | ours | PyTorch | ours / PyTorch | logged |"
     say "|---|---|---:|---:|---:|---:|---:|---:|"
-    let mutable versions = ""
+    let cell (m, lo, hi) = $"{m:F3} ({lo:F3}–{hi:F3})"
+    let mutable total, totalTheirs = 0.0, 0.0
     for architecture in options.Architectures do
         for method in options.Methods do
-            let ours = timeOurs architecture method options
+            let t = timeCell architecture method options
             let name = Names.architecture architecture
-            let reference =
-                match referenceName architecture with
-                | None -> Error "no reference"
-                | Some variant -> timeReference variant method.Name options
-            let overhead = 100.0 * ours.Overhead
+            let (m, _, _) = t.Ours
+            total <- total + m
             let theirs, vs =
-                match reference with
-                | Ok r when r.GeneratorParameters <> ours.GeneratorParameters || r.CriticParameters <> ours.CriticParameters ->
-                    $"{r.Seconds:F3} (params {r.GeneratorParameters}/{r.CriticParameters} differ)", "n/a"
-                | Ok r ->
-                    versions <- $"PyTorch {r.Torch} with {r.Blas}"
-                    $"{r.Seconds:F3}", ratio ours.Steady r.Seconds
-                | Error e ->
-                    eprintfn $"  reference: {e}"
-                    "n/a", "n/a"
-            say $"| {name} | {method.Name} | {ours.GeneratorParameters} | {ours.CriticParameters} | {ours.Steady:F3} | {theirs} | {vs} | {overhead:F1}%% |"
+                match t.Theirs, t.Ratio with
+                | Some th, Some r -> (let (tm, _, _) = th in totalTheirs <- totalTheirs + tm); cell th, (let (rm, rl, rh) = r in $"{rm:F2} ({rl:F2}–{rh:F2})")
+                | _ -> "n/a", "n/a"
+            say $"| {name} | {method.Name} | {t.GeneratorParameters} | {t.CriticParameters} | {cell t.Ours} | {theirs} | {vs} | {t.Logged:F3} |"
+    say $"| all | all | | | **{total:F2}** | **{totalTheirs:F2}** | **{ratio total totalTheirs}** | |"
     say ""
-    say $"Reference: bench/reference.py on {versions}. Ratios below 1 mean ours is faster. The trainer overhead is the"
-    say "share of Trainer.Run's iteration loop spent outside the method's steps (learning-rate schedule, logging,"
-    say "bookkeeping), in a run logging as a paper-budget cell does (every 200th iteration: here the first and the last)."
+    say "Ratios below 1 mean ours is faster. The last row sums the medians: one generator iteration of every cell above, one after the other."
     List.ofSeq lines
 
 /// Times every architecture × method at each of the widths (the first the baseline), one after the other in this run,

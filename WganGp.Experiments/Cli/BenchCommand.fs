@@ -41,9 +41,13 @@ type StepBenchArgs =
     | Report of markdown: string
     | Conv_Route
     | Widths of multipliers: float list
+    | Rounds of count: int
+    | Noise
     interface IArgParserTemplate with
         member a.Usage =
             match a with
+            | Rounds _ -> "rounds alternating ours and PyTorch's per cell, each --iterations long (default 3)"
+            | Noise -> "uniform noise as real batches even when Fashion-MNIST is installed"
             | Conv_Route -> "instead of PyTorch, time each cell with the convolution route off and on (WGANGP_CONV_ROUTE), side by side"
             | Widths _ -> "width multipliers of the channel counts (DIM = 64 x w; default 1); with two or more, instead of PyTorch, time each cell at every width side by side, as ratios to the first"
             | Architectures _ -> "Figure 2 rows by name (dcgan constant-g mlp-g no-norm gated tanh resnet101; default: all)"
@@ -51,10 +55,35 @@ type StepBenchArgs =
             | Size _ -> "resolution (default 32)"
             | Channels _ -> "image channels (default 3)"
             | Batch_Size _ -> "batch size (default 16)"
-            | Iterations _ -> "timed generator iterations per cell (default 2)"
+            | Iterations _ -> "timed generator iterations per round (default 2)"
             | Warmup _ -> "untimed generator iterations first (default 1)"
             | Python _ -> "python with torch for bench/reference.py (default /usr/bin/python3)"
             | Report _ -> "also write the report (markdown) to this file, with the command that made it"
+
+type ProfileBenchArgs =
+    | Architectures of names: string list
+    | Methods of names: string list
+    | Size of pixels: int
+    | Channels of count: int
+    | Batch_Size of count: int
+    | Widths of multipliers: float list
+    | Iterations of count: int
+    | Warmup of count: int
+    | Report of markdown: string
+    | Figure of png: string
+    interface IArgParserTemplate with
+        member a.Usage =
+            match a with
+            | Architectures _ -> "Figure 2 rows by name (default: dcgan)"
+            | Methods _ -> "methods by name (default: wgan-gp dcgan)"
+            | Size _ -> "resolution (default 32)"
+            | Channels _ -> "image channels (default 1)"
+            | Batch_Size _ -> "batch size (default 64)"
+            | Widths _ -> "width multipliers, each a row per cell (default 0.25 1)"
+            | Iterations _ -> "timed generator iterations per cell (default 20)"
+            | Warmup _ -> "untimed generator iterations first (default 3)"
+            | Report _ -> "also write the report (markdown) to this file, with the command that made it"
+            | Figure _ -> "also draw the shares by kind (PNG)"
 
 type MetricBenchArgs =
     | Sizes of counts: int list
@@ -73,9 +102,11 @@ type BenchArgs =
     | [<CliPrefix(CliPrefix.None)>] Data of ParseResults<DataBenchArgs>
     | [<CliPrefix(CliPrefix.None)>] Step of ParseResults<StepBenchArgs>
     | [<CliPrefix(CliPrefix.None)>] Metrics of ParseResults<MetricBenchArgs>
+    | [<CliPrefix(CliPrefix.None)>] Profile of ParseResults<ProfileBenchArgs>
     interface IArgParserTemplate with
         member a.Usage =
             match a with
+            | Profile _ -> "where each cell's iteration time goes by kind of work (Linux perf), its FLOPs and GFLOP/s against this machine's measured peaks"
             | Metrics _ -> "time and peak memory of statistics, FID (and its matrix square root beside scipy's), IS and KID at 10k and 50k samples"
             | Step _ -> "seconds per generator iteration of each Figure 2 row x method, beside PyTorch's, and the trainer's overhead"
             | Data _ -> "images/s decoded from LMDB and folders, and the share of a 64x64 DCGAN step spent waiting for data"
@@ -106,8 +137,9 @@ let run (b: ParseResults<BenchArgs>) : Cli.Exit =
             Cli.oneOf [ 1; 3 ] "--channels" (s.TryGetResult StepBenchArgs.Channels)
             Cli.atLeast 1 "--batch-size" (s.TryGetResult StepBenchArgs.Batch_Size)
             Cli.atLeast 1 "--iterations" (s.TryGetResult StepBenchArgs.Iterations)
-            Cli.atLeast 0 "--warmup" (s.TryGetResult Warmup)
-            for w in s.GetResult(Widths, defaultValue = []) do
+            Cli.atLeast 0 "--warmup" (s.TryGetResult StepBenchArgs.Warmup)
+            Cli.atLeast 1 "--rounds" (s.TryGetResult StepBenchArgs.Rounds)
+            for w in s.GetResult(StepBenchArgs.Widths, defaultValue = []) do
                 for v in Enum.GetValues<WganGp.Core.Nets.Figure2Variant>() do
                     WganGp.Core.Nets.Figure2Width.Check(v, s.GetResult(StepBenchArgs.Size, defaultValue = 32), w) |> Option.ofObj |> Option.map (fun p -> $"--widths: {p}") ]
         torch.set_num_threads Environment.ProcessorCount
@@ -121,25 +153,58 @@ let run (b: ParseResults<BenchArgs>) : Cli.Exit =
                     failwith $"unknown {what} '{n}'; known: {known}")
         let size, channels = s.GetResult(StepBenchArgs.Size, defaultValue = 32), s.GetResult(StepBenchArgs.Channels, defaultValue = 3)
         let architectures =
-            match s.TryGetResult Architectures with
+            match s.TryGetResult StepBenchArgs.Architectures with
             | None -> variants
             | Some names -> byName names variants Names.figure2 "architecture"
         let methods =
             match s.TryGetResult StepBenchArgs.Methods with
             | None -> Paper.Lsun.methods
             | Some names -> byName names Paper.Lsun.methods (fun m -> m.Name) "method"
-        let widths = s.GetResult(Widths, defaultValue = [ 1.0 ])
+        let widths = s.GetResult(StepBenchArgs.Widths, defaultValue = [ 1.0 ])
         let options: StepBench.Options =
             { Architectures = architectures |> List.map (fun v -> Figure2(v, size, channels, List.head widths)); Methods = methods
               Widths = widths
               Size = size; Channels = channels; BatchSize = s.GetResult(StepBenchArgs.Batch_Size, defaultValue = 16)
               Iterations = s.GetResult(StepBenchArgs.Iterations, defaultValue = 2); Warmup = s.GetResult(StepBenchArgs.Warmup, defaultValue = 1)
               Seed = 0; Python = s.GetResult(StepBenchArgs.Python, defaultValue = "/usr/bin/python3")
-              Reference = IO.Path.Combine(Cli.repositoryRoot (), "bench", "reference.py") }
-        (if s.Contains Conv_Route then StepBench.routeCost options
+              Reference = IO.Path.Combine(Cli.repositoryRoot (), "bench", "reference.py")
+              Rounds = s.GetResult(StepBenchArgs.Rounds, defaultValue = 3)
+              // The real images `run` trains these cells on, when they are installed and the cells take them.
+              RealData =
+                  let fashion = Datasets.fashionMnist32
+                  if s.Contains StepBenchArgs.Noise || size <> 32 || channels <> 1
+                     || not (IO.File.Exists(IO.Path.Combine(fashion.Path, "train-images-idx3-ubyte.gz"))) then None
+                  else Some(fashion, fashion.Path) }
+        (if s.Contains StepBenchArgs.Conv_Route then StepBench.routeCost options
          elif widths.Length > 1 then StepBench.widthCost options
          else StepBench.run options)
         |> Cli.writeReport (s.TryGetResult StepBenchArgs.Report)
+        Cli.Exit.Ok
+    | BenchArgs.Profile p ->
+        Cli.refuse [
+            Cli.atLeast 1 "--size" (p.TryGetResult ProfileBenchArgs.Size)
+            Cli.oneOf [ 1; 3 ] "--channels" (p.TryGetResult ProfileBenchArgs.Channels)
+            Cli.atLeast 1 "--batch-size" (p.TryGetResult ProfileBenchArgs.Batch_Size)
+            Cli.atLeast 1 "--iterations" (p.TryGetResult ProfileBenchArgs.Iterations)
+            Cli.atLeast 0 "--warmup" (p.TryGetResult ProfileBenchArgs.Warmup) ]
+        torch.set_num_threads Environment.ProcessorCount
+        let variants = Enum.GetValues<WganGp.Core.Nets.Figure2Variant>() |> List.ofArray
+        let pick (names: string list) all (name: 'a -> string) what =
+            names |> List.map (fun n ->
+                match all |> List.tryFind (fun a -> name a = n) with
+                | Some a -> a
+                | None ->
+                    let known = String.Join(", ", all |> List.map name)
+                    failwith $"unknown {what} '{n}'; known: {known}")
+        let size, channels = p.GetResult(ProfileBenchArgs.Size, defaultValue = 32), p.GetResult(ProfileBenchArgs.Channels, defaultValue = 1)
+        let rows = pick (p.GetResult(ProfileBenchArgs.Architectures, defaultValue = [ "dcgan" ])) variants Names.figure2 "architecture"
+        let options: ProfileBench.Options =
+            { Architectures = [ for w in p.GetResult(ProfileBenchArgs.Widths, defaultValue = [ 0.25; 1.0 ]) do for v in rows -> Figure2(v, size, channels, w) ]
+              Methods = pick (p.GetResult(ProfileBenchArgs.Methods, defaultValue = [ "wgan-gp"; "dcgan" ])) Paper.Lsun.methods (fun m -> m.Name) "method"
+              Size = size; Channels = channels; BatchSize = p.GetResult(ProfileBenchArgs.Batch_Size, defaultValue = 64)
+              Iterations = p.GetResult(ProfileBenchArgs.Iterations, defaultValue = 20); Warmup = p.GetResult(ProfileBenchArgs.Warmup, defaultValue = 3)
+              Figure = p.TryGetResult ProfileBenchArgs.Figure }
+        ProfileBench.run options |> Cli.writeReport (p.TryGetResult ProfileBenchArgs.Report)
         Cli.Exit.Ok
     | BenchArgs.Metrics m ->
         Cli.refuse [

@@ -1,0 +1,149 @@
+/// `wgangp bench profile`: where a training iteration's time goes, by kind of work, and how much of this machine's
+/// measured peak it achieves. Each cell is timed by `wgangp bench step` (ours only) under Linux perf, sampling both
+/// threads; oneDNN names its generated kernels for perf (ONEDNN_JIT_PROFILE=2), so convolution forward, backward-data
+/// and backward-weights kernels, reorders, ATen's elementwise kernels, normalisers, allocation, OpenMP waiting and the
+/// .NET side can be told apart by symbol.
+module WganGp.Experiments.ProfileBench
+
+open System
+open System.Diagnostics
+open System.IO
+open System.Text.RegularExpressions
+open TorchSharp
+open WganGp.Core.Methods
+open WganGp.Experiments.Dsl
+
+type Options =
+    { Architectures: Architecture list
+      Methods: Method list
+      Size: int
+      Channels: int
+      BatchSize: int
+      Iterations: int
+      Warmup: int
+      /// Where the per-kind figure goes (None: no figure).
+      Figure: string option }
+
+/// The kinds of work, in the order the report lists them.
+let kinds =
+    [ "conv forward"; "conv backward-data"; "conv backward-weights"; "oneDNN reorders"; "gemm (Linear)"; "normalisers"
+      "elementwise & copies"; "reductions"; "random numbers"; "allocation (malloc)"; "kernel (page faults, syscalls)"
+      "dispatch & autograd"; "OpenMP wait"; ".NET & interop"; "other" ]
+
+/// The kind of one perf sample, from its shared object and symbol.
+let classify (dso: string) (symbol: string) =
+    let has (pattern: string) = Regex.IsMatch(symbol, pattern, RegexOptions.IgnoreCase)
+    if dso.Contains "libgomp" then "OpenMP wait"
+    elif dso.Contains "kernel.kallsyms" then "kernel (page faults, syscalls)"
+    elif has @"\b_?int_malloc|_int_free|malloc|cfree|memalign|unlink_chunk|malloc_consolidate|\bfree\b" then "allocation (malloc)"
+    elif has @"bwd_w|bwd_weights|backward_weights" then "conv backward-weights"
+    elif has @"conv.*bwd|bwd.*conv|brgemm_conv_bwd|brgemm_kernel|backward_data|bwd_d" then "conv backward-data"
+    elif has @"conv.*fwd|fwd.*conv|deconvolution|convolution_fwd" then "conv forward"
+    elif has @"reorder|single_blk|copy_a_transposed|copy_b|jit_t\." then "oneDNN reorders"
+    elif has @"gemm|sgemm|matmul" then "gemm (Linear)"
+    elif has @"group_?norm|batch_?norm|RowwiseMoments|layer_?norm" then "normalisers"
+    elif has @"random|uniform|normal_|Generator|mt19937" then "random numbers"
+    elif has @"sum|reduce|cascade|norm_kernel|mean" then "reductions"
+    elif has @"VectorizedLoop|cpu_kernel|TensorIterator|direct_copy|copy_kernel|fill_kernel|loop_2d|DimCounter|memmove|memcpy|memset" then "elementwise & copies"
+    elif has @"Dispatcher|OperatorEntry|autograd|intrusive_ptr|TensorImpl|Sp_counted|dispatch|c10::|at::_ops|tls_get_addr" then "dispatch & autograd"
+    elif dso.Contains "coreclr" || dso.Contains "clrjit" || dso.Contains "System." || dso.Contains "LibTorchSharp" || dso.Contains "doublemapper"
+         || (dso.StartsWith "[JIT]" && symbol.StartsWith "0x") then ".NET & interop"
+    elif dso.Contains "libtorch" || dso.Contains "libc10" || dso.Contains "libstdc++" then "dispatch & autograd"
+    else "other"
+
+/// Runs a program; its exit code and output.
+let private exec (file: string) (args: string list) (env: (string * string) list) =
+    let info = ProcessStartInfo(file, args, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false)
+    for k, v in env do info.Environment[k] <- v
+    try
+        use p = Process.Start info |> nonNull
+        let out = p.StandardOutput.ReadToEndAsync()
+        let err = p.StandardError.ReadToEndAsync()
+        p.WaitForExit()
+        Ok(p.ExitCode, out.Result, err.Result)
+    with :? ComponentModel.Win32Exception as e -> Error $"cannot start {file}: {e.Message}"
+
+/// Shares of the samples by kind, from `perf report`'s flat profile.
+let private shares (data: string) =
+    match exec "perf" [ "report"; "-i"; data; "--stdio"; "--no-children"; "--sort"; "dso,sym"; "-g"; "none"; "--percent-limit"; "0" ] [] with
+    | Ok(0, out, _) ->
+        let line = Regex(@"^\s*([0-9.]+)%\s+(\S+(?: tid \d+)?)\s+\[[.k]\]\s+(.*)$")
+        let parsed =
+            [ for l in out.Split('\n') do
+                  let m = line.Match l
+                  if m.Success then classify m.Groups.[2].Value m.Groups.[3].Value, float m.Groups.[1].Value ]
+        let total = parsed |> List.sumBy snd
+        parsed |> List.groupBy fst |> List.map (fun (k, xs) -> k, 100.0 * (xs |> List.sumBy snd) / total) |> Map.ofList
+    | Ok(code, _, err) -> failwith $"perf report failed ({code}): {err.Trim()}"
+    | Error e -> failwith e
+
+/// One cell under perf: seconds per iteration as `bench step` measured them, and the shares by kind.
+let private profileCell (options: Options) (architecture: Architecture) (method: Method) =
+    let data = Path.Combine(Path.GetTempPath(), $"wgangp-profile-{Guid.NewGuid():N}.data")
+    try
+        let name, width =
+            match architecture with
+            | Figure2 (v, _, _, w) -> Names.figure2 v, w
+            | other -> failwith $"bench profile times Figure 2 architectures; got {Names.architecture other}"
+        let step =
+            [ "bench"; "step"; "--architectures"; name; "--methods"; method.Name; "--size"; string options.Size; "--channels"; string options.Channels
+              "--batch-size"; string options.BatchSize; "--widths"; width.ToString(Globalization.CultureInfo.InvariantCulture)
+              "--iterations"; string options.Iterations; "--warmup"; string options.Warmup; "--rounds"; "1"; "--python"; "/bin/false" ]
+        let self = Slurm.self ()
+        let env = [ "ONEDNN_JIT_PROFILE", "2"; "DOTNET_PerfMapEnabled", "0" ]
+        match exec "perf" ([ "record"; "-F"; "999"; "-o"; data; "--" ] @ self @ step) env with
+        | Error e -> failwith $"{e} (Debian: apt-get install linux-perf)"
+        | Ok(0, out, _) ->
+            let seconds = Regex.Match(out, @"\| " + Regex.Escape(Names.architecture architecture) + @" \| " + Regex.Escape method.Name + @" \| \d+ \| \d+ \| ([0-9.]+) ")
+            if not seconds.Success then failwith $"no timing in the output of bench step:\n{out}"
+            float seconds.Groups.[1].Value, shares data
+        | Ok(code, out, err) -> failwith $"perf record of bench step failed ({code}): {err.Trim()} {out.Trim()}"
+    finally
+        if File.Exists data then File.Delete data
+        if File.Exists(data + ".old") then File.Delete(data + ".old")
+
+/// FLOPs per sample of one generator and one critic forward.
+let private forwardFlops (options: Options) (architecture: Architecture) (method: Method) =
+    let shape = [| int64 options.Channels; int64 options.Size; int64 options.Size |]
+    let generator, critic, latent = Cells.networks architecture method WganGp.Core.Nets.InitScheme.Tflib shape
+    use g = generator.Invoke()
+    use d = critic.Invoke()
+    use scope = torch.NewDisposeScope()
+    let z = torch.randn(2L, int64 latent)
+    let fG = Flops.forward g (fun () -> g.call z |> ignore)
+    let fake = (use _ = torch.no_grad() in g.call z)
+    let fD = Flops.forward d (fun () -> d.call fake |> ignore)
+    fG, fD
+
+/// The report's lines (also printed as they come), and the figure when asked for.
+let run (options: Options) =
+    let lines = Collections.Generic.List<string>()
+    let say (line: string) = printfn "%s" line; lines.Add line
+    let gemmPeak, convPeak = Flops.peaks ()
+    say $"## Where the time goes: {options.Size}x{options.Size}x{options.Channels}, batch {options.BatchSize}, {torch.get_num_threads ()} threads"
+    say ""
+    say $"Peaks measured here: sgemm 2048² **{gemmPeak:F0} GFLOP/s**; 3×3 convolution (batch 32, 128 → 128 at 32×32, forward) **{convPeak:F0} GFLOP/s**."
+    say $"Each cell: `wgangp bench step` (ours only, {options.Warmup} warm-up and {options.Iterations} timed iterations) under `perf record -F 999`; shares of all samples of both threads (startup included)."
+    say "FLOPs per iteration count the convolutions and Linear layers from their shapes (Flops.iteration: a backward costs two forwards; the penalty adds D on the interpolates, their input gradient and the backward through both); elementwise work is not counted."
+    say "The penalty's double backward runs as convolution forward and backward-weights kernels: its share is inside those rows."
+    say ""
+    let header = String.Join(" | ", kinds)
+    say $"| cell | s/it | GFLOP/it | GFLOP/s | %% sgemm peak | %% conv peak | {header} |"
+    say ("|---|---:|---:|---:|---:|---:|" + String.replicate kinds.Length "---:|")
+    let results =
+        [ for architecture in options.Architectures do
+              for method in options.Methods do
+                  let seconds, byKind = profileCell options architecture method
+                  let fG, fD = forwardFlops options architecture method
+                  let gflop = Flops.iteration method options.BatchSize fG fD / 1e9
+                  let rate = gflop / seconds
+                  let cellName = $"{Names.architecture architecture} {method.Name}"
+                  let kindShares = String.Join(" | ", kinds |> List.map (fun k -> (Map.tryFind k byKind |> Option.defaultValue 0.0).ToString("F1")))
+                  say $"| {cellName} | {seconds:F3} | {gflop:F2} | {rate:F1} | {100.0 * rate / gemmPeak:F0} | {100.0 * rate / convPeak:F0} | {kindShares} |"
+                  cellName, byKind ]
+    say ""
+    say "Shares in % of perf samples. Kinds by symbol: oneDNN's named kernels (conv fwd / bwd-data / bwd-weights, reorders), ATen's kernels (elementwise, reductions, normalisers, random), glibc malloc, the kernel, libgomp (threads waiting at barriers), .NET (runtime, JIT, managed code, TorchSharp's native shim)."
+    match options.Figure with
+    | Some path -> ProfilePlot.save path kinds results
+    | None -> ()
+    List.ofSeq lines

@@ -318,3 +318,83 @@ let routeCost (options: Options) =
     finally
         WganGp.Core.Numerics.ConvRoute.Use decided
     List.ofSeq lines
+
+/// gan_toy.py's setup written as directly as TorchSharp allows: 2-512-512-512-{2,1} ReLU MLPs, Adam(1e-4, β = (0.5,
+/// 0.9)), λ = 0.1, 5 critic steps of batch 256 on 8 Gaussians, each step in a dispose scope; what the trainer's toy cell
+/// is compared with (its own overhead, not libtorch's).
+type private MinimalToyLoop(seed: int64) =
+    let mlp (output: int64) =
+        torch.nn.Sequential(
+            torch.nn.Linear(2L, 512L), torch.nn.ReLU(), torch.nn.Linear(512L, 512L), torch.nn.ReLU(),
+            torch.nn.Linear(512L, 512L), torch.nn.ReLU(), torch.nn.Linear(512L, output))
+    do torch.manual_seed seed |> ignore
+    let g, d = mlp 2L, mlp 1L
+    let gOpt = torch.optim.Adam(g.parameters(), 1e-4, 0.5, 0.9)
+    let dOpt = torch.optim.Adam(d.parameters(), 1e-4, 0.5, 0.9)
+    let data = WganGp.Core.Data.ToyDataset.Create(WganGp.Core.Data.ToyKind.EightGaussians, seed)
+    let batch = 256
+    member _.Iteration() =
+        (use _ = torch.NewDisposeScope()
+         for p in d.parameters() do p.requires_grad <- false
+         let loss = -(d.call(g.call(torch.randn(int64 batch, 2L))).mean())
+         gOpt.zero_grad()
+         loss.backward()
+         gOpt.step() |> ignore
+         for p in d.parameters() do p.requires_grad <- true)
+        for _ in 1 .. 5 do
+            use _ = torch.NewDisposeScope()
+            let real = data.NextBatch batch
+            let fake = (use _ = torch.no_grad() in g.call(torch.randn(int64 batch, 2L)))
+            let eps = torch.rand(int64 batch, 1L)
+            let x = (eps * real + (1.0f - eps) * fake).detach().requires_grad_(true)
+            let out = d.call x
+            let grad = torch.autograd.grad([| out |], [| x |], [| torch.ones_like out |], retain_graph = true, create_graph = true).[0]
+            let penalty = 0.1f * (grad.norm(1, false, 2.0f) - 1.0f).square().mean()
+            let loss = d.call(fake).mean() - d.call(real).mean() + penalty
+            dOpt.zero_grad()
+            loss.backward()
+            dOpt.step() |> ignore
+            loss.item<float32>() |> ignore
+    interface IDisposable with
+        member _.Dispose() =
+            gOpt.Dispose(); dOpt.Dispose(); g.Dispose(); d.Dispose(); data.Dispose()
+
+/// The toy cell (gan_toy.py's WGAN-GP) through the trainer's loop against the minimal TorchSharp loop, in alternating
+/// rounds; the report's lines.
+let toyCost (options: Options) =
+    let lines = Collections.Generic.List<string>()
+    let say (line: string) = printfn "%s" line; lines.Add line
+    let method = Paper.Toy.wganGp
+    let generator, critic, latent = Cells.networks Paper.Toy.mlp method WganGp.Core.Nets.InitScheme.Tflib [| 2L |]
+    use data = WganGp.Core.Data.ToyDataset.Create(WganGp.Core.Data.ToyKind.EightGaussians, 1L)
+    let iterations = 1 + options.Warmup + options.Rounds * options.Iterations
+    use session = TrainingSession.Start(TrainConfig(generator, critic, latent, data, method, iterations, 256, int64 options.Seed))
+    use _ = session.State.Generator
+    use _ = session.State.Critic
+    use minimal = new MinimalToyLoop(int64 options.Seed)
+    let mutable it = 0
+    let ours () =
+        let clock = Stopwatch.StartNew()
+        for _ in 1 .. options.Iterations do
+            session.Iterate(it, false) |> ignore
+            it <- it + 1
+        clock.Elapsed.TotalSeconds / float options.Iterations
+    let bare () =
+        let clock = Stopwatch.StartNew()
+        for _ in 1 .. options.Iterations do minimal.Iteration()
+        clock.Elapsed.TotalSeconds / float options.Iterations
+    for _ in 0 .. options.Warmup do
+        session.Iterate(it, false) |> ignore
+        it <- it + 1
+        minimal.Iteration()
+    let rounds = [ for r in 1 .. options.Rounds -> if r % 2 = 0 then (let b = bare () in ours (), b) else (let o = ours () in o, bare ()) ]
+    let (om, ol, oh), (bm, bl, bh) = summary (List.map fst rounds), summary (List.map snd rounds)
+    let (rm, rl, rh) = summary [ for o, b in rounds -> o / b ]
+    say "## The toy cell against a minimal TorchSharp loop"
+    say ""
+    say $"gan_toy.py's WGAN-GP (2-512-512-512 ReLU MLPs, batch 256, 5 critic steps, λ 0.1, Adam): seconds per generator iteration, {options.Warmup} warm-up iteration(s), then {options.Rounds} rounds of {options.Iterations} alternating the two (which goes first alternates); medians with (min–max); {torch.get_num_threads ()} threads."
+    say ""
+    say "| toy cell | trainer (TrainingSession.Iterate) | minimal TorchSharp loop | trainer / minimal |"
+    say "|---|---:|---:|---:|"
+    say $"| 8gaussians-mlp512x4 wgan-gp | {om:F4} ({ol:F4}–{oh:F4}) | {bm:F4} ({bl:F4}–{bh:F4}) | {rm:F3} ({rl:F3}–{rh:F3}) |"
+    List.ofSeq lines

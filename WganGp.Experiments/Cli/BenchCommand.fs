@@ -43,9 +43,11 @@ type StepBenchArgs =
     | Widths of multipliers: float list
     | Rounds of count: int
     | Noise
+    | Toy
     interface IArgParserTemplate with
         member a.Usage =
             match a with
+            | Toy -> "instead of the Figure 2 cells, the toy cell (gan_toy.py's WGAN-GP) against a minimal TorchSharp loop"
             | Rounds _ -> "rounds alternating ours and PyTorch's per cell, each --iterations long (default 3)"
             | Noise -> "uniform noise as real batches even when Fashion-MNIST is installed"
             | Conv_Route -> "instead of PyTorch, time each cell with the convolution route off and on (WGANGP_CONV_ROUTE), side by side"
@@ -175,7 +177,8 @@ let run (b: ParseResults<BenchArgs>) : Cli.Exit =
                   if s.Contains StepBenchArgs.Noise || size <> 32 || channels <> 1
                      || not (IO.File.Exists(IO.Path.Combine(fashion.Path, "train-images-idx3-ubyte.gz"))) then None
                   else Some(fashion, fashion.Path) }
-        (if s.Contains StepBenchArgs.Conv_Route then StepBench.routeCost options
+        (if s.Contains StepBenchArgs.Toy then StepBench.toyCost options
+         elif s.Contains StepBenchArgs.Conv_Route then StepBench.routeCost options
          elif widths.Length > 1 then StepBench.widthCost options
          else StepBench.run options)
         |> Cli.writeReport (s.TryGetResult StepBenchArgs.Report)

@@ -10,7 +10,7 @@ open WganGp.Experiments.Paper
 let figure3 =
     { Grid.named "figure3" with
         Datasets = [ Real(Datasets.cifar10 "data/cifar-10-batches-py") ]
-        Architectures = [ CifarDcgan ]
+        Architectures = [ Cifar.dcganPair ]
         Methods = Cifar.figure3
         Seeds = [ 0 ]
         Iterations = 2000

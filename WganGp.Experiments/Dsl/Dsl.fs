@@ -47,8 +47,9 @@ type Architecture =
     /// gan_cifar_resnet.py's ResNet (Table 3) for 32 × 32 × 3; `conditional`: conditional batch norm in G and the
     /// auxiliary classifier head in the critic, for AC-WGAN-GP.
     | CifarResNet of conditional: bool
-    /// gan_cifar.py's DCGAN-style pair (Figure 3), 32 × 32 × 3; no normaliser in the critic under WGAN-GP.
-    | CifarDcgan
+    /// gan_cifar.py's DCGAN-style pair (Figure 3) for 32 × 32 images with `channels` channels at `width` times the code's
+    /// DIM (128): (3, 1.0) is the paper's (Paper.Cifar.dcganPair); no normaliser in the critic under WGAN-GP.
+    | CifarDcgan of channels: int * width: float
     /// gan_mnist.py's pair, 28 × 28 × 1 in [0, 1]; batch norm only under weight clipping (the code's mode 'wgan').
     | MnistDcgan
     /// gan_language.py's 1-D convolutional ResNets over [32, V]; V comes from the data's vocabulary.
@@ -56,10 +57,12 @@ type Architecture =
     /// An architecture of Table 1's space, sampled from a seed (RandomArchitectures.sample).
     | RandomArch of WganGp.Core.Nets.RandomArchitecture
 
-/// The same architecture at another width (Figure 2's pairs; the others have no width and are returned as they are).
+/// The same architecture at another width (Figure 2's and gan_cifar.py's pairs; the others have no width and are
+/// returned as they are).
 let withWidth (width: float) (architecture: Architecture) =
     match architecture with
     | Figure2 (variant, size, channels, _) -> Figure2(variant, size, channels, width)
+    | CifarDcgan (channels, _) -> CifarDcgan(channels, width)
     | other -> other
 
 /// Scores during a `--paper` run as a script makes them: every `Every` generator iterations on `Samples` samples.
@@ -127,6 +130,30 @@ type Claim =
     /// On this architecture the method reaches "trains" within `factor` times the other's time to it (Figure 3: about
     /// as fast as DCGAN in wall-clock).
     | ReachesWithin of methodName: string * otherName: string * architectureName: string * axis: ConvergenceAxis * factor: float
+    // Claims over seeds (Figure 3 as the paper ran it). Each compares every seed of the method with every seed of the
+    // other and holds only when the method is better in all pairings: the worst of its seeds beats the best of the
+    // other's. With three seeds each that is the one-sided exact rank test at p = 1/20 (the chance that the three runs
+    // of one method are the three best of six when the methods do not differ). The score is the criteria's (lower is
+    // better); a diverged or failed run counts as the worst on every measure.
+    /// On this architecture every seed of the method ends with a lower score than every seed of the other (Figure 3: the
+    /// gradient penalty beats weight clipping with the same optimiser; Adam improves on RMSProp). A seed's end is its
+    /// last evaluation.
+    | EndsBetter of methodName: string * otherName: string * architectureName: string
+    /// On this architecture every seed of the method reaches the method's level before any seed of the other does, on
+    /// the axis (Figure 3: WGAN-GP converges faster than clipping; DCGAN is faster in wall-clock). The level is halfway
+    /// on a log scale from the method's untrained score to the worst of its seeds' best: L = √(U·B), U the geometric mean
+    /// of its seeds' iteration-0 scores, B the highest over its seeds of each seed's lowest score after iteration 0, so
+    /// every seed of the method reaches it, well before its end. A run's time to the level is its first evaluation after
+    /// iteration 0 at or below L (generator iterations, or training seconds as evaluations.csv records them); a run that
+    /// never gets there is later than any that does.
+    | ReachesLevelSooner of methodName: string * otherName: string * architectureName: string * axis: ConvergenceAxis
+    /// On this architecture every seed of the method has a smaller late spread than every seed of the other (Figure 3:
+    /// WGAN-GP's score is more stable at convergence than DCGAN's). A seed's late spread: the standard deviation (n − 2
+    /// degrees of freedom) of the residuals of ln score about its least-squares line against generator iterations, over
+    /// the evaluations in the last fifth of training (iteration ≥ 0.8 × its last evaluated iteration); the line takes
+    /// out a trend that is still falling, so only the fluctuation counts. Fewer than three such evaluations: undefined,
+    /// the claim does not hold.
+    | SteadierAtEnd of methodName: string * otherName: string * architectureName: string
 
 /// What "trains" means for a cell, fixed before the grid runs (pre-registered). A cell's progress is the share of the
 /// gap it closes on a log scale between two fixed points of the same cell at the same sample count, both in its
@@ -256,7 +283,10 @@ module Names =
         | Figure2 (variant, size, channels, width) -> $"{figure2 variant}-{size}c{channels}-w{WganGp.Core.Nets.Figure2Width.Format width}"
         | CifarResNet false -> "cifar-resnet"
         | CifarResNet true -> "cifar-resnet-ac"
-        | CifarDcgan -> "cifar-dcgan"
+        // The paper's pair keeps its name (its cells' ids stay as they were); others say channels and width as Figure 2's.
+        | CifarDcgan (3, 1.0) -> "cifar-dcgan"
+        | CifarDcgan (channels, 1.0) -> $"cifar-dcgan-32c{channels}"
+        | CifarDcgan (channels, width) -> $"cifar-dcgan-32c{channels}-w{WganGp.Core.Nets.Figure2Width.Format width}"
         | MnistDcgan -> "mnist-dcgan"
         | CharResNet -> "char-resnet"
         | RandomArch r -> r.Name

@@ -50,6 +50,10 @@ module Lsun =
 
 /// CIFAR-10 (spec §5).
 module Cifar =
+    /// gan_cifar.py's DCGAN-style pair as the paper trains it: 32 × 32 × 3, DIM 128.
+    let dcganPair = CifarDcgan(3, 1.0)
+    /// The same pair for 32 × 32 images of `channels` channels at `width` times DIM 128 (Figure 3 at a smaller scale).
+    let dcganAt channels width = CifarDcgan(channels, width)
     /// gan_cifar.py's WGAN-GP: Adam(1e-4, β = (0.5, 0.9)), 5 critic steps, λ = 10 (Figure 3's "WGAN-GP Adam").
     let wganGp = Methods.WganGp.WithOptimizer(adam 1e-4 0.5 0.9)
     /// Figure 3's "WGAN-GP with RMSProp": the clipping run's optimiser and learning rate. gan_cifar.py has no switch for
@@ -118,7 +122,7 @@ let catalog : (Architecture * string) list =
           Figure2(variant, 64, 3, 1.0), $"gan_64x64.py, Figure 2 row {row} (LSUN 64x64; Lsun.architectures 32 1 for the small matrix)"
       CifarResNet false, "gan_cifar_resnet.py, Table 3 unsupervised"
       CifarResNet true, "gan_cifar_resnet.py, Table 3 supervised (AC-WGAN-GP: conditional BN, classifier head)"
-      CifarDcgan, "gan_cifar.py, Figure 3"
+      Cifar.dcganPair, "gan_cifar.py, Figure 3 (Cifar.dcganAt C W: C channels at width W)"
       MnistDcgan, "gan_mnist.py"
       CharResNet, "gan_language.py, Table 4 (V = the corpus vocabulary; counted here with V = 100)"
       RandomArchitectures.sample 0, "Table 1's space, sampled from seed 0 (RandomArchitectures.sample)" ]

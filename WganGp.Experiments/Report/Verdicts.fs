@@ -25,6 +25,9 @@ type Reading =
       Dataset: string
       Architecture: string
       Method: string
+      Seed: int
+      /// The criteria's score this reading is of.
+      Score: string
       Status: RunStatus
       /// The score at iteration 0 (the untrained generator), at the last evaluation, and the real ceiling there.
       Untrained: float
@@ -35,7 +38,9 @@ type Reading =
       Seconds: float
       Verdict: Verdict
       /// The first evaluation whose progress reaches the "trains" threshold.
-      Reached: Point option }
+      Reached: Point option
+      /// Every evaluation of the score after iteration 0, in order.
+      Points: Point list }
 
 let private finite (v: float) = Double.IsFinite v
 
@@ -79,10 +84,11 @@ let read (criteria: Criteria) (dir: string) (row: RunRow) : Reading =
         match verdictOf criteria row.Status p with
         | Undecided _ when evaluations.IsEmpty && row.Status = RunStatus.Finished -> Undecided $"{path} has no evaluations"
         | v -> v
-    { Id = row.Id; Dataset = key "dataset"; Architecture = key "architecture"; Method = key "method"; Status = row.Status
+    { Id = row.Id; Dataset = key "dataset"; Architecture = key "architecture"; Method = key "method"; Seed = row.Seed
+      Score = criteria.Score; Status = row.Status
       Untrained = untrained; Final = final |> Option.map _.Score |> Option.defaultValue nan; Ceiling = ceiling
       Progress = p; Seconds = final |> Option.map _.Seconds |> Option.defaultValue nan; Verdict = verdict
-      Reached = points |> List.tryFind (fun x -> x.Progress >= criteria.Trains) }
+      Reached = points |> List.tryFind (fun x -> x.Progress >= criteria.Trains); Points = points }
 
 let private at (axis: ConvergenceAxis) (point: Point) =
     match axis with
@@ -99,11 +105,105 @@ let private reachedText axis (r: Reading option) =
     | Some p -> (at axis p).ToString("0.#", CultureInfo.InvariantCulture)
     | None -> "never"
 
+// Claims over seeds (Dsl.EndsBetter, ReachesLevelSooner, SteadierAtEnd): one number per seed, lower is better.
+
+let private broken (r: Reading) = r.Status = RunStatus.Diverged || r.Status = RunStatus.Failed
+
+/// A method's level on an architecture (Dsl.ReachesLevelSooner): L = √(U·B), U the geometric mean of its seeds'
+/// iteration-0 scores, B the highest of its seeds' lowest scores after iteration 0.
+type Level = { Value: float; Untrained: float; WorstBest: float }
+
+/// The level of `methodName`'s seeds on `architecture` among the readings; None when they have no seed, or a seed
+/// without a positive untrained score or any finite evaluation after iteration 0.
+let level (readings: Reading list) (methodName: string) (architecture: string) : Level option =
+    let mine = readings |> List.filter (fun r -> r.Method = methodName && r.Architecture = architecture)
+    let best (r: Reading) = r.Points |> List.map _.Score |> List.filter finite |> List.fold min infinity
+    let untrained = mine |> List.map _.Untrained
+    let bests = mine |> List.map best
+    if mine.IsEmpty || untrained |> List.exists (fun u -> not (finite u && u > 0.0)) || bests |> List.exists (fun b -> not (finite b && b > 0.0)) then None
+    else
+        let u = exp (untrained |> List.averageBy log)
+        let b = List.max bests
+        Some { Value = sqrt (u * b); Untrained = u; WorstBest = b }
+
+/// A run's first evaluation after iteration 0 at or below the level, on the axis; infinity when it never gets there
+/// (or diverged or failed).
+let timeToLevel (axis: ConvergenceAxis) (level: float) (r: Reading) =
+    if broken r then infinity
+    else r.Points |> List.tryFind (fun p -> p.Score <= level) |> Option.map (at axis) |> Option.defaultValue infinity
+
+/// A run's score at its last evaluation; infinity for a diverged or failed run or one without evaluations.
+let endScore (r: Reading) = if broken r || not (finite r.Final) then infinity else r.Final
+
+/// The share of training whose evaluations make a seed's late spread: the last fifth.
+let lateShare = 0.2
+
+/// A run's late spread (Dsl.SteadierAtEnd): the standard deviation (n − 2 degrees of freedom) of the residuals of
+/// ln score about its least-squares line against generator iterations, over the evaluations at iterations ≥ 0.8 × its
+/// last evaluated one; NaN with fewer than three such evaluations, infinity for a diverged or failed run.
+let lateSpread (r: Reading) =
+    if broken r then infinity
+    else
+        match r.Points with
+        | [] -> nan
+        | points ->
+            let last = float (List.last points).Iteration
+            let late = points |> List.filter (fun p -> float p.Iteration >= (1.0 - lateShare) * last && finite p.Score && p.Score > 0.0)
+            if late.Length < 3 then nan
+            else
+                let xs = late |> List.map (fun p -> float p.Iteration)
+                let ys = late |> List.map (fun p -> log p.Score)
+                let mx, my = List.average xs, List.average ys
+                let sxx = xs |> List.sumBy (fun x -> (x - mx) ** 2.0)
+                let slope = if sxx > 0.0 then List.map2 (fun x y -> (x - mx) * (y - my)) xs ys |> List.sum |> fun sxy -> sxy / sxx else 0.0
+                let residuals = List.map2 (fun x y -> y - (my + slope * (x - mx))) xs ys
+                sqrt ((residuals |> List.sumBy (fun e -> e * e)) / float (late.Length - 2))
+
+/// Whether every value of `mine` is below every value of `theirs` (the worst of mine beats the best of theirs); false
+/// when either is empty or holds an undefined (NaN) value.
+let separated (mine: float list) (theirs: float list) =
+    not mine.IsEmpty && not theirs.IsEmpty && not (List.exists Double.IsNaN (mine @ theirs)) && List.max mine < List.min theirs
+
+let private number (v: float) = if finite v then v.ToString("0.###", CultureInfo.InvariantCulture) else "–"
+let private seconds (v: float) = if finite v then v.ToString("0", CultureInfo.InvariantCulture) else "–"
+
+/// Significant figures for evidence: 3, or whole numbers at 1,000 and above.
+let private figure (v: float) =
+    if not (finite v) then "–"
+    elif abs v >= 1000.0 then v.ToString("0", CultureInfo.InvariantCulture)
+    else v.ToString("G3", CultureInfo.InvariantCulture)
+
+/// "m: s0 12.3, s1 14, s2 never (mean –)": each seed's value (its status when it diverged or failed, "never" for an
+/// infinite time, "undefined" for NaN) and the mean when every value is finite.
+let private perSeed (name: string) (text: float -> string) (values: (Reading * float) list) =
+    let one (r: Reading, v: float) =
+        let shown = if broken r then r.Status.ToText() elif Double.IsNaN v then "undefined" elif Double.IsPositiveInfinity v then "never" else text v
+        $"s{r.Seed} {shown}"
+    let all = values |> List.map snd
+    let mean = if not all.IsEmpty && List.forall finite all then $" (mean {text (List.average all)})" else ""
+    let seeds = String.Join(", ", values |> List.sortBy (fun (r, _) -> r.Seed) |> List.map one)
+    $"{name}: {seeds}{mean}"
+
 /// Whether a claim holds over the readings, and the evidence in words.
 let claim (readings: Reading list) (c: Claim) : string * bool * string =
     let ofMethod m = readings |> List.filter (fun r -> r.Method = m)
     let count m = ofMethod m |> List.filter (fun r -> r.Verdict = Trains) |> List.length
     let cell m a = readings |> List.tryFind (fun r -> r.Method = m && r.Architecture = a)
+    // Claims over seeds: each seed of the method on the architecture with its measure, in seed order.
+    let seeds m a (measure: Reading -> float) =
+        readings |> List.filter (fun r -> r.Method = m && r.Architecture = a) |> List.sortBy _.Seed |> List.map (fun r -> r, measure r)
+    let scoreOf a = readings |> List.tryFind (fun r -> r.Architecture = a) |> Option.map _.Score |> Option.defaultValue "score"
+    // The pairing that decides: the worst of the method's seeds against the best of the other's.
+    let compared holds m o (text: float -> string) (mine: (Reading * float) list) (theirs: (Reading * float) list) =
+        let shown (v: float) = if Double.IsNaN v then "undefined" elif Double.IsPositiveInfinity v then "never/diverged" else text v
+        match mine, theirs with
+        | [], _ -> $"{m} has no seed here"
+        | _, [] -> $"{o} has no seed here"
+        | _ ->
+            let worst = mine |> List.map snd |> List.reduce (fun a b -> if Double.IsNaN a || Double.IsNaN b then nan else max a b)
+            let best = theirs |> List.map snd |> List.reduce (fun a b -> if Double.IsNaN a || Double.IsNaN b then nan else min a b)
+            let relation = if holds then "<" elif Double.IsNaN worst || Double.IsNaN best then "cannot be compared with" else "≥"
+            $"worst of {m} {shown worst} {relation} best of {o} {shown best}"
     // Both cells on the architecture, and whether the method's time to "trains" compares as asked with the other's
     // (the other never reaching it counts as later; the method never reaching it does not hold).
     let reach m o a axis (compare: float -> float -> bool) =
@@ -132,9 +232,32 @@ let claim (readings: Reading list) (c: Claim) : string * bool * string =
         let f = factor.ToString("0.##", CultureInfo.InvariantCulture)
         $"on {a}, {m} reaches \"trains\" within {f}x the {axisText axis} {o} needs", holds,
         $"{m}: {reachedText axis mine}, {o}: {reachedText axis theirs} {axisText axis}"
-
-let private number (v: float) = if finite v then v.ToString("0.###", CultureInfo.InvariantCulture) else "–"
-let private seconds (v: float) = if finite v then v.ToString("0", CultureInfo.InvariantCulture) else "–"
+    | EndsBetter (m, o, a) ->
+        let score = scoreOf a
+        let mine, theirs = seeds m a endScore, seeds o a endScore
+        let holds = separated (List.map snd mine) (List.map snd theirs)
+        $"on {a}, every seed of {m} ends with a lower {score} than every seed of {o}", holds,
+        $"{score} at the last evaluation: {perSeed m figure mine}; {perSeed o figure theirs}; "
+        + compared holds m o figure mine theirs
+    | ReachesLevelSooner (m, o, a, axis) ->
+        let text = $"on {a}, every seed of {m} reaches {m}'s level in fewer {axisText axis} than any seed of {o}"
+        match level readings m a with
+        | None -> text, false, $"no level: {m} has no seed on {a} with an untrained score and an evaluation after iteration 0"
+        | Some l ->
+            let mine, theirs = seeds m a (timeToLevel axis l.Value), seeds o a (timeToLevel axis l.Value)
+            let holds = separated (List.map snd mine) (List.map snd theirs)
+            let time = match axis with GeneratorIterations -> figure | TrainingSeconds -> seconds
+            text, holds,
+            $"level {scoreOf a} ≤ {figure l.Value} (√(U·B): U = {figure l.Untrained} untrained, B = {figure l.WorstBest} the worst of {m}'s seeds' best); "
+            + $"{axisText axis} to it: {perSeed m time mine}; {perSeed o time theirs}; " + compared holds m o time mine theirs
+    | SteadierAtEnd (m, o, a) ->
+        let score = scoreOf a
+        let mine, theirs = seeds m a lateSpread, seeds o a lateSpread
+        let holds = separated (List.map snd mine) (List.map snd theirs)
+        let spread (v: float) = v.ToString("0.0000", CultureInfo.InvariantCulture)
+        $"on {a}, every seed of {m} has a smaller late spread of ln {score} than every seed of {o}", holds,
+        $"late spread (residual std of ln {score} about a line, last fifth of training): {perSeed m spread mine}; {perSeed o spread theirs}; "
+        + compared holds m o spread mine theirs
 
 /// The criteria in words, as the tables print them above the verdicts.
 let describe (criteria: Criteria) =
@@ -143,6 +266,12 @@ let describe (criteria: Criteria) =
     + $"of the same cell's untrained generator (iteration 0) and R = {criteria.Score}_real (held-out real images), all from its "
     + $"evaluations.csv at one sample count. Trains: progress ≥ {t}; fails: progress < {f}, or the run diverged or failed; "
     + "partial: in between. These criteria were written in the grid script before the grid ran."
+
+/// Where a claim's seconds come from, as summary.md says under the claims that use them.
+let secondsNote =
+    "Seconds are the training seconds each cell's evaluations.csv records at its evaluations: the trainer's wall clock "
+    + "with evaluations, sample grids and checkpoints taken out, measured on the machine the cell ran on, under whatever "
+    + "else ran there at the time."
 
 /// The verdict section of summary.md: the criteria, a line per cell, a line per claim. `expected`: the grid's cell
 /// count; while fewer of its cells are done (finished, diverged or failed), every claim is undecided, not judged on
@@ -167,5 +296,13 @@ let toMarkdown (criteria: Criteria) (expected: int) (readings: Reading list) =
                   yield $"| {text} | undecided | {finished} of the grid's {expected} cells are done; so far: {evidence} |"
               else
                   let outcome = if holds then "holds" else "fails"
-                  yield $"| {text} | {outcome} | {evidence} |" ]
+                  yield $"| {text} | {outcome} | {evidence} |"
+          let onSeconds =
+              criteria.Claims |> List.exists (function
+                  | ReachesSooner (_, _, _, TrainingSeconds) | ReachesWithin (_, _, _, TrainingSeconds, _)
+                  | ReachesLevelSooner (_, _, _, TrainingSeconds) -> true
+                  | _ -> false)
+          if onSeconds then
+              yield ""
+              yield secondsNote ]
     String.Join("\n", [ "## Verdicts"; ""; describe criteria; "" ] @ cells @ [ ""; "### Claims"; "" ] @ claims) + "\n"

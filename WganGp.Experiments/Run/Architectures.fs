@@ -13,7 +13,7 @@ let entry (architecture: Architecture) : ArchitectureEntry =
     | ToyMlp (width, layers) -> ToyMlpEntry(width, layers)
     | Figure2 (variant, size, channels, width) -> Figure2Entry(variant, size, channels, width)
     | CifarResNet conditional -> CifarResNetEntry(conditional)
-    | CifarDcgan -> CifarDcganEntry()
+    | CifarDcgan (channels, width) -> CifarDcganEntry(channels, width)
     | MnistDcgan -> MnistDcganEntry()
     | CharResNet -> CharResNetEntry()
     | RandomArch r -> RandomArchEntry(r)

@@ -57,7 +57,7 @@ let private encodeArchitecture (architecture: Architecture) : JsonNode =
     | Figure2 (variant, size, channels, width) ->
         o "figure2" [ "variant", node variant; "size", node size; "channels", node channels; "width", node width ]
     | CifarResNet conditional -> o "cifar-resnet" [ "conditional", node conditional ]
-    | CifarDcgan -> o "cifar-dcgan" []
+    | CifarDcgan (channels, width) -> o "cifar-dcgan" [ "channels", node channels; "width", node width ]
     | MnistDcgan -> o "mnist-dcgan" []
     | CharResNet -> o "char-resnet" []
     | RandomArch r -> o "random" [ "spec", node r ]
@@ -143,7 +143,9 @@ let ofJson (file: string) (text: string) : Recipe =
         // Runs recorded before the width knob hold no width: theirs is the paper's.
         | "figure2" -> Figure2(getIn file a "variant", getIn file a "size", getIn file a "channels", (match a["width"] with null -> 1.0 | w -> w.GetValue<float>()))
         | "cifar-resnet" -> CifarResNet(getIn file a "conditional")
-        | "cifar-dcgan" -> CifarDcgan
+        // Runs recorded before the pair had channels and width were the paper's (3 channels, DIM 128).
+        | "cifar-dcgan" ->
+            CifarDcgan((match a["channels"] with null -> 3 | c -> c.GetValue<int>()), (match a["width"] with null -> 1.0 | w -> w.GetValue<float>()))
         | "mnist-dcgan" -> MnistDcgan
         | "char-resnet" -> CharResNet
         | "random" -> RandomArch(getIn file a "spec")

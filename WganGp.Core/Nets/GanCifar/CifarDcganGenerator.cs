@@ -7,7 +7,8 @@ namespace WganGp.Core.Nets;
 /// <summary>
 /// gan_cifar.py's generator (Figure 3), 32×32×3: Linear z → 4·4·4·dim → batch norm per feature (tflib's Batchnorm over
 /// axis 0, before the reshape) → ReLU → [4·dim, 4, 4] → 5×5 'SAME' transposed convs 4·dim → 2·dim → dim, each followed by
-/// batch norm and ReLU → transposed conv dim → 3 → tanh. tflib init: Linear Glorot, transposed convs He.
+/// batch norm and ReLU → transposed conv dim → 3 → tanh. tflib init: Linear Glorot, transposed convs He. `channels`
+/// other than 3 (1: grayscale) changes only the last convolution's output.
 /// </summary>
 public sealed class CifarDcganGenerator : nn.Module<Tensor, Tensor>
 {
@@ -16,7 +17,7 @@ public sealed class CifarDcganGenerator : nn.Module<Tensor, Tensor>
     readonly SameConvTranspose2d up2, up3, up5;
     readonly long start;
 
-    public CifarDcganGenerator(int latent = 128, int dim = 128, InitScheme init = InitScheme.Tflib)
+    public CifarDcganGenerator(int latent = 128, int dim = 128, InitScheme init = InitScheme.Tflib, int channels = 3)
         : base("cifar-dcgan-generator")
     {
         start = 4L * dim;
@@ -26,7 +27,7 @@ public sealed class CifarDcganGenerator : nn.Module<Tensor, Tensor>
         norm2 = Normalizers.For2d(Normalization.Batch, 2L * dim);
         up3 = new SameConvTranspose2d(2L * dim, dim, 5);
         norm3 = Normalizers.For2d(Normalization.Batch, dim);
-        up5 = new SameConvTranspose2d(dim, 3, 5);
+        up5 = new SameConvTranspose2d(dim, channels, 5);
         RegisterComponents();
         TflibInit.Linear(input, he: false, init);
         foreach (var up in new[] { up2, up3, up5 }) TflibInit.Deconv(up.Deconv, scheme: init);

@@ -66,15 +66,37 @@ let tests =
             Expect.equal (parameterCount dBn) 4_116_225L "batch-norm critic parameters"
         }
 
+        test "gan_cifar.py's pair at 1 channel and width 0.5 (DIM 64): 32x32x1 images, parameter counts at DIM 64, its own name; the paper's keeps its name" {
+            let entry = WganGp.Experiments.Architectures.entry (WganGp.Experiments.Paper.Cifar.dcganAt 1 0.5)
+            Expect.sequenceEqual entry.InputShape [| 1L; 32L; 32L |] "input shape"
+            Expect.isEmpty (entry.Problems()) "buildable"
+            let factories = entry.Networks(entry.NormalisersFor(CriticNeeds(false, false)), InitScheme.Tflib, entry.InputShape)
+            use g = factories.Generator.Invoke()
+            use d = factories.Critic.Invoke()
+            use x = g.call (torch.randn(2L, 128L))
+            Expect.sequenceEqual x.shape [| 2L; 1L; 32L; 32L |] "1 × 32 × 32 images"
+            Expect.sequenceEqual (d.call x).shape [| 2L; 1L |] "one value per image"
+            // G (DIM 64): Linear 128→4096 with bias 528,384; BN(4096) 8,192; deconv 256→128 819,328, BN(128) 256;
+            // 128→64 204,864, BN(64) 128; 64→1 1,601.
+            Expect.equal (parameterCount g) 1_562_753L "generator parameters"
+            // D without a normaliser (WGAN-GP): convs 1→64 1,664; 64→128 204,928; 128→256 819,456; Linear 4096→1 4,097.
+            Expect.equal (parameterCount d) 1_030_145L "critic parameters"
+            Expect.equal (WganGp.Experiments.Dsl.Names.architecture (WganGp.Experiments.Paper.Cifar.dcganAt 1 0.5)) "cifar-dcgan-32c1-w0.5" "name"
+            Expect.equal (WganGp.Experiments.Dsl.Names.architecture WganGp.Experiments.Paper.Cifar.dcganPair) "cifar-dcgan" "the paper's pair keeps its name"
+            let problems (channels, width) = List.ofSeq ((CifarDcganEntry(channels, width)).Problems())
+            Expect.equal (problems (1, 0.3)) [ "width 0.3 gives DIM = 128 x 0.3, not a whole number of channels (use a multiple of 1/128)" ] "fractional channels"
+            Expect.equal (problems (2, 1.0)) [ "channels must be 1 or 3, got 2" ] "two channels"
+        }
+
         test "gan_cifar.py's critic rule: no normaliser under WGAN-GP (not gan_64x64.py's layer norm), batch norm otherwise" {
-            Expect.equal ((WganGp.Experiments.Cells.normalisers WganGp.Experiments.Dsl.CifarDcgan Methods.WganGp.Constraint).Critic) Normalization.None "WGAN-GP"
-            Expect.equal ((WganGp.Experiments.Cells.normalisers WganGp.Experiments.Dsl.CifarDcgan Methods.WganGpOneSided.Constraint).Critic) Normalization.None "one-sided WGAN-GP"
+            Expect.equal ((WganGp.Experiments.Cells.normalisers (WganGp.Experiments.Dsl.CifarDcgan(3, 1.0)) Methods.WganGp.Constraint).Critic) Normalization.None "WGAN-GP"
+            Expect.equal ((WganGp.Experiments.Cells.normalisers (WganGp.Experiments.Dsl.CifarDcgan(3, 1.0)) Methods.WganGpOneSided.Constraint).Critic) Normalization.None "one-sided WGAN-GP"
             for m in [ Methods.WganClipping; Methods.Dcgan; Methods.Lsgan ] do
-                Expect.equal ((WganGp.Experiments.Cells.normalisers WganGp.Experiments.Dsl.CifarDcgan m.Constraint).Critic) Normalization.Batch m.Name
-            use gp = new CifarDcganCritic(8, (WganGp.Experiments.Cells.normalisers WganGp.Experiments.Dsl.CifarDcgan Methods.WganGp.Constraint).Critic)
+                Expect.equal ((WganGp.Experiments.Cells.normalisers (WganGp.Experiments.Dsl.CifarDcgan(3, 1.0)) m.Constraint).Critic) Normalization.Batch m.Name
+            use gp = new CifarDcganCritic(8, (WganGp.Experiments.Cells.normalisers (WganGp.Experiments.Dsl.CifarDcgan(3, 1.0)) Methods.WganGp.Constraint).Critic)
             Expect.isFalse (hasModule<Modules.BatchNorm> gp || hasModule<Modules.GroupNorm> gp) "no normaliser at all"
             Methods.WganGp.Constraint.Validate gp
-            use clip = new CifarDcganCritic(8, (WganGp.Experiments.Cells.normalisers WganGp.Experiments.Dsl.CifarDcgan Methods.WganClipping.Constraint).Critic)
+            use clip = new CifarDcganCritic(8, (WganGp.Experiments.Cells.normalisers (WganGp.Experiments.Dsl.CifarDcgan(3, 1.0)) Methods.WganClipping.Constraint).Critic)
             Expect.isTrue (hasModule<Modules.BatchNorm2d> clip) "batch norm under clipping"
         }
 
@@ -255,7 +277,7 @@ let tests =
             trainsUnderEachMethod 16
                 (fun () -> new ShuffledBatches(images, 0L, PixelScaling.MinusOneOne) :> IBatchSource)
                 (fun _ -> new CifarDcganGenerator(16, 8) :> Module)
-                (fun m -> new CifarDcganCritic(8, (WganGp.Experiments.Cells.normalisers WganGp.Experiments.Dsl.CifarDcgan m.Constraint).Critic) :> Module)
+                (fun m -> new CifarDcganCritic(8, (WganGp.Experiments.Cells.normalisers (WganGp.Experiments.Dsl.CifarDcgan(3, 1.0)) m.Constraint).Critic) :> Module)
         }
 
         test "one training step of gan_mnist.py's pair (small) under each of the four methods" {

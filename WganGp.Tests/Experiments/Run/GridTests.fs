@@ -217,6 +217,17 @@ let tests =
             let cifar = cells "cifar10.fsx" true
             Expect.equal (cifar |> List.filter (fun c -> c.Grid = "figure3") |> List.map (fun c -> c.Method.Name))
                 [ "wgan-clip"; "wgan-gp-rmsprop"; "wgan-gp"; "dcgan" ] "Figure 3's runs"
+            // Published ids: gan_cifar.py's pair gained channels and width, and the paper's cells keep their ids.
+            Expect.equal (cells "cifar10.fsx" false |> List.filter (fun c -> c.Grid = "figure3") |> List.map Cells.id)
+                [ "cifar10-cifar-dcgan-wgan-clip-s0-4b6e95e1"; "cifar10-cifar-dcgan-wgan-gp-rmsprop-s0-f5609a55"
+                  "cifar10-cifar-dcgan-wgan-gp-s0-d34ab040"; "cifar10-cifar-dcgan-dcgan-s0-6a4ba93a" ] "cifar10.fsx's Figure 3 ids at its default budget"
+            let figure3 = cells "figure3.fsx" false
+            Expect.equal (figure3 |> List.map (fun c -> c.Method.Name, c.Seed))
+                [ for m in [ "wgan-clip"; "wgan-gp-rmsprop"; "wgan-gp-adam"; "dcgan" ] do for s in 0..2 -> m, s ] "Figure 3 on Fashion-MNIST: four runs, three seeds"
+            Expect.isTrue (figure3 |> List.forall (fun c -> match c.Architecture with CifarDcgan (1, _) -> c.BatchSize = 64 | _ -> false))
+                "gan_cifar.py's pair at one channel, batch 64"
+            Expect.equal (figure3 |> List.map (fun c -> c.Method.Optimizer.ToString()) |> List.distinct)
+                [ "RMSProp(5E-05)"; "Adam(0.0001, β=(0.5, 0.9))"; "Adam(0.0002, β=(0.5, 0.999))" ] "clipping and WGAN-GP share RMSProp(5e-5)"
             let supervised = cifar |> List.find (fun c -> c.Grid = "table3-supervised")
             Expect.equal (supervised.Architecture, supervised.Method.Name, supervised.Iterations) (CifarResNet true, "ac-wgan-gp", 100_000) "AC-WGAN-GP on the conditional ResNet"
             let random = cells "random-archs.fsx" false

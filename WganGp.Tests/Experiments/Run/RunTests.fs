@@ -117,7 +117,7 @@ let tests =
                 [ Idx("a.gz", "b.gz", Some 32); Idx("a", "b", None); Cifar10 false; ImageFolder(Images.ImageOptions(48, 1))
                   Lmdb(Images.ImageOptions(64, 3, true)); Text(WganGp.Core.Data.Text.CharCorpusOptions.Utf8) ]
             // The catalog, and a Figure 2 pair at a width other than the paper's.
-            for architecture in (Paper.catalog |> List.map fst) @ [ Figure2(WganGp.Core.Nets.Figure2Variant.Dcgan, 32, 1, 0.25) ] do
+            for architecture in (Paper.catalog |> List.map fst) @ [ Figure2(WganGp.Core.Nets.Figure2Variant.Dcgan, 32, 1, 0.25); Paper.Cifar.dcganAt 1 0.5 ] do
                 for method in [ WganGp.Core.Methods.Methods.WganGp; WganGp.Core.Methods.Methods.WganClipping ] do
                     let shape = Cells.inputShape architecture |> Array.map (fun d -> if d < 0L then 50L else d)
                     let recipe: CellRecipe.Recipe =
@@ -133,7 +133,7 @@ let tests =
                     Expect.equal (parameterCount rebuilt) (parameterCount expected) $"{Names.architecture architecture} under {method.Name}"
             for format in formats do
                 let recipe: CellRecipe.Recipe =
-                    { Id = "x"; Names = None; Architecture = CifarDcgan; Normalisers = WganGp.Core.Nets.Normalisers.None; Init = WganGp.Core.Nets.InitScheme.Tflib
+                    { Id = "x"; Names = None; Architecture = CifarDcgan(3, 1.0); Normalisers = WganGp.Core.Nets.Normalisers.None; Init = WganGp.Core.Nets.InitScheme.Tflib
                       Dataset = data format; ItemShape = [| 3L; 32L; 32L |]; LatentDim = 128; BatchSize = 8; Seed = 3; Iterations = 10
                       SampleCount = 50_000; Scoring = Paper.Cifar.ganCifarResnetScoring }
                 Expect.equal (CellRecipe.ofJson "cell.json" (CellRecipe.toJson recipe)) recipe (Names.format format)
@@ -156,8 +156,20 @@ let tests =
                          o.ToJsonString())
             Expect.equal (old.Architecture, old.Scoring, old.SampleCount) (Figure2(WganGp.Core.Nets.Figure2Variant.Tanh, 32, 1, 1.0), ScoreProtocol.standard, 2000) "older cell.json"
             Expect.equal old.Normalisers (WganGp.Core.Nets.Normalisers(WganGp.Core.Nets.Normalization.Layer)) "a penalty's Figure 2 critic: layer norm"
+            // gan_cifar.py's pair recorded before it had channels and width: the paper's (3 channels, DIM 128).
+            let oldCifar =
+                CellRecipe.toJson { Id = "x"; Names = None; Architecture = Paper.Cifar.dcganAt 1 0.5; Normalisers = WganGp.Core.Nets.Normalisers.None
+                                    Init = WganGp.Core.Nets.InitScheme.Tflib; Dataset = Toy ToyKind.SwissRoll; ItemShape = [| 3L; 32L; 32L |]
+                                    LatentDim = 128; BatchSize = 8; Seed = 3; Iterations = 10; SampleCount = 7; Scoring = ScoreProtocol.standard }
+                |> Text.Json.Nodes.JsonNode.Parse |> nonNull
+                |> fun j ->
+                    let a = (j["architecture"] |> nonNull).AsObject()
+                    a.Remove "channels" |> ignore
+                    a.Remove "width" |> ignore
+                    j.ToJsonString()
+            Expect.equal (CellRecipe.ofJson "cell.json" oldCifar).Architecture Paper.Cifar.dcganPair "older cifar-dcgan cell.json: the paper's pair"
             throwsWith<InvalidDataException> "cell.json: field 'latent_dim' is missing"
-                (fun () -> CellRecipe.ofJson "cell.json" ((CellRecipe.toJson { Id = "x"; Names = None; Architecture = CifarDcgan; Normalisers = WganGp.Core.Nets.Normalisers.None; Init = WganGp.Core.Nets.InitScheme.Tflib; Dataset = Toy ToyKind.SwissRoll; ItemShape = [| 2L |]; LatentDim = 128; BatchSize = 8; Seed = 3; Iterations = 10; SampleCount = 8; Scoring = ScoreProtocol.standard }).Replace("\"latent_dim\"", "\"latent\"")) |> ignore)
+                (fun () -> CellRecipe.ofJson "cell.json" ((CellRecipe.toJson { Id = "x"; Names = None; Architecture = CifarDcgan(3, 1.0); Normalisers = WganGp.Core.Nets.Normalisers.None; Init = WganGp.Core.Nets.InitScheme.Tflib; Dataset = Toy ToyKind.SwissRoll; ItemShape = [| 2L |]; LatentDim = 128; BatchSize = 8; Seed = 3; Iterations = 10; SampleCount = 8; Scoring = ScoreProtocol.standard }).Replace("\"latent_dim\"", "\"latent\"")) |> ignore)
         }
 
         test "bad runner input: unknown cell ids and a results folder of another grid are refused, nothing touched" {

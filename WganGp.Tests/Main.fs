@@ -39,6 +39,7 @@ let all =
         SlurmTests.tests
         NumericsTests.tests
         CliErrorTests.tests
+        ReproductionTests.tests
     ]
 
 [<EntryPoint>]

@@ -110,7 +110,7 @@ let private compareTable (ignored: string list) (file: string) (here: string) (p
         let index (header: string[]) c = Array.IndexOf(header, c)
         let keyColumns = [ "iteration"; "score" ] |> List.filter (fun c -> Array.contains c hHeader && Array.contains c pHeader)
         [ if headerDiffers then { File = file; Where = "the header"; Here = h.[0]; Published = p.[0] }
-          if h.Length <> p.Length then { File = file; Where = "rows"; Here = string (h.Length - 1); Published = string (p.Length - 1) }
+          if h.Length <> p.Length then { File = file; Where = "length"; Here = $"{h.Length - 1} rows"; Published = $"{p.Length - 1} rows" }
           for row in 1 .. min h.Length p.Length - 1 do
               let hRow, pRow = splitRow h.[row], splitRow p.[row]
               let field (header: string[]) (values: string[]) c =
@@ -126,7 +126,7 @@ let private compareTable (ignored: string list) (file: string) (here: string) (p
 
 let private compareLines (file: string) (here: string) (published: string) =
     let h, p = File.ReadAllLines here, File.ReadAllLines published
-    [ if h.Length <> p.Length then { File = file; Where = "lines"; Here = string h.Length; Published = string p.Length }
+    [ if h.Length <> p.Length then { File = file; Where = "length"; Here = $"{h.Length} lines"; Published = $"{p.Length} lines" }
       for i in 0 .. min h.Length p.Length - 1 do
           if h.[i] <> p.[i] then { File = file; Where = $"line {i + 1}"; Here = h.[i]; Published = p.[i] } ]
 
@@ -232,6 +232,27 @@ let private nDifferences = count "difference"
 /// Differences listed per cell and per figure file before the rest are counted.
 let private shown = 4
 
+/// The largest |here − published| / |published| over the differences whose both values are numbers (None: none is):
+/// says at a glance whether a cell differs in its last digits (another thread count's summation order) or in substance.
+let largestRelative (ds: Difference list) =
+    let number (text: string) =
+        match Double.TryParse(text, Globalization.NumberStyles.Float, Globalization.CultureInfo.InvariantCulture) with
+        | true, v when Double.IsFinite v -> Some v
+        | _ -> None
+    ds
+    |> List.choose (fun d ->
+        match number d.Here, number d.Published with
+        | Some h, Some p when h <> p -> Some(abs (h - p) / max (abs p) Double.Epsilon)
+        | _ -> None)
+    |> function
+        | [] -> None
+        | relative -> Some(List.max relative)
+
+let private sizeOf (ds: Difference list) =
+    match largestRelative ds with
+    | Some r -> [ $"largest relative difference {r:G2}" ]
+    | None -> []
+
 let private differenceLine (published: string) (d: Difference) =
     $"{d.File}, {d.Where}: {d.Here} here, {d.Published} in {published}"
 
@@ -255,8 +276,9 @@ let lines (c: Comparison) : string list =
           let verb = if differing.Length = 1 then "differs" else "differ"
           $"  {cells.Length - differing.Length} of {nCells cells.Length} identical to {p}; {differing.Length} {verb}:"
       for cell in differing do
-          let machine = if cell.Machine.IsEmpty then "" else " (machine: " + String.Join("; ", cell.Machine) + ")"
-          $"    {cell.Id}{machine}:"
+          let notes = sizeOf cell.Differences @ [ if not cell.Machine.IsEmpty then "machine: " + String.Join("; ", cell.Machine) ]
+          let noted = if notes.IsEmpty then "" else " (" + String.Join("; ", notes) + ")"
+          $"    {cell.Id}{noted}:"
           for d in List.truncate shown cell.Differences do "      " + differenceLine p d
           yield! more cell.Differences
       if not c.Cells.IsEmpty && not c.Unpublished.IsEmpty then
@@ -272,6 +294,7 @@ let lines (c: Comparison) : string list =
               for file, ds in files do
                   if ds.IsEmpty then $"  {name}: {file} identical to {p}"
                   else
-                      $"  {name}: {file} differs from {p} ({nDifferences ds.Length}):"
+                      let size = sizeOf ds |> List.map (fun s -> "; " + s) |> String.concat ""
+                      $"  {name}: {file} differs from {p} ({nDifferences ds.Length}{size}):"
                       for d in List.truncate shown ds do "      " + differenceLine p d
                       yield! more ds ]

@@ -94,7 +94,7 @@ let tests =
                 ok checkedAgain
                 for part in [ "1 of 2 cells identical to results/tiny; 1 differs:"; cell
                               $"scores.json, energy: {energy} here, 12.5 in results/tiny"
-                              $"figure1bc: figure1b.csv differs from results/tiny (1 difference)"
+                              $"figure1bc: figure1b.csv differs from results/tiny (1 difference; largest relative difference"
                               $"line 2, layer1: {layer1} here, 7 in results/tiny" ] do
                     Expect.stringContains checkedAgain.Stdout part (shown checkedAgain)
                 // The same through `wgangp compare`, which fails on a difference.
@@ -124,7 +124,7 @@ let tests =
                 let line (d: Compare.Difference) = $"{d.File} | {d.Where} | {d.Here} | {d.Published}"
                 Expect.equal (differs.Differences |> List.map line)
                     [ "protocol.json | the file | absent | present"
-                      "log.csv | rows | 3 | 2"
+                      "log.csv | length | 3 rows | 2 rows"
                       "log.csv | iteration 1, critic_loss | -1.302699 | -1.302698" ] "each difference with both values"
                 Expect.equal differs.Machine [ "threads 4 here, 2 there" ] "the thread count, which changes float sums"
                 let report =
@@ -133,6 +133,8 @@ let tests =
                 let text = String.Join("\n", report)
                 Expect.stringContains text "0 of 1 cell identical to" text
                 Expect.stringContains text "1 cell of this run not in" "c-2 has no published counterpart"
-                Expect.stringContains text "c-1 (machine: threads 4 here, 2 there):" text)
+                Expect.stringContains text "c-1 (largest relative difference 7.7E-07; machine: threads 4 here, 2 there):" text
+                Expect.equal (Compare.largestRelative [ { File = "f"; Where = "w"; Here = "1.5"; Published = "1" }; { File = "f"; Where = "w"; Here = "x"; Published = "1" } ])
+                    (Some 0.5) "numbers only")
         }
     ]

@@ -14,6 +14,7 @@ type Command =
     | [<CliPrefix(CliPrefix.None)>] Score of ParseResults<ScoreArgs>
     | [<CliPrefix(CliPrefix.None)>] Plan of ParseResults<RunArgs>
     | [<CliPrefix(CliPrefix.None)>] Table of ParseResults<TableArgs>
+    | [<CliPrefix(CliPrefix.None)>] Compare of ParseResults<CompareCommand.CompareArgs>
     | [<CliPrefix(CliPrefix.None)>] Submit of ParseResults<RunArgs>
     | [<CliPrefix(CliPrefix.None)>] Data of ParseResults<InspectArgs>
     | [<CliPrefix(CliPrefix.None)>] Bench of ParseResults<BenchArgs>
@@ -36,6 +37,7 @@ type Command =
             | Run _ -> "train the cells of an experiment script that are not done yet, make its figures, write its table"
             | Plan _ -> "list the cells a run (or submit) command line would train: ids, budgets, optimisers, whether each is done"
             | Table _ -> "re-aggregate a results folder into summary.md and summary.csv without training"
+            | Compare _ -> "compare an experiment's run directories with the published ones, bit for bit (what run prints at its end)"
             | Submit _ -> "submit the unfinished cells and figures to a Slurm cluster as a job array (`wgangp table` afterwards)"
 
 /// Dispatches to the command's module; its errors are handled by Cli.guard (exit 1, or 2 for refused flag values).
@@ -45,6 +47,7 @@ let private execute (args: ParseResults<Command>) : Cli.Exit =
     | Plan p -> RunCommand.plan p
     | Submit s -> RunCommand.submit s
     | Table t -> RunCommand.table t
+    | Compare c -> CompareCommand.run c
     | Sample s -> SampleScoreCommand.sample s
     | Score s -> SampleScoreCommand.score s
     | Data d -> DataCommand.run d

@@ -41,6 +41,7 @@ let all =
         ConcurrencyTests.tests
         NumericsTests.tests
         CliErrorTests.tests
+        ReproductionTests.tests
     ]
 
 [<EntryPoint>]

@@ -84,3 +84,22 @@ let throwsWith<'e when 'e :> exn> (text: string) (f: unit -> unit) =
 let close (tolerance: float) (expected: float) (actual: float) message =
     if not (abs (expected - actual) <= tolerance * max 1.0 (abs expected)) then
         failwith $"{message}: expected {expected}, got {actual} (tolerance {tolerance})"
+
+/// What one `wgangp` process did.
+type ProcessOutcome = { Code: int; Stdout: string; Stderr: string }
+
+/// Runs the built wgangp in `dir` as its own process (each loads libtorch: 1–2 s); killed after `minutes`.
+let wgangpProcess (minutes: float) (dir: string) (args: string list) =
+    let host = Environment.GetEnvironmentVariable "DOTNET_HOST_PATH" |> Option.ofObj |> Option.defaultValue "dotnet"
+    let info = Diagnostics.ProcessStartInfo(host, wgangpDll :: args, UseShellExecute = false, WorkingDirectory = dir,
+                                            RedirectStandardOutput = true, RedirectStandardError = true)
+    use p = Diagnostics.Process.Start info |> nonNull
+    let out = p.StandardOutput.ReadToEndAsync()
+    let err = p.StandardError.ReadToEndAsync()
+    if not (p.WaitForExit(TimeSpan.FromMinutes minutes)) then
+        p.Kill true
+        p.WaitForExit()
+        { Code = 124; Stdout = out.Result; Stderr = err.Result + $"\n(killed after {minutes} minutes)" }
+    else
+        p.WaitForExit()
+        { Code = p.ExitCode; Stdout = out.Result; Stderr = err.Result }

@@ -1,5 +1,7 @@
 // The paper's toy experiments (Figure 1 and a full-GAN grid), as gan_toy.py runs them.
 //   dotnet run --project WganGp.Experiments -c Release -- run experiments/toy.fsx            (default budget, ~15 min on 2 cores)
+//     trains into runs/toy/ and ends by comparing it with the published results/toy/ ("12 of 12 cells identical ...");
+//     `--results results` writes into results/toy/ instead (publishing)
 //   dotnet run --project WganGp.Experiments -c Release -- run experiments/toy.fsx --paper    (the paper's 100k iterations)
 // The runner evaluates this file with the wgangp assemblies referenced; its value `experiment` is what runs.
 open WganGp.Core.Data

@@ -4,6 +4,7 @@
 module WganGp.Experiments.RunCommand
 
 open System
+open System.IO
 open Argu
 open TorchSharp
 open WganGp.Experiments.Dsl
@@ -61,7 +62,7 @@ type RunArgs =
             | Cells _ -> "run only cells whose id contains one of these strings (see `wgangp plan`)"
             | Scale _ -> "multiply every default iteration budget by this factor (e.g. 0.1 for a smoke run)"
             | Paper -> "use the paper's budgets (100k generator iterations for the toys) instead of the defaults"
-            | Results _ -> "results root; the experiment goes to <dir>/<experiment name>/ (default: results)"
+            | Results _ -> $"results root; the experiment goes to <dir>/<experiment name>/ (default: {Defaults.runsRoot}, then compared with {Defaults.publishedRoot}/<experiment name>/ when it exists; --results {Defaults.publishedRoot} publishes)"
             | Device _ -> "torch device: cpu (default) or cuda, cuda:1, ..."
             | Threads _ -> "intra-op CPU threads (default: all cores)"
             | No_Figures -> "train the grid cells only, skip the figures"
@@ -126,7 +127,7 @@ let private submitOnly (r: ParseResults<RunArgs>) =
 
 /// What `run` (and `plan`, and every task of `submit`) runs with: one function of the one argument type.
 let runOptions (r: ParseResults<RunArgs>) : Runner.Options =
-    { ResultsRoot = r.GetResult(RunArgs.Results, defaultValue = "results")
+    { ResultsRoot = r.GetResult(RunArgs.Results, defaultValue = Defaults.runsRoot)
       Budget = budget (r.TryGetResult RunArgs.Scale) (r.Contains RunArgs.Paper)
       Select = r.GetResult(RunArgs.Cells, defaultValue = [])
       Device = r.GetResult(Device, defaultValue = "cpu")
@@ -148,7 +149,29 @@ let runOptions (r: ParseResults<RunArgs>) : Runner.Options =
                   ReferenceCount = r.GetResult(Reference_Count, defaultValue = Scoring.none.ReferenceCount) } }
       Table = not (r.Contains No_Table) }
 
-/// `wgangp run`: trains the cells that are not done, draws the figures, writes the table.
+/// After a whole run (not a Slurm task: those write no table either), what it made against the published
+/// results/<experiment>/: the cells and figures it selected, bit for bit (see Compare). Nothing to compare when there
+/// is no published folder, or when the run wrote into it.
+let private compareWithPublished (opts: Runner.Options) (experiment: Experiment) =
+    let here = Runner.experimentDir opts experiment
+    let published = Path.Combine(Defaults.publishedRoot, experiment.Name)
+    if not opts.Table then ()
+    elif not (Directory.Exists published) then printfn $"\nNo published {published} to compare with."
+    elif Path.GetFullPath here = Path.GetFullPath published then
+        printfn $"\nThis run wrote into the published {published} itself: nothing to compare with (without --results it writes to {Path.Combine(Defaults.runsRoot, experiment.Name)} and compares)."
+    else
+        match Cells.ofExperiment opts.Budget experiment with
+        | Error _ -> ()
+        | Ok cells ->
+            let ids = Runner.chosenCells opts cells |> List.map Cells.id
+            let figures =
+                let chosen = Runner.chosenFigures opts experiment |> List.map Figures.name
+                Figures.dataFiles |> List.filter (fun (name, _) -> List.contains name chosen)
+            printfn ""
+            Compare.experiment here published ids figures |> Compare.lines |> List.iter (printfn "%s")
+
+/// `wgangp run`: trains the cells that are not done, draws the figures, writes the table, and compares what it made
+/// with the published results/<experiment>/.
 let run (r: ParseResults<RunArgs>) : Cli.Exit =
     Cli.refuse (runChecks r)
     Cli.refuse [ for flag in submitOnly r -> Some $"{flag} is an option of `wgangp submit`, not of `run`" ]
@@ -159,7 +182,8 @@ let run (r: ParseResults<RunArgs>) : Cli.Exit =
     let opts = { runOptions r with Cancel = cts.Token }
     ScriptLoader.loadExperiment (r.GetResult RunArgs.Script)
     |> Result.bind (relocate (r.GetResult(RunArgs.Data, defaultValue = [])) opts)
-    |> Result.bind (fun (opts', experiment) -> Runner.run opts' experiment)
+    |> Result.bind (fun (opts', experiment) ->
+        Runner.run opts' experiment |> Result.map (fun () -> compareWithPublished opts' experiment))
     |> Cli.report
 
 /// `wgangp plan`: the cells with their ids, budgets, optimisers and status, as the same `run` or `submit` command line

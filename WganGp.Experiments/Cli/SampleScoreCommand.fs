@@ -14,7 +14,7 @@ type SampleArgs =
     interface IArgParserTemplate with
         member a.Usage =
             match a with
-            | Run_Dir _ -> "a run directory (results/<experiment>/<cell id>)"
+            | Run_Dir _ -> "a run directory (<results root>/<experiment>/<cell id>, e.g. runs/toy/<cell id>)"
             | N _ -> "samples to draw (default 64)"
             | Out _ -> "output: a PNG grid for images, text for the language model, CSV for toys (default samples-<seed>.png/.txt/.csv in the current folder)"
             | Seed _ -> "noise seed (default 0)"
@@ -32,7 +32,7 @@ type ScoreArgs =
     interface IArgParserTemplate with
         member a.Usage =
             match a with
-            | Run_Dir _ -> "a run directory (results/<experiment>/<cell id>)"
+            | Run_Dir _ -> "a run directory (<results root>/<experiment>/<cell id>, e.g. runs/toy/<cell id>)"
             | Classifier _ -> "real images: score with this classifier (see run --classifier)"
             | Inception _ -> "real images: score with the FID Inception from this state_dict"
             | Data_Path _ -> "real images: where the dataset is now (default: where the run read it)"

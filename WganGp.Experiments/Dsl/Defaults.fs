@@ -16,3 +16,11 @@ let referenceSeed = 20_170_331L
 
 /// Log rows a run writes at most (a 200k-iteration cell keeps a small log.csv).
 let logRows = 1000
+
+/// Where `wgangp run` writes an experiment unless `--results` says otherwise: runs/<experiment>/ under the current
+/// folder (git-ignored), so that a run on a fresh clone trains instead of finding the published cells done.
+let runsRoot = "runs"
+
+/// Where published results live: a run compares what it made with <publishedRoot>/<experiment>/ when that exists.
+/// Publishing is an explicit step (`--results results`, or a copy and `wgangp table`).
+let publishedRoot = "results"

@@ -151,6 +151,10 @@ let name =
     | Figure1a _ -> "figure1a"
     | Figure1bc _ -> "figure1bc"
 
+/// Every figure's name with the data files it writes beside its images: what a reproduction compares value by value
+/// (`Compare`); the images are drawn from them or from trained critics and are not compared.
+let dataFiles = [ "figure1a", []; "figure1bc", [ "figure1b.csv" ] ]
+
 /// Its training iterations under a budget (the script's, scaled, or the paper's).
 let iterationsOf (budget: Cells.Budget) =
     function

@@ -108,6 +108,18 @@ let tests =
             Expect.isTrue (System.Double.IsFinite(score.item<float32>() |> float)) "finite score"
         }
 
+        test "the Fashion-MNIST matrix's resnet101-32c1-w0.25, as its cells build it: 83 weight layers in G and D, not 101" {
+            // The README's reading of results/fashion-matrix says so: at 32×32 the "101-layer" ResNet has 27 blocks.
+            let architecture = WganGp.Experiments.Dsl.Figure2(Figure2Variant.ResNet101, 32, 1, 0.25)
+            Expect.equal (WganGp.Experiments.Dsl.Names.architecture architecture) "resnet101-32c1-w0.25" "the matrix's row"
+            for method in WganGp.Experiments.Paper.Lsun.methods do
+                let generator, critic, _ = WganGp.Experiments.Cells.networks architecture method InitScheme.Tflib [| 1L; 32L; 32L |]
+                use g = generator.Invoke()
+                use d = critic.Invoke()
+                Expect.equal (weightLayers g) (83, 3) $"{method.Name}: generator, 83 layers + 3 shortcut convs"
+                Expect.equal (weightLayers d) (83, 3) $"{method.Name}: critic, 83 layers + 3 shortcut convs"
+        }
+
         test "ResNet-101 at 32x32x1 drops the 64x64 stage; G ends in tanh(x/5), D in Linear/5" {
             let stages = ResNet101Layout.Stages(16, 32)
             Expect.sequenceEqual [ for s in stages -> s.Resolution, s.Blocks, s.Width ] [ 4, 6, 128L; 8, 6, 64L; 16, 6, 32L; 32, 6, 16L ] "widths 32·dim/r"

@@ -1,4 +1,4 @@
-/// Runs the cells and figures of an experiment into results/<experiment>/ and tabulates them. This is the only place
+/// Runs the cells and figures of an experiment into <results>/<experiment>/ (runs/ by default) and tabulates them. This is the only place
 /// with I/O side effects beyond the core's run directories.
 module WganGp.Experiments.Runner
 
@@ -57,7 +57,7 @@ type FigureChoice =
     | OnlyFigures of string list
 
 type Options =
-    { /// results/<experiment>/ goes under this folder.
+    { /// <experiment>/ goes under this folder (runs/ by default; results/ to publish).
       ResultsRoot: string
       Budget: Cells.Budget
       /// Run only the cells whose id contains one of these strings (all when empty).

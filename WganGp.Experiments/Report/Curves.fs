@@ -184,6 +184,7 @@ let smallMultiples (score: string) (axis: string) (runs: RunCurves list) : Figur
           if axis.Suffix = "seconds" then secondsNote ]
       Key = methodKey (methodsOf (withScore |> List.map _.Row))
       Columns = columnsFor panels.Length
+      PanelSize = smallPanel
       Panels = panels }
 
 /// One method's seeds on one axis: at each evaluated iteration, the mean over the seeds that have it and the lowest and
@@ -226,6 +227,7 @@ let figure3 (title: string) (score: string) (runs: RunCurves list) (rules: Rule 
         @ (if banded then [ { Label = "min–max over seeds"; Colour = Color.FromHex "#888888"; Style = Band } ] else [])
         @ [ for r in allRules -> { Label = r.Label; Colour = r.Colour; Style = Dashed } ]
       Columns = 2
+      PanelSize = largePanel
       Panels = [ for a in axes -> panel a ] }
 
 /// The kind of a run's critic loss as its settings.json records it (method.critic_loss: "wasserstein", "bce-logits",
@@ -278,6 +280,7 @@ let lossFigures (losses: (RunRow * string * (int * float) list) list) : (string 
                 Notes = [ note + " A panel per architecture, each with its own x range; other kinds of loss are in their own figures." ]
                 Key = methodKey (methodsOf (mine |> List.map (fun (r, _, _) -> r)))
                 Columns = columnsFor panels.Length
+                PanelSize = smallPanel
                 Panels = panels } ]
 
 /// From the run directories `dir/<row.Id>` of `rows`: for every score in any evaluations.csv but the companions,

@@ -179,20 +179,21 @@ type KeyStyle =
 
 type KeyEntry = { Label: string; Colour: Color; Style: KeyStyle }
 
-/// A figure: a title, lines of notes (what the lines and bands are), one key, and its panels in `Columns` columns.
-type Figure = { Title: string; Notes: string list; Key: KeyEntry list; Columns: int; Panels: Panel list }
+/// A figure: a title, lines of notes (what the lines and bands are), one key, and its panels in `Columns` columns,
+/// each `PanelSize` pixels (width, height).
+type Figure = { Title: string; Notes: string list; Key: KeyEntry list; Columns: int; PanelSize: int * int; Panels: Panel list }
 
-/// Pixel size of one panel of a figure.
-let figurePanelWidth, figurePanelHeight = 480, 360
+/// Pixel size of one panel of small multiples; Figure 3's two panels are larger.
+let smallPanel, largePanel = (480, 360), (640, 480)
 
 /// Ticks for a log axis spanning [lo, hi] (values, not logarithms): every integer multiple of the decade when the span
-/// is under one decade (so a narrow axis still gets labels), 1, 2, 5 × 10^k up to three decades, the decades beyond;
+/// is under one decade (so a narrow axis still gets labels), 1, 2, 5 × 10^k up to four decades, the decades beyond;
 /// positions are log10 of the values.
 let logTicks (lo: float) (hi: float) : (float * string) list =
     if not (lo > 0.0 && hi >= lo && isFinite lo && isFinite hi) then []
     else
         let decades = log10 (hi / lo)
-        let steps = if decades < 1.0 then [ 1.0 .. 9.0 ] elif decades <= 3.0 then [ 1.0; 2.0; 5.0 ] else [ 1.0 ]
+        let steps = if decades < 1.0 then [ 1.0 .. 9.0 ] elif decades <= 4.0 then [ 1.0; 2.0; 5.0 ] else [ 1.0 ]
         let label (v: float) = if v >= 1.0 then v.ToString("0.###", Globalization.CultureInfo.InvariantCulture) else v.ToString("0.####", Globalization.CultureInfo.InvariantCulture)
         [ for k in int (floor (log10 lo)) .. int (ceil (log10 hi)) do
               for s in steps do
@@ -277,12 +278,13 @@ let private wrap (font: SkiaSharp.SKFont) (width: float32) (note: string) : stri
     if last = "" then lines else lines @ [ last ]
 
 /// Writes the figure as one PNG: the title and notes, the key (flowing over as many rows as it needs), then the panels
-/// row by row, each figurePanelWidth × figurePanelHeight.
+/// row by row.
 let figure (path: string) (f: Figure) : unit =
     if f.Panels.IsEmpty then invalidArg (nameof f) "a figure needs at least one panel"
     let columns = max 1 (min f.Columns f.Panels.Length)
     let rows = (f.Panels.Length + columns - 1) / columns
-    let width = max 900 (columns * figurePanelWidth)
+    let panelWidth, panelHeight = f.PanelSize
+    let width = max 900 (columns * panelWidth)
     use titleFont = new SkiaSharp.SKFont(SkiaSharp.SKTypeface.Default, 19.0f)
     use font = new SkiaSharp.SKFont(SkiaSharp.SKTypeface.Default, 15.0f)
     use ink = new SkiaSharp.SKPaint(Color = SkiaSharp.SKColors.Black, IsAntialias = true)
@@ -301,7 +303,7 @@ let figure (path: string) (f: Figure) : unit =
     let keyRows = if placed.IsEmpty then 0 else (placed |> List.map (snd >> snd) |> List.max) + 1
     let notes = f.Notes |> List.collect (wrap font (float32 width - 2.0f * margin))
     let header = margin + 26.0f + lineHeight * float32 notes.Length + lineHeight * float32 keyRows + margin
-    let height = int header + rows * figurePanelHeight
+    let height = int header + rows * panelHeight
     use bitmap = new SkiaSharp.SKBitmap(width, height)
     using (new SkiaSharp.SKCanvas(bitmap)) (fun canvas ->
         canvas.Clear SkiaSharp.SKColors.White
@@ -323,9 +325,9 @@ let figure (path: string) (f: Figure) : unit =
             canvas.DrawText(e.Label, x + sample + 6.0f, mid + 5.0f, font, ink)
         f.Panels |> List.iteri (fun i panel ->
             use plot = panelPlot panel
-            let bytes = plot.GetImageBytes(figurePanelWidth, figurePanelHeight, ImageFormat.Png)
+            let bytes = plot.GetImageBytes(panelWidth, panelHeight, ImageFormat.Png)
             use image = SkiaSharp.SKBitmap.Decode bytes
-            canvas.DrawBitmap(image, float32 (i % columns * figurePanelWidth), header + float32 (i / columns * figurePanelHeight))))
+            canvas.DrawBitmap(image, float32 (i % columns * panelWidth), header + float32 (i / columns * panelHeight))))
     ensureParent path
     use data = bitmap.Encode(SkiaSharp.SKEncodedImageFormat.Png, 100)
     // Written beside the target and renamed over it, so a reader never sees half a figure.

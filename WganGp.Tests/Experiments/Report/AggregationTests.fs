@@ -461,10 +461,10 @@ let tests =
                 Expect.equal (bce.Panels |> List.collect _.Lines |> List.map _.Ys) [ [| 0.7; 0.6 |] ] "the cross-entropy alone, as it is"
             }
 
-            test "log ticks: every multiple within a decade, 1-2-5 over a few, decades beyond" {
+            test "log ticks: every multiple within a decade, 1-2-5 up to four, decades beyond" {
                 Expect.equal (Plots.logTicks 150.0 900.0 |> List.map snd) [ "200"; "300"; "400"; "500"; "600"; "700"; "800"; "900" ] "under a decade"
-                Expect.equal (Plots.logTicks 1.5 900.0 |> List.map snd) [ "2"; "5"; "10"; "20"; "50"; "100"; "200"; "500" ] "under three decades"
-                Expect.equal (Plots.logTicks 0.09 250.0 |> List.map snd) [ "0.1"; "1"; "10"; "100" ] "more"
+                Expect.equal (Plots.logTicks 1.5 900.0 |> List.map snd) [ "2"; "5"; "10"; "20"; "50"; "100"; "200"; "500" ] "under four decades"
+                Expect.equal (Plots.logTicks 0.009 250.0 |> List.map snd) [ "0.01"; "0.1"; "1"; "10"; "100" ] "more"
                 Expect.equal (Plots.logTicks 10.0 1000.0 |> List.map fst) [ 1.0; log10 20.0; log10 50.0; 2.0; log10 200.0; log10 500.0; 3.0 ] "positions are logarithms"
             }
 

@@ -106,8 +106,8 @@ let private sampleMatrix (dir: string) (dataset: string) (score: string option) 
 
 /// The horizontal lines Figure 3 draws for a grid's claims on one architecture, for the criteria's score: each
 /// ReachesLevelSooner claim's level (in its method's colour), and the "trains" threshold the ReachesSooner and
-/// ReachesWithin claims use (the cells' √-weighted point between F0 and R: exp(ln F0 − Trains·(ln F0 − ln R)), their
-/// geometric mean when the cells' differ).
+/// ReachesWithin claims use (the score at which a cell's progress reaches Trains: exp(ln F0 − Trains·(ln F0 − ln R)); the
+/// geometric mean over the cells when theirs differ).
 let private claimRules (criteria: Criteria) (readings: Verdicts.Reading list) (architecture: string) : Plots.Rule list =
     let here = readings |> List.filter (fun r -> r.Architecture = architecture)
     let levels =

@@ -232,7 +232,8 @@ let comparisonWith (published: PaperNumber list) (digits: int) (protocols: Map<s
             [ for r, p, reasons in joined do
                   if reasons.IsEmpty then
                       let finished = if has "finished" then summary.GetColumn<int>("finished").[r] else 0
-                      let ours = formatMeanStd digits (number $"{p.Score} mean" r) (number $"{p.Score} std" r)
+                      // One run has no spread: its value alone beside "n = 1".
+                      let ours = formatMeanStd digits (number $"{p.Score} mean" r) (if finished = 1 then nan else number $"{p.Score} std" r)
                       yield line [ text "dataset" r; text "architecture" r; text "method" r; p.Score; $"{ours} (n = {finished})"
                                    paper p; $"{p.Model}: {p.Source}"; p.Protocol ] ]
         let refused =

@@ -157,3 +157,180 @@ let lines (path: string) (title: string) (xLabel: string) (yLabel: string) (seri
     plot.YLabel yLabel
     plot.ShowLegend Edge.Bottom |> ignore
     save path (3 * panelPx / 2) panelPx plot
+
+// Figures of panels (Figure 3, the small multiples of a grid's curves, the losses): each panel drawn by ScottPlot, laid
+// out with a title, notes and one key for the whole figure, so a line's colour means the same thing in every panel and
+// no legend is cut short by a panel's width.
+
+/// A line of a panel: one run, or the mean of a run kind's seeds with the band they span (Band: low and high at each x).
+type Line = { Label: string; Colour: Color; Xs: float[]; Ys: float[]; Band: (float[] * float[]) option }
+
+/// A horizontal reference line of a panel (real data, a threshold, a claim's level), dashed.
+type Rule = { Label: string; Colour: Color; Y: float }
+
+/// One panel: its own axes and x range. `LogY`: the y axis is logarithmic (values that are not positive are left out).
+type Panel = { Title: string; XLabel: string; YLabel: string; LogY: bool; Lines: Line list; Rules: Rule list }
+
+/// How a key entry is drawn: a line, a dashed line (a rule) or a filled band.
+type KeyStyle =
+    | Solid
+    | Dashed
+    | Band
+
+type KeyEntry = { Label: string; Colour: Color; Style: KeyStyle }
+
+/// A figure: a title, lines of notes (what the lines and bands are), one key, and its panels in `Columns` columns,
+/// each `PanelSize` pixels (width, height).
+type Figure = { Title: string; Notes: string list; Key: KeyEntry list; Columns: int; PanelSize: int * int; Panels: Panel list }
+
+/// Pixel size of one panel of small multiples; Figure 3's two panels are larger.
+let smallPanel, largePanel = (480, 360), (640, 480)
+
+/// Ticks for a log axis spanning [lo, hi] (values, not logarithms): every integer multiple of the decade when the span
+/// is under one decade (so a narrow axis still gets labels), 1, 2, 5 × 10^k up to four decades, the decades beyond;
+/// positions are log10 of the values.
+let logTicks (lo: float) (hi: float) : (float * string) list =
+    if not (lo > 0.0 && hi >= lo && isFinite lo && isFinite hi) then []
+    else
+        let decades = log10 (hi / lo)
+        let steps = if decades < 1.0 then [ 1.0 .. 9.0 ] elif decades <= 4.0 then [ 1.0; 2.0; 5.0 ] else [ 1.0 ]
+        let label (v: float) = if v >= 1.0 then v.ToString("0.###", Globalization.CultureInfo.InvariantCulture) else v.ToString("0.####", Globalization.CultureInfo.InvariantCulture)
+        [ for k in int (floor (log10 lo)) .. int (ceil (log10 hi)) do
+              for s in steps do
+                  let v = s * 10.0 ** float k
+                  if v >= lo * (1.0 - 1e-9) && v <= hi * (1.0 + 1e-9) then log10 v, label v ]
+
+/// A panel's value as drawn: log10 on a log axis (NaN for a value that is not positive).
+let private drawnY (panel: Panel) (v: float) = if panel.LogY then (if v > 0.0 then log10 v else nan) else v
+
+/// A panel's axis limits (left, right, bottom, top; y as drawn, log10 on a log axis): its own lines' x range and the
+/// y range of its lines, bands and rules (so a real-data line far below the curves is on it), with a margin of 4 %;
+/// None without a finite point.
+let panelLimits (panel: Panel) =
+    let y = drawnY panel
+    let xs = panel.Lines |> List.collect (fun l -> List.ofArray l.Xs) |> List.filter isFinite
+    let ys =
+        [ for l in panel.Lines do
+              yield! l.Ys
+              match l.Band with
+              | Some (low, high) -> yield! low; yield! high
+              | None -> ()
+          for r in panel.Rules -> r.Y ]
+        |> List.map y |> List.filter isFinite
+    if xs.IsEmpty || ys.IsEmpty then None
+    else
+        let x0, x1 = List.min xs, List.max xs
+        let y0, y1 = List.min ys, List.max ys
+        let pad lo hi = let d = (if hi > lo then hi - lo else max (abs lo) 1.0) * 0.04 in lo - d, hi + d
+        let left, right = if x1 > x0 then pad x0 x1 else x0 - 1.0, x1 + 1.0
+        let bottom, top = pad y0 y1
+        Some(left, right, bottom, top)
+
+let private panelPlot (panel: Panel) =
+    let plot = new Plot()
+    let y = drawnY panel
+    let ok (x: float) (v: float) = isFinite x && isFinite v
+    for line in panel.Lines do
+        match line.Band with
+        | Some (low, high) ->
+            let points = Array.zip3 line.Xs (Array.map y low) (Array.map y high) |> Array.filter (fun (x, a, b) -> ok x a && isFinite b)
+            if points.Length > 1 then
+                let xs, lows, highs = Array.unzip3 points
+                let fill = plot.Add.FillY(xs, lows, highs)
+                fill.FillColor <- line.Colour.WithAlpha(0.18)
+                fill.LineWidth <- 0.0f
+        | None -> ()
+        let points = Array.zip line.Xs (Array.map y line.Ys) |> Array.filter (fun (x, v) -> ok x v)
+        let scatter = plot.Add.ScatterLine(Array.map fst points, Array.map snd points)
+        scatter.Color <- line.Colour
+        scatter.LineWidth <- 1.5f
+        // A single evaluation is a point, not a line: show it.
+        scatter.MarkerSize <- (if points.Length = 1 then 5.0f else 0.0f)
+    for rule in panel.Rules |> List.filter (fun r -> isFinite (y r.Y)) do
+        let h = plot.Add.HorizontalLine(y rule.Y)
+        h.LineColor <- rule.Colour
+        h.LinePattern <- LinePattern.Dashed
+        h.LineWidth <- 1.5f
+    match panelLimits panel with
+    | Some (left, right, bottom, top) ->
+        plot.Axes.SetLimits(left, right, bottom, top)
+        if panel.LogY then
+            let ticks = logTicks (10.0 ** bottom) (10.0 ** top)
+            plot.Axes.Left.SetTicks(ticks |> List.map fst |> Array.ofList, ticks |> List.map snd |> Array.ofList)
+    | None -> ()
+    plot.Title panel.Title
+    plot.Axes.Title.Label.FontSize <- 15.0f
+    plot.XLabel panel.XLabel
+    plot.YLabel(if panel.LogY then panel.YLabel + " (log scale)" else panel.YLabel)
+    plot.Axes.Bottom.Label.FontSize <- 13.0f
+    plot.Axes.Left.Label.FontSize <- 13.0f
+    plot
+
+let private skColour (c: Color) = SkiaSharp.SKColor(c.R, c.G, c.B, c.A)
+
+/// A note broken into lines at spaces so each fits `width` pixels in the font.
+let private wrap (font: SkiaSharp.SKFont) (width: float32) (note: string) : string list =
+    let words = note.Split(' ', StringSplitOptions.RemoveEmptyEntries) |> List.ofArray
+    let lines, last =
+        words |> List.fold (fun (lines, current: string) word ->
+            let candidate = if current = "" then word else current + " " + word
+            if font.MeasureText candidate > width && current <> "" then lines @ [ current ], word else lines, candidate) ([], "")
+    if last = "" then lines else lines @ [ last ]
+
+/// Writes the figure as one PNG: the title and notes, the key (flowing over as many rows as it needs), then the panels
+/// row by row.
+let figure (path: string) (f: Figure) : unit =
+    if f.Panels.IsEmpty then invalidArg (nameof f) "a figure needs at least one panel"
+    let columns = max 1 (min f.Columns f.Panels.Length)
+    let rows = (f.Panels.Length + columns - 1) / columns
+    let panelWidth, panelHeight = f.PanelSize
+    let width = max 900 (columns * panelWidth)
+    use titleFont = new SkiaSharp.SKFont(SkiaSharp.SKTypeface.Default, 19.0f)
+    use font = new SkiaSharp.SKFont(SkiaSharp.SKTypeface.Default, 15.0f)
+    use ink = new SkiaSharp.SKPaint(Color = SkiaSharp.SKColors.Black, IsAntialias = true)
+    let margin, lineHeight, sample = 12.0f, 22.0f, 34.0f
+    // The key's entries flow left to right and wrap at the figure's width.
+    let placed =
+        let mutable x, row = margin, 0
+        [ for e in f.Key ->
+              let w = sample + 6.0f + font.MeasureText e.Label + 22.0f
+              if x + w > float32 width - margin && x > margin then
+                  x <- margin
+                  row <- row + 1
+              let at = x, row
+              x <- x + w
+              e, at ]
+    let keyRows = if placed.IsEmpty then 0 else (placed |> List.map (snd >> snd) |> List.max) + 1
+    let notes = f.Notes |> List.collect (wrap font (float32 width - 2.0f * margin))
+    let header = margin + 26.0f + lineHeight * float32 notes.Length + lineHeight * float32 keyRows + margin
+    let height = int header + rows * panelHeight
+    use bitmap = new SkiaSharp.SKBitmap(width, height)
+    using (new SkiaSharp.SKCanvas(bitmap)) (fun canvas ->
+        canvas.Clear SkiaSharp.SKColors.White
+        canvas.DrawText(f.Title, margin, margin + 19.0f, titleFont, ink)
+        notes |> List.iteri (fun i note -> canvas.DrawText(note, margin, margin + 26.0f + lineHeight * float32 (i + 1) - 5.0f, font, ink))
+        let keyTop = margin + 26.0f + lineHeight * float32 notes.Length
+        for e, (x, row) in placed do
+            let mid = keyTop + lineHeight * float32 row + lineHeight / 2.0f
+            use paint = new SkiaSharp.SKPaint(Color = skColour e.Colour, IsAntialias = true, StrokeWidth = 2.5f)
+            match e.Style with
+            | Solid -> canvas.DrawLine(x, mid, x + sample, mid, paint)
+            | Dashed ->
+                use dashed = new SkiaSharp.SKPaint(Color = skColour e.Colour, IsAntialias = true, StrokeWidth = 2.5f,
+                                                   PathEffect = SkiaSharp.SKPathEffect.CreateDash([| 6.0f; 4.0f |], 0.0f))
+                canvas.DrawLine(x, mid, x + sample, mid, dashed)
+            | Band ->
+                use fill = new SkiaSharp.SKPaint(Color = skColour (e.Colour.WithAlpha 0.25), IsAntialias = true)
+                canvas.DrawRect(SkiaSharp.SKRect(x, mid - 7.0f, x + sample, mid + 7.0f), fill)
+            canvas.DrawText(e.Label, x + sample + 6.0f, mid + 5.0f, font, ink)
+        f.Panels |> List.iteri (fun i panel ->
+            use plot = panelPlot panel
+            let bytes = plot.GetImageBytes(panelWidth, panelHeight, ImageFormat.Png)
+            use image = SkiaSharp.SKBitmap.Decode bytes
+            canvas.DrawBitmap(image, float32 (i % columns * panelWidth), header + float32 (i / columns * panelHeight))))
+    ensureParent path
+    use data = bitmap.Encode(SkiaSharp.SKEncodedImageFormat.Png, 100)
+    // Written beside the target and renamed over it, so a reader never sees half a figure.
+    let temporary = $"{path}.{Guid.NewGuid():N}.tmp"
+    File.WriteAllBytes(temporary, data.ToArray())
+    File.Move(temporary, path, true)

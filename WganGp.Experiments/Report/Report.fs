@@ -11,20 +11,127 @@ open WganGp.Experiments.Dsl
 /// Columns that group the summary table: one row per dataset × architecture × method, mean ± std over seeds.
 let keyColumns = [ "dataset"; "architecture"; "method" ]
 
+/// The score a figure's captions and rules are about: the grid's pre-registered score when it has criteria, otherwise
+/// the first (alphabetically) of the runs' scores that is not a companion.
+let private captionScore (criteria: Criteria option) (runs: Tables.RunRow list) =
+    match criteria with
+    | Some c -> Some c.Score
+    | None ->
+        let all = runs |> List.collect (fun r -> List.ofSeq r.Scores.Keys) |> List.distinct |> List.sort
+        all |> List.tryFind (not << Tables.isCompanion all)
+
+let private figureNumber (v: float) = if Double.IsFinite v then v.ToString("G3", Globalization.CultureInfo.InvariantCulture) else "–"
+
+/// A 64-image grid of the run's generator as it started, drawn as `wgangp sample` draws (noise seeded by the run's
+/// seed), one batch: the run directory's own iteration-0 grid when it kept one (samples/iter-00000000.png), otherwise
+/// the generator rebuilt from its cell.json (CellRecipe.untrainedGenerator) into `scratch`. None without either.
+let private untrainedGrid (runDirectory: string) (scratch: string) =
+    let kept = Path.Combine(runDirectory, "samples", "iter-00000000.png")
+    if File.Exists kept then Some kept
+    elif not (File.Exists(Path.Combine(runDirectory, CellRecipe.fileName))) then None
+    else
+        let recipe = CellRecipe.read runDirectory
+        match recipe.Dataset with
+        | Real data when recipe.ItemShape.Length = 3 ->
+            use generator = CellRecipe.untrainedGenerator recipe
+            use noise = new TorchSharp.torch.Generator(uint64 recipe.Seed)
+            use samples = Sampler.Sample(generator, 64, 64, recipe.LatentDim, TorchSharp.torch.CPU, noise)
+            let out = Path.Combine(scratch, $"untrained-{recipe.Id}.png")
+            WganGp.Core.Data.Images.ImageGrid.SavePng(samples, data.Scaling, out)
+            Some out
+        | _ -> None
+
+/// A 64-image grid of the real data the run trained on (the first batch of its seeded order), or why there is none.
+let private realGrid (runDirectory: string) (scratch: string) : Result<string, string> =
+    if not (File.Exists(Path.Combine(runDirectory, CellRecipe.fileName))) then Error "the run directories have no cell.json"
+    else
+        match (CellRecipe.read runDirectory).Dataset with
+        | Real data when Directory.Exists data.Path || File.Exists data.Path ->
+            use source = Datasets.openReal data data.Path 0L 1 ignore
+            use batch = source.NextBatch 64
+            let out = Path.Combine(scratch, $"real-{Curves.fileSafe data.Name}.png")
+            WganGp.Core.Data.Images.ImageGrid.SavePng(batch, data.Scaling, out)
+            Ok out
+        | Real data -> Error $"{data.Path} not found"
+        | Toy _ -> Error "toy data"
+
 /// Figure 2's layout for one dataset's runs when they span several architectures and methods: samples-<dataset>.png, a
-/// row per architecture and a column per method, each cell the run's samples.png (the first seed's).
-let private sampleMatrix (dir: string) (dataset: string) (runs: Tables.RunRow list) =
+/// row per architecture and a column per method, each cell the run's samples.png (the first seed's) with its score at
+/// its last evaluation under it; a first column of the untrained generator (iteration 0, the same for every method of
+/// an architecture and seed) and, above, the real data with its `<score>_real`.
+let private sampleMatrix (dir: string) (dataset: string) (score: string option) (runs: Tables.RunRow list) =
     let key k (r: Tables.RunRow) = r.Keys |> Map.tryFind k |> Option.defaultValue "-"
     let architectures = runs |> List.map (key "architecture") |> List.distinct
     let methods = runs |> List.map (key "method") |> List.distinct
     let images = runs |> List.exists (fun r -> File.Exists(Path.Combine(dir, r.Id, RunFiles.SampleGrid)))
     if architectures.Length > 1 && methods.Length > 1 && images then
-        let cell a m =
-            runs |> List.filter (fun r -> key "architecture" r = a && key "method" r = m) |> List.sortBy _.Seed
-            |> List.tryHead |> Option.map (fun r -> Path.Combine(dir, r.Id, RunFiles.SampleGrid)) |> Option.toObj
-        WganGp.Core.Data.Images.ImageMatrix.SavePng(
-            Path.Combine(dir, $"samples-{Curves.fileSafe dataset}.png"), $"{dataset}: samples at the end of training (a row per architecture, a column per method)",
-            architectures, methods, [| for a in architectures -> [| for m in methods -> cell a m |] :> Collections.Generic.IReadOnlyList<_> |])
+        let scratch = Path.Combine(Path.GetTempPath(), $"wgangp-samples-{Guid.NewGuid():N}")
+        Directory.CreateDirectory scratch |> ignore
+        try
+            let first a m =
+                runs |> List.filter (fun r -> key "architecture" r = a && (m = None || Some(key "method" r) = m)) |> List.sortBy _.Seed |> List.tryHead
+            let evaluations (r: Tables.RunRow) =
+                let path = Path.Combine(dir, r.Id, RunFiles.Evaluations)
+                if File.Exists path then Curves.readEvaluations path else []
+            // The score at an iteration (None: the last evaluation).
+            let scoreAt (name: string) (iteration: int option) (r: Tables.RunRow) =
+                evaluations r |> List.filter (fun e -> e.Score = name && (iteration.IsNone || Some e.Iteration = iteration)) |> List.tryLast
+                |> Option.map (fun e -> $"{name} {figureNumber e.Value}")
+            let caption s iteration r = s |> Option.bind (fun s -> scoreAt s iteration r)
+            let cell a m =
+                first a (Some m)
+                |> Option.map (fun r -> WganGp.Core.Data.Images.MatrixCell(Path.Combine(dir, r.Id, RunFiles.SampleGrid), caption score None r |> Option.toObj))
+                |> Option.toObj
+            let untrained a =
+                first a None
+                |> Option.map (fun r ->
+                    WganGp.Core.Data.Images.MatrixCell(untrainedGrid (Path.Combine(dir, r.Id)) scratch |> Option.toObj, caption score (Some 0) r |> Option.toObj))
+                |> Option.toObj
+            let someRun = runs |> List.sortBy _.Seed |> List.head
+            let real =
+                match realGrid (Path.Combine(dir, someRun.Id)) scratch with
+                | Ok file -> WganGp.Core.Data.Images.MatrixCell(file, caption (score |> Option.map (fun s -> s + "_real")) None someRun |> Option.toObj)
+                | Error why -> WganGp.Core.Data.Images.MatrixCell(null, $"no real images: {why}")
+            let scoreText = score |> Option.map (fun s -> $"{s} at its last evaluation") |> Option.defaultValue "no score"
+            WganGp.Core.Data.Images.ImageMatrix.SavePng(
+                Path.Combine(dir, $"samples-{Curves.fileSafe dataset}.png"),
+                $"{dataset}: samples at the end of training (a row per architecture, a column per method; the first seed's run)",
+                architectures, "untrained (iteration 0)" :: methods,
+                [| for a in architectures -> [| yield untrained a; for m in methods -> cell a m |] :> Collections.Generic.IReadOnlyList<_> |],
+                real, "real data",
+                [ $"Under each: {scoreText}. Untrained: the generator as initialised (the first method's run; every method of a row starts from it)"
+                  + (score |> Option.map (fun s -> $", {s} at iteration 0. Real data: training images; {s}_real: held-out images against the same reference.") |> Option.defaultValue ".") ])
+        finally
+            Directory.Delete(scratch, true)
+
+/// The horizontal lines Figure 3 draws for a grid's claims on one architecture, for the criteria's score: each
+/// ReachesLevelSooner claim's level (in its method's colour), and the "trains" threshold the ReachesSooner and
+/// ReachesWithin claims use (the score at which a cell's progress reaches Trains: exp(ln F0 − Trains·(ln F0 − ln R)); the
+/// geometric mean over the cells when theirs differ).
+let private claimRules (criteria: Criteria) (readings: Verdicts.Reading list) (architecture: string) : Plots.Rule list =
+    let here = readings |> List.filter (fun r -> r.Architecture = architecture)
+    let levels =
+        criteria.Claims
+        |> List.choose (function ReachesLevelSooner (m, _, a, _) when a = architecture -> Some m | _ -> None)
+        |> List.distinct
+        |> List.choose (fun m ->
+            Verdicts.level here m architecture
+            |> Option.map (fun l -> ({ Label = $"{m}'s level √(U·B): {figureNumber l.Value}"; Colour = Curves.methodColour m; Y = l.Value }: Plots.Rule)))
+    let usesTrains =
+        criteria.Claims |> List.exists (function ReachesSooner (_, _, a, _) | ReachesWithin (_, _, a, _, _) -> a = architecture | _ -> false)
+    let thresholds =
+        here
+        |> List.map (fun r -> exp (log r.Untrained - criteria.Trains * (log r.Untrained - log r.Ceiling)))
+        |> List.filter Double.IsFinite
+    let trains =
+        if not usesTrains || thresholds.IsEmpty then []
+        else
+            let mean = exp (thresholds |> List.averageBy log)
+            let spread = (List.max thresholds - List.min thresholds) / mean
+            let which = if spread < 1e-9 then "" else " (geometric mean over the cells)"
+            let p = criteria.Trains.ToString("0.##", Globalization.CultureInfo.InvariantCulture)
+            [ ({ Label = $"\"trains\" (progress {p}): {figureNumber mean}{which}"; Colour = ScottPlot.Color.FromHex "#b8860b"; Y = mean }: Plots.Rule) ]
+    levels @ trains
 
 /// Whether the summary at `path` is `summary` of the date it records: a rerun that would change nothing but the date
 /// leaves it alone, so regenerating published results from the command beside them leaves the work tree clean.
@@ -83,7 +190,7 @@ let tableWith (criteria: (Criteria * string list) list) (dir: string) (command: 
             [ $"# Summary of {name}"
               ""
               $"Produced by `{command}` on {date} from {rows.Length} run directories;"
-              "mean ± sample std over seeds (finished runs only). Each run's budget and settings are in its settings.json."
+              $"{Tables.spreadNote frame} Each run's budget and settings are in its settings.json."
               ""
               "## Protocols"
               ""
@@ -121,16 +228,25 @@ let tableWith (criteria: (Criteria * string list) list) (dir: string) (command: 
         try
             Curves.write dir rows |> ignore
             for c, _, rs in judged do
-                // Figure 3 at the grid's scale: the architectures its convergence claims name, a line per method.
+                // Figure 3 at the grid's scale: the architectures its convergence and seed claims name, a line per method.
                 let named =
-                    c.Claims |> List.choose (function ReachesSooner (_, _, a, _) | ReachesWithin (_, _, a, _, _) -> Some a | _ -> None) |> List.distinct
+                    c.Claims
+                    |> List.choose (function
+                        | ReachesSooner (_, _, a, _) | ReachesWithin (_, _, a, _, _) | EndsBetter (_, _, a)
+                        | ReachesLevelSooner (_, _, a, _) | SteadierAtEnd (_, _, a) -> Some a
+                        | TrainsEvery _ | OnlyTrainsEvery _ -> None)
+                    |> List.distinct
                 for a in named do
-                    let mine = [ for r in rows do if rs |> List.exists (fun x -> x.Id = r.Id && x.Architecture = a) then r, key "method" r ]
-                    Curves.writeEvaluationCurves dir mine
-                        (fun score axis -> $"figure3-{Curves.fileSafe a}-{Curves.fileSafe score}-{axis}.png") (fun score -> $"{score} on {a}, a line per method")
-                    |> ignore
+                    let mine = rows |> List.filter (fun r -> rs |> List.exists (fun x -> x.Id = r.Id && x.Architecture = a))
+                    let curves = Curves.readRuns dir mine
+                    let datasets = mine |> List.map (key "dataset") |> List.distinct |> String.concat ", "
+                    for score in Curves.drawnScores curves do
+                        let rules = if score = c.Score then claimRules c rs a else []
+                        Plots.figure (Path.Combine(dir, $"figure3-{Curves.fileSafe a}-{Curves.fileSafe score}.png"))
+                            (Curves.figure3 $"Figure 3 at this grid's scale: {score} of {a} on {datasets}" score curves rules)
             for d, runs in byDataset do
-                sampleMatrix dir d runs
+                let criteriaOf = judged |> List.tryFind (fun (_, _, rs) -> rs |> List.exists (fun x -> x.Dataset = d)) |> Option.map (fun (c, _, _) -> c)
+                sampleMatrix dir d (captionScore criteriaOf runs) runs
             Ok(markdown + verdicts)
         with :? InvalidDataException as e -> Error $"{dir}: tables written, curves not: {e.Message}"
 

@@ -181,16 +181,42 @@ let private scoreOf (frame: Frame<int, string>) (column: string) =
     else
         None
 
+/// The finished runs of each row of a summarize frame (None when the frame has no "finished" column).
+let private finishedOf (frame: Frame<int, string>) : (int -> int) option =
+    if frame.ColumnKeys |> Seq.contains "finished" then Some(fun r -> frame.GetColumn<int>("finished").TryGet(r) |> OptionalValue.asOption |> Option.defaultValue 0)
+    else None
+
+/// Whether every row of a summarize frame has at most one finished run: its scores are single values, with no spread.
+let singleSeed (frame: Frame<int, string>) =
+    match finishedOf frame with
+    | Some finished -> frame.RowKeys |> Seq.forall (fun r -> finished r <= 1)
+    | None -> false
+
+/// What the scores of a summarize frame's Markdown are, for the sentence above it: single values when every row has
+/// one seed (n = 1), otherwise means ± sample std over each row's finished seeds.
+let spreadNote (frame: Frame<int, string>) =
+    if singleSeed frame then "n = 1: one finished seed per row, so each score is that run's value, with no spread."
+    else "mean ± sample std over seeds (finished runs only; a row of one seed says n = 1)."
+
+/// A mean with its spread: "mean ± std", or the value alone for one run (no spread), followed by "(n = 1)" when
+/// `markSingle` (in a table whose other entries have several).
+let private withSpread digits (markSingle: bool) (n: int) (mean: float) (std: float) =
+    if n = 1 then formatMeanStd digits mean nan + (if markSingle && not (Double.IsNaN mean) then " (n = 1)" else "")
+    else formatMeanStd digits mean std
+
 /// Markdown table of a summarize frame: key columns as they are, counts as integers, each score as one column
-/// "mean ± std" (see formatMeanStd), "–" when the mean is missing. Header and separator rows, one line per group, each
-/// line ending in "\n"; pipes in cell text are escaped.
+/// "mean ± std" (see formatMeanStd), the value alone for a row of one finished run (with "(n = 1)" unless every row has
+/// one: `spreadNote` then says so above the table), "–" when the mean is missing. Header and separator rows, one line
+/// per group, each line ending in "\n"; pipes in cell text are escaped.
 let toMarkdown (digits: int) (frame: Frame<int, string>) : string =
     let escape (s: string) = s.Replace("|", "\\|").Replace("\r", " ").Replace("\n", " ")
     let isPairedStd (c: string) = c.EndsWith " std" && scoreOf frame (c.[.. c.Length - 5] + " mean") |> Option.isSome
     let columns = frame.ColumnKeys |> Seq.filter (isPairedStd >> not) |> List.ofSeq
+    let finished = finishedOf frame |> Option.defaultValue (fun _ -> 2)
+    let single = singleSeed frame
     let cell row column =
         match scoreOf frame column with
-        | Some score -> formatMeanStd digits (floatCell frame column row) (floatCell frame $"{score} std" row)
+        | Some score -> withSpread digits (not single) (finished row) (floatCell frame column row) (floatCell frame $"{score} std" row)
         | None ->
             match tryCell frame column row with
             | None -> "–"
@@ -254,18 +280,22 @@ let pivot (score: string) (rowKey: string) (colKey: string) (rows: RunRow list) 
         [ for c in colValues -> c, Series.ofOptionalObservations [ for r in rowValues -> r, cell r c ] ]
     |> Frame.realignRows rowValues
 
-/// A pivot cell as text: "mean ± std" (formatMeanStd) when some finished run has a value, followed by what did not
-/// finish, e.g. "6.12 ± 0.08 (diverged 1/3)"; only the latter when nothing finished ("diverged 2/3",
+/// A pivot cell as text: "mean ± std" (formatMeanStd) when some finished run has a value, the value alone for one
+/// finished run (then "n = 1" among the notes when `markSingle`), followed by what did not finish, e.g.
+/// "6.12 ± 0.08 (diverged 1/3)", "6.12 (n = 1, diverged 2/3)"; only the latter when nothing finished ("diverged 2/3",
 /// "not finished 3/3"); "–" when the runs finished without a value.
-let pivotCellText (digits: int) (cell: PivotCell) : string =
+let pivotCellText (digits: int) (markSingle: bool) (cell: PivotCell) : string =
     let other = cell.Runs - cell.Finished - cell.Diverged
+    let single = cell.Finished = 1 && not (Double.IsNaN cell.Mean)
     let notes =
-        [ if cell.Diverged > 0 then $"diverged {cell.Diverged}/{cell.Runs}"
+        [ if single && markSingle then "n = 1"
+          if cell.Diverged > 0 then $"diverged {cell.Diverged}/{cell.Runs}"
           if other > 0 then $"not finished {other}/{cell.Runs}" ]
         |> String.concat ", "
+    let value = formatMeanStd digits cell.Mean (if single then nan else cell.Std)
     match Double.IsNaN cell.Mean, notes with
-    | false, "" -> formatMeanStd digits cell.Mean cell.Std
-    | false, notes -> $"{formatMeanStd digits cell.Mean cell.Std} ({notes})"
+    | false, "" -> value
+    | false, notes -> $"{value} ({notes})"
     | true, "" -> "–"
     | true, notes -> notes
 
@@ -273,17 +303,22 @@ let private markdownLine (cells: string seq) =
     "| " + String.Join(" | ", cells |> Seq.map (fun (s: string) -> s.Replace("|", "\\|").Replace("\n", " "))) + " |\n"
 
 /// Markdown of a pivot: `corner` names the row key (e.g. "architecture"), then one column per pivot column; a
-/// missing combination is blank.
+/// missing combination is blank. When no cell has more than one finished run, the values stand alone and a line under
+/// the table says n = 1; otherwise a cell of one finished run says n = 1 itself.
 let pivotToMarkdown (digits: int) (corner: string) (frame: Frame<string, string>) : string =
     let columns = List.ofSeq frame.ColumnKeys
+    let cellAt r c = frame.GetColumn<PivotCell>(c).TryGet(r) |> OptionalValue.asOption
+    let cells = [ for r in frame.RowKeys do for c in columns do match cellAt r c with Some cell -> cell | None -> () ]
+    let single = not cells.IsEmpty && cells |> List.forall (fun cell -> cell.Finished <= 1)
     let text r c =
-        match frame.GetColumn<PivotCell>(c).TryGet(r) |> OptionalValue.asOption with
-        | Some cell -> pivotCellText digits cell
+        match cellAt r c with
+        | Some cell -> pivotCellText digits (not single) cell
         | None -> ""
     String.concat "" [
         yield markdownLine (corner :: columns)
         yield "|---|" + String.Join("", columns |> List.map (fun _ -> "--:|")) + "\n"
-        for r in frame.RowKeys -> markdownLine (r :: [ for c in columns -> text r c ]) ]
+        for r in frame.RowKeys -> markdownLine (r :: [ for c in columns -> text r c ])
+        if single then yield "\nn = 1: one finished seed per cell, so each value is that run's, with no spread.\n" ]
 
 /// Per (architecture, method) with a result (a finished or diverged run; running or failed runs are not a result yet):
 /// the mean of the score over the finished runs' finite values, NaN when none finished (a diverged architecture

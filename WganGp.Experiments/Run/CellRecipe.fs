@@ -225,3 +225,9 @@ let read (runDirectory: string) : Recipe =
 let generator (recipe: Recipe) =
     let g, _, _ = Cells.networksWith recipe.Architecture recipe.Normalisers recipe.Init recipe.ItemShape
     g.Invoke()
+
+/// The run's generator as it started, untrained: built right after seeding torch with the run's seed, as the trainer
+/// builds it (TrainingSession.Start), so its weights are the ones the run's iteration-0 evaluation scored.
+let untrainedGenerator (recipe: Recipe) =
+    TorchSharp.torch.manual_seed (int64 recipe.Seed) |> ignore
+    generator recipe

@@ -152,9 +152,10 @@ let tests =
             }
 
             test "pivot cell text for runs that neither finished nor diverged" {
-                Expect.equal (pivotCellText 3 { Mean = nan; Std = nan; Runs = 2; Finished = 0; Diverged = 0 }) "not finished 2/2" "running or failed"
-                Expect.equal (pivotCellText 3 { Mean = nan; Std = nan; Runs = 2; Finished = 2; Diverged = 0 }) "–" "finished without a value"
-                Expect.equal (pivotCellText 3 { Mean = 5.0; Std = 0.0; Runs = 3; Finished = 1; Diverged = 1 }) "5.00 ± 0.00 (diverged 1/3, not finished 1/3)" "both notes"
+                Expect.equal (pivotCellText 3 true { Mean = nan; Std = nan; Runs = 2; Finished = 0; Diverged = 0 }) "not finished 2/2" "running or failed"
+                Expect.equal (pivotCellText 3 true { Mean = nan; Std = nan; Runs = 2; Finished = 2; Diverged = 0 }) "–" "finished without a value"
+                Expect.equal (pivotCellText 3 true { Mean = 5.0; Std = 0.0; Runs = 3; Finished = 1; Diverged = 1 }) "5.00 (n = 1, diverged 1/3, not finished 1/3)" "one seed: no ± 0, both notes"
+                Expect.equal (pivotCellText 3 false { Mean = 5.0; Std = 0.0; Runs = 1; Finished = 1; Diverged = 0 }) "5.00" "one seed in a table of one-seed cells: the value alone"
             }
         ]
 
@@ -308,12 +309,16 @@ let tests =
             let evaluations (rows: string list) = String.concat "" [ yield RunFiles.EvaluationsHeader + "\n"; for r in rows -> r + "\n" ]
             let log (rows: string list) = String.concat "" [ yield RunFiles.LogHeader + "\n"; for r in rows -> r + "\n" ]
 
-            test "Figure 3 and 5a: one PNG per score (not per companion) and axis, and the negative critic loss, from two run directories" {
+            test "Figure 3 and 5a: one PNG per score (not per companion) and axis, and a critic-loss figure per kind of loss, from two run directories" {
                 inTempDir (fun dir ->
                     let runs =
-                        [ for m, seed in [ "wgan-gp", 0; "clip", 1 ] ->
+                        [ for m, seed, loss in [ "wgan-gp", 0, "wasserstein"; "dcgan", 1, "bce-logits" ] ->
                               let id = $"cifar-{m}-{seed}"
                               let run = writeRun dir id [ "dataset", "cifar10"; "architecture", "cifar-dcgan"; "method", m ] seed "finished" [ "is", 5.0 ] []
+                              // The kind of critic loss, as the trainer records the method in settings.json.
+                              let settings = Path.Combine(run, RunFiles.Settings)
+                              let cell = JsonDocument.Parse(File.ReadAllText settings).RootElement.GetProperty("cell").Clone()
+                              File.WriteAllText(settings, JsonSerializer.Serialize(dict [ "cell", box cell; "method", box (dict [ "critic_loss", loss ]) ]))
                               File.WriteAllText(Path.Combine(run, RunFiles.Evaluations),
                                   evaluations [ for k in 1..4 do
                                                     yield $"{1000 * k},{12.5 * float k},is,{1.0 + float k}"
@@ -329,7 +334,10 @@ let tests =
                     let rows = RunDirectory.readAll Report.keyColumns dir
                     Expect.equal (rows |> List.map _.Id |> List.sort) (List.sort runs) "both runs read"
                     let written = Curves.write dir rows
-                    let expected = [ for s in [ "fid"; "is"; "w_real" ] do for x in [ "iterations"; "seconds" ] -> $"curve-{s}-{x}.png" ] @ [ "critic-negative-loss.png" ]
+                    let expected =
+                        [ for s in [ "fid"; "is"; "w_real" ] do for x in [ "iterations"; "seconds" ] -> $"curve-{s}-{x}.png" ]
+                        // Kinds in the order their runs come (run directories by name: cifar-dcgan-1 first).
+                        @ [ "critic-loss-bce-logits.png"; "critic-loss-wasserstein.png" ]
                     Expect.equal (written |> List.map Path.GetFileName) expected "files written, scores alphabetical"
                     for f in expected do expectPng (Path.Combine(dir, f)))
             }
@@ -370,10 +378,126 @@ let tests =
                     Expect.isEmpty (Directory.GetFiles(dir, "*.png")) "no PNG")
             }
 
-            test "legend labels: architecture/method/seed, with the dataset when several" {
-                let r d a m s = row "x" [ "dataset", d; "architecture", a; "method", m ] s "finished" []
-                Expect.equal (Curves.labels [ r "d" "a" "m" 0; r "d" "a" "n" 1 ]) [ "a/m/s0"; "a/n/s1" ] "one dataset"
-                Expect.equal (Curves.labels [ r "d" "a" "m" 0; r "e" "a" "m" 0 ]) [ "d/a/m/s0"; "e/a/m/s0" ] "two datasets"
+            // Runs as the curves read them: (dataset, architecture, method, seed) with (iteration, seconds, score, value) rows.
+            let curveRun d a m seed (es: (int * float * string * float) list) : Curves.RunCurves =
+                { Row = row $"{a}-{m}-{seed}" [ "dataset", d; "architecture", a; "method", m ] seed "finished" []
+                  Evaluations = [ for it, sec, score, v in es -> { Iteration = it; Seconds = sec; Score = score; Value = v } ] }
+            let fids (pairs: (int * float) list) = [ for it, v in pairs -> it, float it / 10.0, "fid", v ]
+
+            test "a method has one colour in every figure: the paper's runs distinct, any other name by itself, never by its neighbours" {
+                let named = [ "wgan-gp"; "wgan-clip"; "dcgan"; "lsgan"; "wgan-gp-rmsprop"; "wgan-gp-adam" ]
+                Expect.equal (named |> List.map Curves.methodColour |> List.distinct |> List.length) named.Length "Figures 2 and 3's methods: six colours"
+                Expect.equal (Curves.methodColour "my-variant") (Curves.methodColour "my-variant") "an unknown name: the same colour every time"
+                Expect.equal (Curves.methodColour "wgan-clip").ARGB 0xffff7f0eu "weight clipping is orange in every results folder"
+                let colourOf (f: Plots.Figure) m = f.Panels |> List.collect _.Lines |> List.find (fun l -> l.Label.StartsWith(m + " ")) |> _.Colour
+                let alone = Curves.smallMultiples "fid" "iterations" [ curveRun "d" "a" "wgan-gp" 0 (fids [ 100, 5.0 ]) ]
+                let crowded =
+                    Curves.smallMultiples "fid" "iterations"
+                        [ for m in [ "my-variant"; "lsgan"; "dcgan"; "wgan-gp" ] -> curveRun "d" "a" m 0 (fids [ 100, 5.0 ]) ]
+                Expect.equal (colourOf alone "wgan-gp") (colourOf crowded "wgan-gp") "wgan-gp alone or fourth of four"
+                Expect.equal (colourOf crowded "wgan-gp") (Curves.methodColour "wgan-gp") "the fixed colour"
+                let f3 = Curves.figure3 "t" "fid" [ curveRun "d" "a" "wgan-gp" 0 (fids [ 100, 5.0 ]) ] []
+                Expect.equal (f3.Panels.Head.Lines.Head.Colour) (Curves.methodColour "wgan-gp") "Figure 3 too"
+            }
+
+            test "many-cell curves as small multiples: a panel per architecture with its own x range, a key of whole method names, log y for Fréchet scores" {
+                let long = "wgan-gp-rmsprop-with-a-name-longer-than-any-legend-column"
+                let runs =
+                    [ curveRun "d" "short" long 0 (fids [ 0, 800.0; 50, 400.0; 100, 300.0 ])
+                      curveRun "d" "short" "dcgan" 0 (fids [ 0, 800.0; 100, 250.0 ])
+                      curveRun "d" "long" long 0 (fids [ 0, 800.0; 5000, 100.0; 10000, 50.0 ])
+                      curveRun "d" "long" "dcgan" 1 [ 0, 0.0, "fid", 800.0; 10000, 1000.0, "fid", 60.0; 10000, 1000.0, "fid_real", 2.0 ] ]
+                let f = Curves.smallMultiples "fid" "iterations" runs
+                Expect.equal (f.Panels |> List.map _.Title) [ "short"; "long" ] "a panel per architecture, in grid order"
+                Expect.equal (f.Key |> List.map _.Label) [ long; "dcgan" ] "one key entry per method, its whole name"
+                Expect.isTrue (f.Panels |> List.forall _.LogY) "fid on a log scale"
+                let left, right, _, _ = (Plots.panelLimits f.Panels.[0]).Value
+                Expect.isLessThan right 200.0 "the short runs' panel ends near their 100 iterations, not at the other panel's 10,000"
+                Expect.isGreaterThanOrEqual right 100.0 "and shows all of them"
+                Expect.isLessThanOrEqual left 0.0 "from iteration 0"
+                let _, right, _, _ = (Plots.panelLimits f.Panels.[1]).Value
+                Expect.isGreaterThanOrEqual right 10000.0 "the long runs' panel shows them to the end"
+                Expect.isFalse ((Curves.smallMultiples "is" "iterations" [ curveRun "d" "a" "m" 0 [ 100, 1.0, "is", 2.0 ] ]).Panels.Head.LogY) "Inception Score on a linear scale"
+                Expect.exists f.Notes (fun n -> n.Contains "fid_real" && n.Contains "2") "the real-data level in the notes"
+                let secondsPanel = (Curves.smallMultiples "fid" "seconds" runs).Panels.[1]
+                Expect.equal (secondsPanel.Lines |> List.map (fun l -> Array.max l.Xs)) [ 1000.0; 1000.0 ] "against seconds: evaluations.csv's seconds"
+            }
+
+            test "Figure 3: a line per method, the mean over its seeds with the min–max band, the real level and the given rules" {
+                let runs =
+                    [ for seed, scale in [ 0, 1.0; 1, 2.0; 2, 3.0 ] ->
+                          curveRun "d" "a" "gp" seed [ for it in [ 0; 100; 200 ] -> it, float it * scale, "fid", 100.0 * scale / float (1 + it / 100) ] ]
+                    @ [ curveRun "d" "a" "gan" 0 [ 0, 0.0, "fid", 90.0; 100, 5.0, "fid", 40.0; 100, 5.0, "fid_real", 2.0 ] ]
+                let level: Plots.Rule = { Label = "gp's level"; Colour = Curves.methodColour "gp"; Y = 30.0 }
+                let f = Curves.figure3 "t" "fid" runs [ level ]
+                Expect.equal (f.Panels |> List.map _.XLabel) [ "generator iterations"; "training seconds" ] "two panels: iterations and seconds"
+                let gp = f.Panels.[0].Lines |> List.find (fun l -> l.Label = "gp")
+                Expect.equal gp.Xs [| 0.0; 100.0; 200.0 |] "at each evaluation"
+                Expect.equal gp.Ys [| 200.0; 100.0; 200.0 / 3.0 |] "the mean of the three seeds"
+                Expect.equal gp.Band (Some([| 100.0; 50.0; 100.0 / 3.0 |], [| 300.0; 150.0; 100.0 |])) "the band: lowest and highest seed"
+                let gpSeconds = f.Panels.[1].Lines |> List.find (fun l -> l.Label = "gp")
+                Expect.equal gpSeconds.Xs [| 0.0; 200.0; 400.0 |] "against seconds: the mean of the seeds' seconds"
+                Expect.isNone (f.Panels.[0].Lines |> List.find (fun l -> l.Label = "gan")).Band "one seed: no band"
+                Expect.equal (f.Panels.[0].Rules |> List.map (fun r -> r.Y)) [ 2.0; 30.0 ] "real data, then the claim's level"
+                Expect.exists f.Key (fun k -> k.Label = "gp (mean of 3)") "the key says how many seeds a line is the mean of"
+                Expect.exists f.Key (fun k -> k.Style = Plots.Band && k.Label.Contains "min–max") "and what the band is"
+                Expect.isTrue f.Panels.Head.LogY "fid on a log scale"
+            }
+
+            test "losses only beside losses of the same kind: a figure per kind, Wasserstein estimates negated as Figure 5a" {
+                let r a m seed = row $"{a}-{m}-{seed}" [ "dataset", "d"; "architecture", a; "method", m ] seed "finished" []
+                let figures =
+                    Curves.lossFigures
+                        [ r "a1" "wgan-gp" 0, "wasserstein", [ 0, -1.0; 1, -2.0 ]
+                          r "a1" "dcgan" 0, "bce-logits", [ 0, 0.7; 1, 0.6 ]
+                          r "a2" "wgan-clip" 0, "wasserstein", [ 0, -0.5 ]
+                          r "a2" "lsgan" 0, "least-squares", [ 0, 0.3 ] ]
+                Expect.equal (figures |> List.map fst) [ "wasserstein"; "bce-logits"; "least-squares" ] "three kinds, three figures"
+                let w = figures |> List.find (fst >> (=) "wasserstein") |> snd
+                Expect.equal (w.Panels |> List.map _.Title) [ "a1"; "a2" ] "a panel per architecture"
+                Expect.equal (w.Key |> List.map _.Label) [ "wgan-gp"; "wgan-clip" ] "only the Wasserstein methods"
+                Expect.equal w.Panels.[0].Lines.Head.Ys [| 1.0; 2.0 |] "−critic loss"
+                let bce = figures |> List.find (fst >> (=) "bce-logits") |> snd
+                Expect.equal (bce.Panels |> List.collect _.Lines |> List.map _.Ys) [ [| 0.7; 0.6 |] ] "the cross-entropy alone, as it is"
+            }
+
+            test "log ticks: every multiple within a decade, 1-2-5 up to four, decades beyond" {
+                Expect.equal (Plots.logTicks 150.0 900.0 |> List.map snd) [ "200"; "300"; "400"; "500"; "600"; "700"; "800"; "900" ] "under a decade"
+                Expect.equal (Plots.logTicks 1.5 900.0 |> List.map snd) [ "2"; "5"; "10"; "20"; "50"; "100"; "200"; "500" ] "under four decades"
+                Expect.equal (Plots.logTicks 0.009 250.0 |> List.map snd) [ "0.01"; "0.1"; "1"; "10"; "100" ] "more"
+                Expect.equal (Plots.logTicks 10.0 1000.0 |> List.map fst) [ 1.0; log10 20.0; log10 50.0; 2.0; log10 200.0; log10 500.0; 3.0 ] "positions are logarithms"
+            }
+
+            test "the sample composite: captions under cells, a header panel, an empty cell where there is none" {
+                inTempDir (fun dir ->
+                    let tile (name: string) (value: byte) =
+                        let path = Path.Combine(dir, name)
+                        // 64 images: a square 8 × 8 grid.
+                        use ones = TorchSharp.torch.ones([| 64L; 1L; 8L; 8L |])
+                        use level = TorchSharp.torch.tensor(float32 value / 127.5f - 1.0f)
+                        use images = ones.mul level
+                        WganGp.Core.Data.Images.ImageGrid.SavePng(images, WganGp.Core.Data.PixelScaling.MinusOneOne, path)
+                        path
+                    let a, b = tile "a.png" 0uy, tile "b.png" 255uy
+                    let cell (path: string) (caption: string | null) : WganGp.Core.Data.Images.MatrixCell | null = WganGp.Core.Data.Images.MatrixCell(path, caption)
+                    let out = Path.Combine(dir, "m.png")
+                    WganGp.Core.Data.Images.ImageMatrix.SavePng(
+                        out, "title", [ "row" ], [ "one"; "two"; "three" ],
+                        [| [| cell a "fid 12.3"; cell (Path.Combine(dir, "missing.png")) null; null |] :> Collections.Generic.IReadOnlyList<_> |],
+                        cell b "fid_real 1.5", "real data", [ "a note" ], cellWidth = 100)
+                    use png = SkiaSharp.SKBitmap.Decode out
+                    // Title and note (2 × 28), header 100 + caption 22 + gap 8, column labels 28, the row: 100 + caption 22,
+                    // its gap and the bottom gap (8 + 8).
+                    Expect.equal png.Height (56 + 130 + 28 + 122 + 16) "height: header, captions, row"
+                    let rowTop = 56 + 130 + 28
+                    let labelWidth = png.Width - 3 * 108 - 8
+                    let dark (x0: int) (y0: int) (w: int) (h: int) =
+                        seq { for y in y0 .. y0 + h - 1 do for x in x0 .. x0 + w - 1 -> png.GetPixel(x, y) } |> Seq.exists (fun c -> c.Red < 100uy)
+                    Expect.isTrue (dark labelWidth (rowTop + 100) 100 22) "a caption under the first cell"
+                    Expect.isFalse (dark (labelWidth + 108) (rowTop + 100) 100 22) "none under a cell without one"
+                    Expect.equal (png.GetPixel(labelWidth + 108 + 50, rowTop + 5)) (SkiaSharp.SKColor(225uy, 225uy, 225uy)) "a missing file: grey"
+                    Expect.equal (png.GetPixel(labelWidth + 216 + 50, rowTop + 50)) SkiaSharp.SKColors.White "no cell: nothing drawn"
+                    Expect.isTrue (dark labelWidth (56 + 100) 100 22) "the header's caption")
             }
         ]
 
@@ -406,7 +530,7 @@ let tests =
                         Expect.stringContains thresholds "| 3.0 | 0 | 1 | 1 | 0 | 1 | 88 | 110 | 1 |" "per architecture, beside the paper's Table 2"
                         Expect.isFalse (File.Exists(Path.Combine(dir, "thresholds-fid.md"))) "the paper counts thresholds of IS only"
                         for f in [ "curve-is-iterations.png"; "curve-is-seconds.png" ] do expectPng (Path.Combine(dir, f))
-                        Expect.isFalse (File.Exists(Path.Combine(dir, "critic-negative-loss.png"))) "no log.csv: no loss figure")
+                        Expect.isEmpty (Directory.GetFiles(dir, "critic-loss-*.png")) "no log.csv: no loss figure")
             }
 
             test "a rerun that changes nothing but the date keeps summary.md's date; a changed table gets today's" {

@@ -164,6 +164,29 @@ let tests =
             Expect.stringContains md "| 8gaussians | wgan-gp | 3 | 3 | 0 | 0 | 2.00 ± 1.00 | – | 2.33 ± 1.53 |" "grid row; no loss there"
         }
 
+        test "n = 1: a table of one seed per row prints values, not ± 0, and says so; a row of one seed among several says n = 1" {
+            let single = summarize keys [ run "a" [ "dataset", "d"; "method", "m" ] 0 "finished" [ "fid", 198.3 ]
+                                          run "b" [ "dataset", "d"; "method", "n" ] 0 "finished" [ "fid", 426.0 ] ]
+            let md = toMarkdown 3 single
+            Expect.stringContains md "| d | m | 1 | 1 | 0 | 0 | 198 |" "the value alone"
+            Expect.isFalse (md.Contains "±") "no spread printed"
+            Expect.isTrue (singleSeed single) "one seed per row"
+            Expect.stringStarts (spreadNote single) "n = 1: one finished seed per row" "the sentence above the table says n = 1"
+            let mixed =
+                summarize keys
+                    [ yield run "a" [ "dataset", "d"; "method", "m" ] 0 "finished" [ "fid", 198.3 ]
+                      for seed, v in [ 0, 400.0; 1, 450.0 ] -> run $"b{seed}" [ "dataset", "d"; "method", "n" ] seed "finished" [ "fid", v ] ]
+            let md = toMarkdown 3 mixed
+            Expect.stringContains md "| d | m | 1 | 1 | 0 | 0 | 198 (n = 1) |" "one seed among rows of two"
+            Expect.stringContains md "| d | n | 2 | 2 | 0 | 0 | 425 ± 35 |" "two seeds: mean ± std"
+            Expect.stringStarts (spreadNote mixed) "mean ± sample std" "the sentence above a table of several seeds"
+            let pivotMd rows = pivotToMarkdown 3 "architecture" (pivot "fid" "architecture" "method" rows)
+            let one = [ run "p" [ "architecture", "a"; "method", "m" ] 0 "finished" [ "fid", 198.3 ] ]
+            Expect.equal (pivotMd one) "| architecture | m |\n|---|--:|\n| a | 198 |\n\nn = 1: one finished seed per cell, so each value is that run's, with no spread.\n" "a pivot of one seed per cell"
+            Expect.stringContains (pivotMd (one @ [ for seed in 0..1 -> run $"q{seed}" [ "architecture", "a"; "method", "n" ] seed "finished" [ "fid", 400.0 + 50.0 * float seed ] ]))
+                "| a | 198 (n = 1) | 425 ± 35 |" "a pivot mixing one seed and two"
+        }
+
         test "markdown: digits are significant digits of the mean" {
             let rows = [ for s, w in List.indexed [ 120.0; 123.0; 127.0 ] -> run $"{s}" [ "dataset", "d" ] s "finished" [ "fid", w ] ]
             let frame = summarize [ "dataset" ] rows

@@ -165,7 +165,7 @@ let tests =
                 | Error e -> failtest e
                 | Ok markdown ->
                     Expect.stringContains markdown "| 8gaussians | mlp16x3 | wgan-gp | 2 | 2 | 0 | 0 | 0.200 ± 0.141 |" "gp row"
-                    Expect.stringContains markdown "| wgan-clip | 2 | 1 | 1 | 0 | 0.500 ± 0.000 |" "clip row: 1 finished, 1 diverged"
+                    Expect.stringContains markdown "| wgan-clip | 2 | 1 | 1 | 0 | 0.500 (n = 1) |" "clip row: 1 finished, 1 diverged: one value, no spread"
                     let csv = File.ReadAllLines(Path.Combine(dir, "summary.csv"))
                     Expect.equal csv.Length 3 "header + two groups"
                     Expect.stringContains (File.ReadAllText(Path.Combine(dir, "summary.md"))) "Produced by `wgangp table`" "command written beside the table")

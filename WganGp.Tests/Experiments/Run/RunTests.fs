@@ -172,6 +172,31 @@ let tests =
                 (fun () -> CellRecipe.ofJson "cell.json" ((CellRecipe.toJson { Id = "x"; Names = None; Architecture = CifarDcgan(3, 1.0); Normalisers = WganGp.Core.Nets.Normalisers.None; Init = WganGp.Core.Nets.InitScheme.Tflib; Dataset = Toy ToyKind.SwissRoll; ItemShape = [| 2L |]; LatentDim = 128; BatchSize = 8; Seed = 3; Iterations = 10; SampleCount = 8; Scoring = ScoreProtocol.standard }).Replace("\"latent_dim\"", "\"latent\"")) |> ignore)
         }
 
+        test "the untrained generator rebuilt from cell.json is the one the trainer starts from (the sample composite's iteration-0 column)" {
+            let architecture = Figure2(WganGp.Core.Nets.Figure2Variant.Dcgan, 32, 1, 0.25)
+            let method = WganGp.Core.Methods.Methods.WganGp
+            let shape = [| 1L; 32L; 32L |]
+            let recipe seed: CellRecipe.Recipe =
+                { Id = "x"; Names = None; Architecture = architecture; Normalisers = Cells.normalisers architecture method.Constraint
+                  Init = WganGp.Core.Nets.InitScheme.Tflib; Dataset = Real Datasets.fashionMnist32; ItemShape = shape; LatentDim = 128
+                  BatchSize = 8; Seed = seed; Iterations = 10; SampleCount = 8; Scoring = ScoreProtocol.standard }
+            // As the runner builds a cell's config: the networks of Cells.networks, the cell's seed.
+            let g, c, latent = Cells.networks architecture method WganGp.Core.Nets.InitScheme.Tflib shape
+            use images = new LabelledImages("random", TorchSharp.torch.randint(0L, 256L, [| 16L; 1L; 32L; 32L |]).``to``(TorchSharp.torch.ScalarType.Byte), TorchSharp.torch.zeros(16L, dtype = TorchSharp.torch.int64))
+            use source = new ShuffledBatches(images, 0L, PixelScaling.MinusOneOne)
+            use session = TrainingSession.Start(TrainConfig(g, c, latent, source, method, 10, 8, 5L))
+            use _ = session.State.Generator
+            use _ = session.State.Critic
+            // torch's stream has moved on since, as it has in a process that writes tables.
+            TorchSharp.torch.randn(1000L).Dispose()
+            let parameters (m: TorchSharp.torch.nn.Module) = [ for p in m.parameters() -> p.detach().clone() ]
+            let same a b = List.length a = List.length b && List.forall2 (fun (x: TorchSharp.torch.Tensor) y -> x.allclose(y, 0.0, 0.0)) a b
+            use rebuilt = CellRecipe.untrainedGenerator (recipe 5)
+            use other = CellRecipe.untrainedGenerator (recipe 6)
+            Expect.isTrue (same (parameters rebuilt) (parameters session.State.Generator)) "the trainer's generator, weight for weight"
+            Expect.isFalse (same (parameters other) (parameters session.State.Generator)) "another seed, other weights"
+        }
+
         test "bad runner input: unknown cell ids and a results folder of another grid are refused, nothing touched" {
             inTempDir (fun dir ->
                 let experiment =

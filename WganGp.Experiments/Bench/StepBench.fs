@@ -120,6 +120,20 @@ type private Peer(options: Options, variant: string, dim: int, methodName: strin
             with _ -> ()
             proc.Dispose()
 
+/// A session's generator iterations, one after the other.
+type private SessionIterations(session: TrainingSession) =
+    let mutable it = 0
+    member _.Next() =
+        session.Iterate(it, false) |> ignore
+        it <- it + 1
+    member this.Run(n: int) = for _ in 1 .. n do this.Next()
+
+/// Seconds per call of `work` over `n` calls.
+let private timed (n: int) (work: unit -> unit) =
+    let clock = Stopwatch.StartNew()
+    for _ in 1 .. n do work ()
+    clock.Elapsed.TotalSeconds / float n
+
 /// Median and (min, max) of a list of seconds.
 let private summary (xs: float list) =
     let sorted = List.sort xs
@@ -162,21 +176,14 @@ let timeCell (architecture: Architecture) (method: Method) (options: Options) : 
     let generator, critic, latent = Cells.networks architecture method WganGp.Core.Nets.InitScheme.Tflib shape
     let data = batchesFor options
     use _ = released data
-    let iterations = 1 + options.Warmup + options.Rounds * options.Iterations
-    let config = TrainConfig(generator, critic, latent, data, method, iterations, options.BatchSize, int64 options.Seed)
+    let budget = 1 + options.Warmup + options.Rounds * options.Iterations
+    let config = TrainConfig(generator, critic, latent, data, method, budget, options.BatchSize, int64 options.Seed)
     use session = TrainingSession.Start config
     use _ = session.State.Generator
     use _ = session.State.Critic
-    let mutable it = 0
-    let ours () =
-        let clock = Stopwatch.StartNew()
-        for _ in 1 .. options.Iterations do
-            session.Iterate(it, false) |> ignore
-            it <- it + 1
-        clock.Elapsed.TotalSeconds / float options.Iterations
-    for _ in 0 .. options.Warmup do
-        session.Iterate(it, false) |> ignore
-        it <- it + 1
+    let iterations = SessionIterations session
+    let ours () = timed options.Iterations iterations.Next
+    iterations.Run(1 + options.Warmup)
     let peer =
         match referenceName architecture with
         | Some (variant, dim) ->
@@ -367,25 +374,16 @@ let toyCost (options: Options) =
     let method = Paper.Toy.wganGp
     let generator, critic, latent = Cells.networks Paper.Toy.mlp method WganGp.Core.Nets.InitScheme.Tflib [| 2L |]
     use data = WganGp.Core.Data.ToyDataset.Create(WganGp.Core.Data.ToyKind.EightGaussians, 1L)
-    let iterations = 1 + options.Warmup + options.Rounds * options.Iterations
-    use session = TrainingSession.Start(TrainConfig(generator, critic, latent, data, method, iterations, 256, int64 options.Seed))
+    let budget = 1 + options.Warmup + options.Rounds * options.Iterations
+    use session = TrainingSession.Start(TrainConfig(generator, critic, latent, data, method, budget, 256, int64 options.Seed))
     use _ = session.State.Generator
     use _ = session.State.Critic
     use minimal = new MinimalToyLoop(int64 options.Seed)
-    let mutable it = 0
-    let ours () =
-        let clock = Stopwatch.StartNew()
-        for _ in 1 .. options.Iterations do
-            session.Iterate(it, false) |> ignore
-            it <- it + 1
-        clock.Elapsed.TotalSeconds / float options.Iterations
-    let bare () =
-        let clock = Stopwatch.StartNew()
-        for _ in 1 .. options.Iterations do minimal.Iteration()
-        clock.Elapsed.TotalSeconds / float options.Iterations
+    let iterations = SessionIterations session
+    let ours () = timed options.Iterations iterations.Next
+    let bare () = timed options.Iterations minimal.Iteration
     for _ in 0 .. options.Warmup do
-        session.Iterate(it, false) |> ignore
-        it <- it + 1
+        iterations.Next()
         minimal.Iteration()
     let rounds = [ for r in 1 .. options.Rounds -> if r % 2 = 0 then (let b = bare () in ours (), b) else (let o = ours () in o, bare ()) ]
     let (om, ol, oh), (bm, bl, bh) = summary (List.map fst rounds), summary (List.map snd rounds)

@@ -113,6 +113,15 @@ type BenchArgs =
             | Step _ -> "seconds per generator iteration of each Figure 2 row x method, beside PyTorch's, and the trainer's overhead"
             | Data _ -> "images/s decoded from LMDB and folders, and the share of a 64x64 DCGAN step spent waiting for data"
 
+/// The values named on the command line, each found by `name` among `all`; an unknown one is an error listing them.
+let private byName (names: string list) (all: 'a list) (name: 'a -> string) (what: string) =
+    names |> List.map (fun n ->
+        match all |> List.tryFind (fun a -> name a = n) with
+        | Some a -> a
+        | None ->
+            let known = String.Join(", ", all |> List.map name)
+            failwith $"unknown {what} '{n}'; known: {known}")
+
 /// `wgangp bench …`.
 let run (b: ParseResults<BenchArgs>) : Cli.Exit =
     match b.GetSubCommand() with
@@ -146,13 +155,6 @@ let run (b: ParseResults<BenchArgs>) : Cli.Exit =
                     WganGp.Core.Nets.Figure2Width.Check(v, s.GetResult(StepBenchArgs.Size, defaultValue = 32), w) |> Option.ofObj |> Option.map (fun p -> $"--widths: {p}") ]
         torch.set_num_threads Environment.ProcessorCount
         let variants = Enum.GetValues<WganGp.Core.Nets.Figure2Variant>() |> List.ofArray
-        let byName (names: string list) all (name: 'a -> string) what =
-            names |> List.map (fun n ->
-                match all |> List.tryFind (fun a -> name a = n) with
-                | Some a -> a
-                | None ->
-                    let known = String.Join(", ", all |> List.map name)
-                    failwith $"unknown {what} '{n}'; known: {known}")
         let size, channels = s.GetResult(StepBenchArgs.Size, defaultValue = 32), s.GetResult(StepBenchArgs.Channels, defaultValue = 3)
         let architectures =
             match s.TryGetResult StepBenchArgs.Architectures with
@@ -192,18 +194,11 @@ let run (b: ParseResults<BenchArgs>) : Cli.Exit =
             Cli.atLeast 0 "--warmup" (p.TryGetResult ProfileBenchArgs.Warmup) ]
         torch.set_num_threads Environment.ProcessorCount
         let variants = Enum.GetValues<WganGp.Core.Nets.Figure2Variant>() |> List.ofArray
-        let pick (names: string list) all (name: 'a -> string) what =
-            names |> List.map (fun n ->
-                match all |> List.tryFind (fun a -> name a = n) with
-                | Some a -> a
-                | None ->
-                    let known = String.Join(", ", all |> List.map name)
-                    failwith $"unknown {what} '{n}'; known: {known}")
         let size, channels = p.GetResult(ProfileBenchArgs.Size, defaultValue = 32), p.GetResult(ProfileBenchArgs.Channels, defaultValue = 1)
-        let rows = pick (p.GetResult(ProfileBenchArgs.Architectures, defaultValue = [ "dcgan" ])) variants Names.figure2 "architecture"
+        let rows = byName (p.GetResult(ProfileBenchArgs.Architectures, defaultValue = [ "dcgan" ])) variants Names.figure2 "architecture"
         let options: ProfileBench.Options =
             { Architectures = [ for w in p.GetResult(ProfileBenchArgs.Widths, defaultValue = [ 0.25; 1.0 ]) do for v in rows -> Figure2(v, size, channels, w) ]
-              Methods = pick (p.GetResult(ProfileBenchArgs.Methods, defaultValue = [ "wgan-gp"; "dcgan" ])) Paper.Lsun.methods (fun m -> m.Name) "method"
+              Methods = byName (p.GetResult(ProfileBenchArgs.Methods, defaultValue = [ "wgan-gp"; "dcgan" ])) Paper.Lsun.methods (fun m -> m.Name) "method"
               Size = size; Channels = channels; BatchSize = p.GetResult(ProfileBenchArgs.Batch_Size, defaultValue = 64)
               Iterations = p.GetResult(ProfileBenchArgs.Iterations, defaultValue = 20); Warmup = p.GetResult(ProfileBenchArgs.Warmup, defaultValue = 3)
               Figure = p.TryGetResult ProfileBenchArgs.Figure }

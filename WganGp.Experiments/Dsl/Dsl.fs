@@ -116,7 +116,11 @@ type Override = { Where: Cell -> bool; Change: Cell -> Cell }
 /// The axis a convergence claim is read on.
 type ConvergenceAxis =
     | GeneratorIterations
+    /// The trainer's wall clock as each cell's evaluations.csv records it: a result only for cells that ran alone.
     | TrainingSeconds
+    /// Generator iterations times the run's seconds per generator iteration measured alone (method name, seconds), for
+    /// cells that shared their machine: the script writes the rates beside the command that measured them.
+    | SecondsAlone of secondsPerIteration: (string * float) list
 
 /// A claim of the paper, checked against a grid's cells by `Verdicts` (methods and architectures by their names in ids).
 type Claim =

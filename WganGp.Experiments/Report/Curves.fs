@@ -119,6 +119,18 @@ let axes : Axis list =
 let secondsNote = "Training seconds: the trainer's wall clock as evaluations.csv records it, evaluations, sample grids and checkpoints excluded."
 
 
+/// A run's seconds per generator iteration among the rates measured alone (Dsl.SecondsAlone); NaN (undefined) when
+/// it has none.
+let rateOf (rates: (string * float) list) (methodName: string) =
+    rates |> List.tryFind (fun (m, _) -> m = methodName) |> Option.map snd |> Option.defaultValue nan
+
+/// Where seconds at rates measured alone come from, with the rates, for a figure's notes and summary.md.
+let ratesNote (rates: (string * float) list) =
+    let each = String.Join(", ", rates |> List.map (fun (m, s) -> $"""{m} {s.ToString("0.####", CultureInfo.InvariantCulture)} s"""))
+    "Seconds at the rates measured alone: generator iterations times the run's seconds per generator iteration, measured "
+    + $"with nothing else on the machine and written in the grid script ({each}); the cells' own clocks are not used, "
+    + "as they shared the machine with other work."
+
 let private key k (r: RunRow) = r.Keys |> Map.tryFind k |> Option.defaultValue "-"
 
 /// A run with what its curves need: its row and its evaluations.csv (empty when it has none).
@@ -199,19 +211,22 @@ let meanOverSeeds (score: string) (x: Evaluation -> float) (seeds: Evaluation li
 
 /// Figure 3: two panels, against generator iterations and against training seconds; a line per method, the mean over
 /// its seeds with the min–max band they span; the real-data level and the given rules (a claim's level or threshold).
-let figure3 (title: string) (score: string) (runs: RunCurves list) (rules: Rule list) : Figure =
+/// `rates`: seconds per generator iteration measured alone, per method (Dsl.SecondsAlone); when given, the seconds panel
+/// is drawn at those rates, stated in the notes, instead of the cells' own clocks.
+let figure3 (title: string) (score: string) (rates: (string * float) list) (runs: RunCurves list) (rules: Rule list) : Figure =
     let methods = methodsOf (runs |> List.map _.Row)
     let seedsOf m = runs |> List.filter (fun r -> key "method" r.Row = m) |> List.map _.Evaluations
     let counts = [ for m in methods -> (seedsOf m).Length ]
     let banded = List.exists (fun n -> n > 1) counts
     let real = realLevel score runs |> Option.map (fun level -> { Label = $"real data: {score}_real {number level}"; Colour = realColour; Y = level })
     let allRules = Option.toList real @ rules
-    let panel (axis: Axis) =
-        { Title = $"{score} against {axis.Name}"; XLabel = axis.Label; YLabel = score
+    // A method's x on an axis; at the rates, its iterations times its own rate.
+    let panel (name: string, label: string, x: string -> Evaluation -> float) =
+        { Title = $"{score} against {name}"; XLabel = label; YLabel = score
           LogY = isLogScale score
           Lines =
             [ for m in methods do
-                  let mean = meanOverSeeds score axis.At (seedsOf m) |> Array.ofList
+                  let mean = meanOverSeeds score (x m) (seedsOf m) |> Array.ofList
                   if mean.Length > 0 then
                       let xs = mean |> Array.map (fun (a, _, _, _) -> a)
                       { Label = m; Colour = methodColour m; Xs = xs; Ys = mean |> Array.map (fun (_, y, _, _) -> y)
@@ -221,14 +236,19 @@ let figure3 (title: string) (score: string) (runs: RunCurves list) (rules: Rule 
     { Title = title
       Notes =
         [ $"A line per method: {seedText}" + (if banded then "; the band spans the lowest to the highest seed (min–max) at each evaluation." else ".")
-          secondsNote + (if banded then " A point sits at the mean of the seeds' seconds at that evaluation." else "") ]
+          if rates.IsEmpty then secondsNote + (if banded then " A point sits at the mean of the seeds' seconds at that evaluation." else "")
+          else ratesNote rates ]
       Key =
         [ for m, n in List.zip methods counts -> { Label = (if n > 1 then $"{m} (mean of {n})" else m); Colour = methodColour m; Style = Solid } ]
         @ (if banded then [ { Label = "min–max over seeds"; Colour = Color.FromHex "#888888"; Style = Band } ] else [])
         @ [ for r in allRules -> { Label = r.Label; Colour = r.Colour; Style = Dashed } ]
       Columns = 2
       PanelSize = largePanel
-      Panels = [ for a in axes -> panel a ] }
+      Panels =
+        [ for a in axes ->
+              if a.Suffix = "seconds" && not rates.IsEmpty then
+                  panel ("seconds at the rates measured alone", "seconds (iterations × rate measured alone)", fun m e -> float e.Iteration * rateOf rates m)
+              else panel (a.Name, a.Label, fun _ -> a.At) ] }
 
 /// The kind of a run's critic loss as its settings.json records it (method.critic_loss: "wasserstein", "bce-logits",
 /// "least-squares", ...); "unknown" when it records none.

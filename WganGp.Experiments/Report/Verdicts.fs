@@ -90,19 +90,22 @@ let read (criteria: Criteria) (dir: string) (row: RunRow) : Reading =
       Progress = p; Seconds = final |> Option.map _.Seconds |> Option.defaultValue nan; Verdict = verdict
       Reached = points |> List.tryFind (fun x -> x.Progress >= criteria.Trains); Points = points }
 
-let private at (axis: ConvergenceAxis) (point: Point) =
+/// Where a run (its method named) is at a point, on the axis.
+let private at (axis: ConvergenceAxis) (methodName: string) (point: Point) =
     match axis with
     | GeneratorIterations -> float point.Iteration
     | TrainingSeconds -> point.Seconds
+    | SecondsAlone rates -> float point.Iteration * Curves.rateOf rates methodName
 
 let private axisText =
     function
     | GeneratorIterations -> "generator iterations"
     | TrainingSeconds -> "training seconds"
+    | SecondsAlone _ -> "seconds at the rates measured alone"
 
 let private reachedText axis (r: Reading option) =
     match r |> Option.bind _.Reached with
-    | Some p -> (at axis p).ToString("0.#", CultureInfo.InvariantCulture)
+    | Some p -> (at axis r.Value.Method p).ToString("0.#", CultureInfo.InvariantCulture)
     | None -> "never"
 
 // Claims over seeds (Dsl.EndsBetter, ReachesLevelSooner, SteadierAtEnd): one number per seed, lower is better.
@@ -130,7 +133,7 @@ let level (readings: Reading list) (methodName: string) (architecture: string) :
 /// (or diverged or failed).
 let timeToLevel (axis: ConvergenceAxis) (level: float) (r: Reading) =
     if broken r then infinity
-    else r.Points |> List.tryFind (fun p -> p.Score <= level) |> Option.map (at axis) |> Option.defaultValue infinity
+    else r.Points |> List.tryFind (fun p -> p.Score <= level) |> Option.map (at axis r.Method) |> Option.defaultValue infinity
 
 /// A run's score at its last evaluation; infinity for a diverged or failed run or one without evaluations.
 let endScore (r: Reading) = if broken r || not (finite r.Final) then infinity else r.Final
@@ -210,7 +213,7 @@ let claim (readings: Reading list) (c: Claim) : string * bool * string =
         let mine, theirs = cell m a, cell o a
         let holds =
             match mine |> Option.bind _.Reached, theirs |> Option.bind _.Reached with
-            | Some p, Some q -> compare (at axis p) (at axis q)
+            | Some p, Some q -> compare (at axis m p) (at axis o q)
             | Some _, None -> theirs.IsSome
             | None, _ -> false
         mine, theirs, holds
@@ -246,7 +249,7 @@ let claim (readings: Reading list) (c: Claim) : string * bool * string =
         | Some l ->
             let mine, theirs = seeds m a (timeToLevel axis l.Value), seeds o a (timeToLevel axis l.Value)
             let holds = separated (List.map snd mine) (List.map snd theirs)
-            let time = match axis with GeneratorIterations -> figure | TrainingSeconds -> seconds
+            let time = match axis with GeneratorIterations -> figure | TrainingSeconds | SecondsAlone _ -> seconds
             text, holds,
             $"level {scoreOf a} ≤ {figure l.Value} (√(U·B): U = {figure l.Untrained} untrained, B = {figure l.WorstBest} the worst of {m}'s seeds' best); "
             + $"{axisText axis} to it: {perSeed m time mine}; {perSeed o time theirs}; " + compared holds m o time mine theirs
@@ -267,7 +270,7 @@ let describe (criteria: Criteria) =
     + $"evaluations.csv at one sample count. Trains: progress ≥ {t}; fails: progress < {f}, or the run diverged or failed; "
     + "partial: in between. These criteria were written in the grid script before the grid ran."
 
-/// Where a claim's seconds come from, as summary.md says under the claims that use them.
+/// Where a claim's seconds come from, as summary.md says under the claims that use them (TrainingSeconds).
 let secondsNote =
     "Seconds are the training seconds each cell's evaluations.csv records at its evaluations: the trainer's wall clock "
     + "with evaluations, sample grids and checkpoints taken out, measured on the machine the cell ran on, under whatever "
@@ -304,5 +307,14 @@ let toMarkdown (criteria: Criteria) (expected: int) (readings: Reading list) =
                   | _ -> false)
           if onSeconds then
               yield ""
-              yield secondsNote ]
+              yield secondsNote
+          let rates =
+              criteria.Claims |> List.choose (function
+                  | ReachesSooner (_, _, _, SecondsAlone r) | ReachesWithin (_, _, _, SecondsAlone r, _)
+                  | ReachesLevelSooner (_, _, _, SecondsAlone r) -> Some r
+                  | _ -> None)
+              |> List.distinct
+          for r in rates do
+              yield ""
+              yield Curves.ratesNote r ]
     String.Join("\n", [ "## Verdicts"; ""; describe criteria; "" ] @ cells @ [ ""; "### Claims"; "" ] @ claims) + "\n"

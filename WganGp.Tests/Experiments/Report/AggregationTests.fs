@@ -396,7 +396,7 @@ let tests =
                         [ for m in [ "my-variant"; "lsgan"; "dcgan"; "wgan-gp" ] -> curveRun "d" "a" m 0 (fids [ 100, 5.0 ]) ]
                 Expect.equal (colourOf alone "wgan-gp") (colourOf crowded "wgan-gp") "wgan-gp alone or fourth of four"
                 Expect.equal (colourOf crowded "wgan-gp") (Curves.methodColour "wgan-gp") "the fixed colour"
-                let f3 = Curves.figure3 "t" "fid" [ curveRun "d" "a" "wgan-gp" 0 (fids [ 100, 5.0 ]) ] []
+                let f3 = Curves.figure3 "t" "fid" [] [ curveRun "d" "a" "wgan-gp" 0 (fids [ 100, 5.0 ]) ] []
                 Expect.equal (f3.Panels.Head.Lines.Head.Colour) (Curves.methodColour "wgan-gp") "Figure 3 too"
             }
 
@@ -429,7 +429,7 @@ let tests =
                           curveRun "d" "a" "gp" seed [ for it in [ 0; 100; 200 ] -> it, float it * scale, "fid", 100.0 * scale / float (1 + it / 100) ] ]
                     @ [ curveRun "d" "a" "gan" 0 [ 0, 0.0, "fid", 90.0; 100, 5.0, "fid", 40.0; 100, 5.0, "fid_real", 2.0 ] ]
                 let level: Plots.Rule = { Label = "gp's level"; Colour = Curves.methodColour "gp"; Y = 30.0 }
-                let f = Curves.figure3 "t" "fid" runs [ level ]
+                let f = Curves.figure3 "t" "fid" [] runs [ level ]
                 Expect.equal (f.Panels |> List.map _.XLabel) [ "generator iterations"; "training seconds" ] "two panels: iterations and seconds"
                 let gp = f.Panels.[0].Lines |> List.find (fun l -> l.Label = "gp")
                 Expect.equal gp.Xs [| 0.0; 100.0; 200.0 |] "at each evaluation"
@@ -442,6 +442,12 @@ let tests =
                 Expect.exists f.Key (fun k -> k.Label = "gp (mean of 3)") "the key says how many seeds a line is the mean of"
                 Expect.exists f.Key (fun k -> k.Style = Plots.Band && k.Label.Contains "min–max") "and what the band is"
                 Expect.isTrue f.Panels.Head.LogY "fid on a log scale"
+                // With rates measured alone, the seconds panel is each method's iterations times its own rate.
+                let atRates = Curves.figure3 "t" "fid" [ "gp", 0.5; "gan", 0.1 ] runs [ level ]
+                Expect.equal ((atRates.Panels.[1].Lines |> List.find (fun l -> l.Label = "gp")).Xs) [| 0.0; 50.0; 100.0 |] "gp at 0.5 s per iteration"
+                Expect.equal ((atRates.Panels.[1].Lines |> List.find (fun l -> l.Label = "gan")).Xs) [| 0.0; 10.0 |] "gan at 0.1 s, not its clock's 5 s"
+                Expect.stringContains atRates.Panels.[1].XLabel "measured alone" "the axis says so"
+                Expect.exists atRates.Notes (fun n -> n.Contains "gp 0.5 s" && n.Contains "gan 0.1 s") "the rates stated on the plot"
             }
 
             test "losses only beside losses of the same kind: a figure per kind, Wasserstein estimates negated as Figure 5a" {

@@ -178,6 +178,32 @@ let tests =
             Expect.isFalse (holds runs (ReachesLevelSooner("gan", "gp", "a", GeneratorIterations))) "300 iterations > 100"
         }
 
+        test "seconds at rates measured alone are the iterations times each run's own rate, not the cells' clocks" {
+            // The clocks say gan took 300 s to its level and gp 100 s (the machine was shared); at the rates measured
+            // alone gan's 300 iterations are 30 s and gp's 100 iterations 50 s.
+            let runs dir =
+                [ for seed in 0..1 do
+                      seeded dir "a" "gan" seed "finished" [ 0, 0.0, 100.0; 100, 100.0, 80.0; 200, 200.0, 50.0; 300, 300.0, 10.0 ]
+                      seeded dir "a" "gp" seed "finished" [ 0, 0.0, 100.0; 100, 100.0, 10.0; 200, 200.0, 9.0 ] ]
+            let alone = SecondsAlone [ "gan", 0.1; "gp", 0.5 ]
+            Expect.isTrue (holds runs (ReachesLevelSooner("gan", "gp", "a", alone))) "30 s < 50 s"
+            Expect.isFalse (holds runs (ReachesLevelSooner("gan", "gp", "a", TrainingSeconds))) "the clocks: 300 s > 100 s"
+            Expect.isFalse (holds runs (ReachesLevelSooner("gan", "gp", "a", SecondsAlone [ "gan", 0.1; "gp", 0.2 ]))) "30 s > 20 s"
+            Expect.isFalse (holds runs (ReachesLevelSooner("gan", "gp", "a", SecondsAlone [ "gan", 0.1 ]))) "gp has no rate: undefined"
+            Expect.stringContains (evidence runs (ReachesLevelSooner("gan", "gp", "a", alone)))
+                "seconds at the rates measured alone to it: gan: s0 30, s1 30 (mean 30); gp: s0 50, s1 50 (mean 50)" "the numbers"
+            inTempDir (fun dir ->
+                let rows = runs dir
+                let ids = rows |> List.map _.Id
+                match Report.tableWith [ criteria [ ReachesLevelSooner("gan", "gp", "a", alone) ], ids ] dir "wgangp test" ids with
+                | Error e -> failtest e
+                | Ok _ -> ()
+                let md = File.ReadAllText(Path.Combine(dir, "summary.md"))
+                Expect.stringContains md (Curves.ratesNote [ "gan", 0.1; "gp", 0.5 ]) "the rates under the claims"
+                Expect.stringContains md "gan 0.1 s, gp 0.5 s" "each rate named"
+                Expect.isFalse (md.Contains Verdicts.secondsNote) "the cells' clocks are not the claim's seconds")
+        }
+
         test "steadier at the end: residual spread of ln score about a line over the last fifth; a smoothly falling curve is steady" {
             // Evaluations every 50 iterations to 1,000: the last fifth is 800 to 1,000 (five evaluations).
             let at (f: int -> float) = [ for i in 0..20 -> 50 * i, float i, (if i = 0 then 1000.0 else f (50 * i)) ]

@@ -243,7 +243,7 @@ let private drawFigure (path: string) (options: Options) (notes: string list) (p
                         Band = Some([| for _, lo, _ in values -> lo |], [| for _, _, hi in values -> hi |]) } ] }
     let perSample (p: Point) = let m, lo, hi = p.Seconds in 1000.0 * m / float p.Batch, 1000.0 * lo / float p.Batch, 1000.0 * hi / float p.Batch
     figure path
-        { Title = $"How cost grows with batch and width: seconds per generator iteration ({options.Size}x{options.Size}x{options.Channels})"
+        { Title = $"How cost grows with batch and width ({options.Size}x{options.Size}x{options.Channels}): where it is overhead-bound, where compute-bound"
           Notes = notes @ [ "Top row: seconds per generator iteration; bottom row: milliseconds per sample (seconds / batch). Lines: medians over the rounds; bands: their min–max." ]
           Key =
             [ for w in widths -> { Label = $"width {widthText w} (DIM {WganGp.Core.Nets.Figure2Width.Dim w})"; Colour = colour w; Style = Solid } ]

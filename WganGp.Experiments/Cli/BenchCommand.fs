@@ -241,7 +241,14 @@ let run (b: ParseResults<BenchArgs>) : Cli.Exit =
         let rows = byName (c.GetResult(CostBenchArgs.Architectures, defaultValue = [ "dcgan"; "resnet101" ])) variants Names.figure2 "architecture"
         let batches = c.GetResult(CostBenchArgs.Batches, defaultValue = [ 16; 32; 64; 128; 256 ])
         let widths = c.GetResult(CostBenchArgs.Widths, defaultValue = [ 0.25; 0.5; 1.0 ])
+        let methods = c.GetResult(CostBenchArgs.Methods, defaultValue = [ "wgan-gp"; "dcgan" ])
+        // A flag given without values would leave the grid empty.
+        let given (flag: string) (count: int) = if count = 0 then Some $"{flag}: expected one or more values" else None
         Cli.refuse [
+            given "--architectures" rows.Length
+            given "--methods" methods.Length
+            given "--batches" batches.Length
+            given "--widths" widths.Length
             Cli.atLeast 1 "--size" (c.TryGetResult CostBenchArgs.Size)
             Cli.oneOf [ 1; 3 ] "--channels" (c.TryGetResult CostBenchArgs.Channels)
             for b in batches do Cli.atLeast 1 "--batches" (Some b)
@@ -255,7 +262,7 @@ let run (b: ParseResults<BenchArgs>) : Cli.Exit =
         let channels = c.GetResult(CostBenchArgs.Channels, defaultValue = 1)
         let options: CostBench.Options =
             { Architectures = rows |> List.map (fun v -> Figure2(v, size, channels, 1.0))
-              Methods = byName (c.GetResult(CostBenchArgs.Methods, defaultValue = [ "wgan-gp"; "dcgan" ])) Paper.Lsun.methods (fun m -> m.Name) "method"
+              Methods = byName methods Paper.Lsun.methods (fun m -> m.Name) "method"
               Batches = List.distinct batches; Widths = List.distinct widths; Size = size; Channels = channels
               Iterations = c.GetResult(CostBenchArgs.Iterations, defaultValue = 2); Warmup = c.GetResult(CostBenchArgs.Warmup, defaultValue = 1)
               Rounds = c.GetResult(CostBenchArgs.Rounds, defaultValue = 2); MaxSeconds = c.GetResult(CostBenchArgs.Max_Seconds, defaultValue = 60.0)

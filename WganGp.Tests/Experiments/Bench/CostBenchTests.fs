@@ -83,11 +83,14 @@ let tests =
                 Expect.stringContains run.Stdout "- dcgan dcgan width 0.25 batch 4: not tried: dcgan dcgan width 0.25 batch 2 already took over" "the larger one not tried"
                 Expect.equal (File.ReadAllLines(Path.Combine(dir, "cost.csv")).Length) 1 "no rows but the header")
         }
-        test "wgangp bench cost --batches 0: an error naming the flag, exit 2, no trace" {
+        test "wgangp bench cost --batches 0, or --widths without values: an error naming the flag, exit 2, no trace" {
             inTempDir (fun dir ->
                 let run = wgangpProcess 1.0 dir [ "bench"; "cost"; "--batches"; "16"; "0" ]
                 Expect.equal run.Code 2 $"usage error\n{run.Stderr}"
                 Expect.stringContains run.Stderr "error: --batches 0: expected a whole number of at least 1" "names the flag and the value"
-                Expect.isFalse (run.Stderr.Contains "   at ") "no stack trace")
+                Expect.isFalse (run.Stderr.Contains "   at ") "no stack trace"
+                let empty = wgangpProcess 1.0 dir [ "bench"; "cost"; "--widths" ]
+                Expect.equal empty.Code 2 $"a flag without values: usage error\n{empty.Stderr}"
+                Expect.stringContains empty.Stderr "error: --widths: expected one or more values" "an empty grid refused")
         }
     ]

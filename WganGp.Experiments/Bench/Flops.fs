@@ -31,6 +31,19 @@ let forward (network: Net) (run: unit -> unit) =
     // The recording ran at batch 2.
     convs / 2.0 + linears
 
+/// FLOPs per sample of one generator and one critic forward of an architecture's pair under a method, for items of
+/// this shape.
+let ofPair (architecture: WganGp.Experiments.Dsl.Architecture) (method: Method) (shape: int64[]) =
+    let generator, critic, latent = Cells.networks architecture method WganGp.Core.Nets.InitScheme.Tflib shape
+    use g = generator.Invoke()
+    use d = critic.Invoke()
+    use scope = torch.NewDisposeScope()
+    let z = torch.randn(2L, int64 latent)
+    let fG = forward g (fun () -> g.call z |> ignore)
+    let fake = (use _ = torch.no_grad() in g.call z)
+    let fD = forward d (fun () -> d.call fake |> ignore)
+    fG, fD
+
 /// FLOPs of one generator iteration of a method at batch B, from one forward of each network (F_G, F_D per sample).
 /// A backward costs two forwards (input and weight gradients); a critic step draws the fakes (F_G), runs D on real
 /// and fake (2 F_D) and back (4 F_D); under a gradient penalty also D on the interpolates (F_D), their input gradient

@@ -102,19 +102,6 @@ let private profileCell (options: Options) (architecture: Architecture) (method:
         if File.Exists data then File.Delete data
         if File.Exists(data + ".old") then File.Delete(data + ".old")
 
-/// FLOPs per sample of one generator and one critic forward.
-let private forwardFlops (options: Options) (architecture: Architecture) (method: Method) =
-    let shape = [| int64 options.Channels; int64 options.Size; int64 options.Size |]
-    let generator, critic, latent = Cells.networks architecture method WganGp.Core.Nets.InitScheme.Tflib shape
-    use g = generator.Invoke()
-    use d = critic.Invoke()
-    use scope = torch.NewDisposeScope()
-    let z = torch.randn(2L, int64 latent)
-    let fG = Flops.forward g (fun () -> g.call z |> ignore)
-    let fake = (use _ = torch.no_grad() in g.call z)
-    let fD = Flops.forward d (fun () -> d.call fake |> ignore)
-    fG, fD
-
 /// The report's lines (also printed as they come), and the figure when asked for.
 let run (options: Options) =
     let lines = Collections.Generic.List<string>()
@@ -134,7 +121,7 @@ let run (options: Options) =
         [ for architecture in options.Architectures do
               for method in options.Methods do
                   let seconds, byKind = profileCell options architecture method
-                  let fG, fD = forwardFlops options architecture method
+                  let fG, fD = Flops.ofPair architecture method [| int64 options.Channels; int64 options.Size; int64 options.Size |]
                   let gflop = Flops.iteration method options.BatchSize fG fD / 1e9
                   let rate = gflop / seconds
                   let cellName = $"{Names.architecture architecture} {method.Name}"

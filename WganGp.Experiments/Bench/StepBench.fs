@@ -38,11 +38,11 @@ type private Net = torch.nn.Module<torch.Tensor, torch.Tensor>
 let private count (m: torch.nn.Module) = m.parameters() |> Seq.sumBy (fun p -> p.numel())
 
 /// Disposes a batch source that holds resources (files, decoding threads).
-let private released (data: IBatchSource) =
+let released (data: IBatchSource) =
     { new IDisposable with member _.Dispose() = match data with :? IDisposable as d -> d.Dispose() | _ -> () }
 
 /// Uniform noise in [-1, 1] as real batches: the data pipeline is measured by `bench data`, not here.
-type private NoiseBatches(shape: int64[]) =
+type NoiseBatches(shape: int64[]) =
     interface IBatchSource with
         member _.Name = "uniform noise"
         member _.ItemShape = shape
@@ -68,11 +68,23 @@ let referenceName =
     | Figure2 (variant, _, _, width) -> Some(Names.figure2 variant, WganGp.Core.Nets.Figure2Width.Dim width)
     | _ -> None
 
-/// The real batches of a timing: Fashion-MNIST as `run` opens it when it is installed and the cells take it, else noise.
-let private batchesFor (options: Options) : IBatchSource =
-    match options.RealData with
-    | Some (data, path) -> Datasets.openReal data path (int64 options.Seed * 7919L + 1L) 1 ignore :> IBatchSource
-    | None -> new NoiseBatches([| int64 options.Channels; int64 options.Size; int64 options.Size |])
+/// The real batches of a timing: Fashion-MNIST as `run` opens it when it is installed and the cells take it (Some),
+/// else uniform noise of the items' shape.
+let batches (realData: (Dsl.RealData * string) option) (seed: int) (shape: int64[]) : IBatchSource =
+    match realData with
+    | Some (data, path) -> Datasets.openReal data path (int64 seed * 7919L + 1L) 1 ignore :> IBatchSource
+    | None -> new NoiseBatches(shape)
+
+/// The real images `run` trains the Figure 2 cells on (Fashion-MNIST at 32×32×1), when they are installed, the cells
+/// take them and noise was not asked for.
+let installedReal (noise: bool) (size: int) (channels: int) =
+    let fashion = Datasets.fashionMnist32
+    if noise || size <> 32 || channels <> 1 || not (IO.File.Exists(IO.Path.Combine(fashion.Path, "train-images-idx3-ubyte.gz"))) then None
+    else Some(fashion, fashion.Path)
+
+let private itemShape (options: Options) = [| int64 options.Channels; int64 options.Size; int64 options.Size |]
+
+let private batchesFor (options: Options) = batches options.RealData options.Seed (itemShape options)
 
 /// PyTorch's side of a cell: bench/reference.py --serve, which builds the cell once and times N iterations for every
 /// line N it reads. Its first line is PyTorch's configuration.
@@ -121,7 +133,7 @@ type private Peer(options: Options, variant: string, dim: int, methodName: strin
             proc.Dispose()
 
 /// A session's generator iterations, one after the other.
-type private SessionIterations(session: TrainingSession) =
+type SessionIterations(session: TrainingSession) =
     let mutable it = 0
     member _.Next() =
         session.Iterate(it, false) |> ignore
@@ -129,13 +141,29 @@ type private SessionIterations(session: TrainingSession) =
     member this.Run(n: int) = for _ in 1 .. n do this.Next()
 
 /// Seconds per call of `work` over `n` calls.
-let private timed (n: int) (work: unit -> unit) =
+let timed (n: int) (work: unit -> unit) =
     let clock = Stopwatch.StartNew()
     for _ in 1 .. n do work ()
     clock.Elapsed.TotalSeconds / float n
 
+/// A cell's training session as `run` starts it (TrainingSession.Start on the cell's networks), `budget` iterations
+/// long, drawing from `data` (the caller's, left open); disposing it releases the networks and the optimisers.
+type CellSession(architecture: Architecture, method: Method, shape: int64[], data: IBatchSource, batchSize: int, budget: int, seed: int) =
+    let generator, critic, latent = Cells.networks architecture method WganGp.Core.Nets.InitScheme.Tflib shape
+    let session = TrainingSession.Start(TrainConfig(generator, critic, latent, data, method, budget, batchSize, int64 seed))
+    let iterations = SessionIterations session
+    member _.Session = session
+    /// The factories and latent size it was built from (to build the same cell again).
+    member _.Networks = generator, critic, latent
+    member _.Iterations = iterations
+    interface IDisposable with
+        member _.Dispose() =
+            session.State.Critic.Dispose()
+            session.State.Generator.Dispose()
+            session.Dispose()
+
 /// Median and (min, max) of a list of seconds.
-let private summary (xs: float list) =
+let summary (xs: float list) =
     let sorted = List.sort xs
     let n = sorted.Length
     let median = if n % 2 = 1 then sorted.[n / 2] else (sorted.[n / 2 - 1] + sorted.[n / 2]) / 2.0
@@ -172,16 +200,12 @@ let private loggedRate (generator: Func<Net>) (critic: Func<Net>) latent (method
 
 /// One cell: ours (TrainingSession.Iterate, the loop `run` runs) and PyTorch's, in alternating rounds.
 let timeCell (architecture: Architecture) (method: Method) (options: Options) : CellTiming =
-    let shape = [| int64 options.Channels; int64 options.Size; int64 options.Size |]
-    let generator, critic, latent = Cells.networks architecture method WganGp.Core.Nets.InitScheme.Tflib shape
     let data = batchesFor options
     use _ = released data
     let budget = 1 + options.Warmup + options.Rounds * options.Iterations
-    let config = TrainConfig(generator, critic, latent, data, method, budget, options.BatchSize, int64 options.Seed)
-    use session = TrainingSession.Start config
-    use _ = session.State.Generator
-    use _ = session.State.Critic
-    let iterations = SessionIterations session
+    use cell = new CellSession(architecture, method, itemShape options, data, options.BatchSize, budget, options.Seed)
+    let generator, critic, latent = cell.Networks
+    let session, iterations = cell.Session, cell.Iterations
     let ours () = timed options.Iterations iterations.Next
     iterations.Run(1 + options.Warmup)
     let peer =

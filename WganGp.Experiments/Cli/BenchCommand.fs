@@ -1,4 +1,4 @@
-/// `wgangp bench data|step|metrics`: measurements printed side by side from one run (benchmarks, not tests).
+/// `wgangp bench data|step|profile|cost|metrics`: measurements printed side by side from one run (benchmarks, not tests).
 module WganGp.Experiments.BenchCommand
 
 open System
@@ -87,6 +87,39 @@ type ProfileBenchArgs =
             | Report _ -> "also write the report (markdown) to this file, with the command that made it"
             | Figure _ -> "also draw the shares by kind (PNG)"
 
+type CostBenchArgs =
+    | Architectures of names: string list
+    | Methods of names: string list
+    | Batches of counts: int list
+    | Widths of multipliers: float list
+    | Size of pixels: int
+    | Channels of count: int
+    | Iterations of count: int
+    | Warmup of count: int
+    | Rounds of count: int
+    | Max_Seconds of seconds: float
+    | Noise
+    | Csv of path: string
+    | Figure of png: string
+    | Report of markdown: string
+    interface IArgParserTemplate with
+        member a.Usage =
+            match a with
+            | Architectures _ -> "Figure 2 rows by name (default: dcgan resnet101)"
+            | Methods _ -> "methods by name (default: wgan-gp dcgan)"
+            | Batches _ -> "batch sizes (default 16 32 64 128 256)"
+            | Widths _ -> "width multipliers of the channel counts, DIM = 64 x w (default 0.25 0.5 1)"
+            | Size _ -> "resolution (default 32)"
+            | Channels _ -> "image channels (default 1)"
+            | Iterations _ -> "timed generator iterations per configuration per round (default 2)"
+            | Warmup _ -> "untimed generator iterations after iteration 0 (default 1)"
+            | Rounds _ -> "rounds, each timing every configuration once, the order reversed every other round (default 2)"
+            | Max_Seconds _ -> "skip a configuration (and those at least as large) whose iteration 0 or first warm-up iteration takes longer (default 60)"
+            | Noise -> "uniform noise as real batches even when Fashion-MNIST is installed"
+            | Csv _ -> "also write a row per configuration (CSV)"
+            | Figure _ -> "also draw seconds per iteration and ms per sample against the batch, a line per width (PNG)"
+            | Report _ -> "also write the report (markdown) to this file, with the command that made it"
+
 type MetricBenchArgs =
     | Sizes of counts: int list
     | Seed of seed: int
@@ -105,9 +138,11 @@ type BenchArgs =
     | [<CliPrefix(CliPrefix.None)>] Step of ParseResults<StepBenchArgs>
     | [<CliPrefix(CliPrefix.None)>] Metrics of ParseResults<MetricBenchArgs>
     | [<CliPrefix(CliPrefix.None)>] Profile of ParseResults<ProfileBenchArgs>
+    | [<CliPrefix(CliPrefix.None)>] Cost of ParseResults<CostBenchArgs>
     interface IArgParserTemplate with
         member a.Usage =
             match a with
+            | Cost _ -> "how seconds per generator iteration grow with the batch and the width: where the cost is overhead-bound and where compute-bound"
             | Profile _ -> "where each cell's iteration time goes by kind of work (Linux perf), its FLOPs and GFLOP/s against this machine's measured peaks"
             | Metrics _ -> "time and peak memory of statistics, FID (and its matrix square root beside scipy's), IS and KID at 10k and 50k samples"
             | Step _ -> "seconds per generator iteration of each Figure 2 row x method, beside PyTorch's, and the trainer's overhead"
@@ -174,11 +209,7 @@ let run (b: ParseResults<BenchArgs>) : Cli.Exit =
               Reference = IO.Path.Combine(Cli.repositoryRoot (), "bench", "reference.py")
               Rounds = s.GetResult(StepBenchArgs.Rounds, defaultValue = 3)
               // The real images `run` trains these cells on, when they are installed and the cells take them.
-              RealData =
-                  let fashion = Datasets.fashionMnist32
-                  if s.Contains StepBenchArgs.Noise || size <> 32 || channels <> 1
-                     || not (IO.File.Exists(IO.Path.Combine(fashion.Path, "train-images-idx3-ubyte.gz"))) then None
-                  else Some(fashion, fashion.Path) }
+              RealData = StepBench.installedReal (s.Contains StepBenchArgs.Noise) size channels }
         (if s.Contains StepBenchArgs.Toy then StepBench.toyCost options
          elif s.Contains StepBenchArgs.Conv_Route then StepBench.routeCost options
          elif widths.Length > 1 then StepBench.widthCost options
@@ -203,6 +234,42 @@ let run (b: ParseResults<BenchArgs>) : Cli.Exit =
               Iterations = p.GetResult(ProfileBenchArgs.Iterations, defaultValue = 20); Warmup = p.GetResult(ProfileBenchArgs.Warmup, defaultValue = 3)
               Figure = p.TryGetResult ProfileBenchArgs.Figure }
         ProfileBench.run options |> Cli.writeReport (p.TryGetResult ProfileBenchArgs.Report)
+        Cli.Exit.Ok
+    | BenchArgs.Cost c ->
+        let size = c.GetResult(CostBenchArgs.Size, defaultValue = 32)
+        let variants = Enum.GetValues<WganGp.Core.Nets.Figure2Variant>() |> List.ofArray
+        let rows = byName (c.GetResult(CostBenchArgs.Architectures, defaultValue = [ "dcgan"; "resnet101" ])) variants Names.figure2 "architecture"
+        let batches = c.GetResult(CostBenchArgs.Batches, defaultValue = [ 16; 32; 64; 128; 256 ])
+        let widths = c.GetResult(CostBenchArgs.Widths, defaultValue = [ 0.25; 0.5; 1.0 ])
+        let methods = c.GetResult(CostBenchArgs.Methods, defaultValue = [ "wgan-gp"; "dcgan" ])
+        // A flag given without values would leave the grid empty.
+        let given (flag: string) (count: int) = if count = 0 then Some $"{flag}: expected one or more values" else None
+        Cli.refuse [
+            given "--architectures" rows.Length
+            given "--methods" methods.Length
+            given "--batches" batches.Length
+            given "--widths" widths.Length
+            Cli.atLeast 1 "--size" (c.TryGetResult CostBenchArgs.Size)
+            Cli.oneOf [ 1; 3 ] "--channels" (c.TryGetResult CostBenchArgs.Channels)
+            for b in batches do Cli.atLeast 1 "--batches" (Some b)
+            Cli.atLeast 1 "--iterations" (c.TryGetResult CostBenchArgs.Iterations)
+            Cli.atLeast 0 "--warmup" (c.TryGetResult CostBenchArgs.Warmup)
+            Cli.atLeast 1 "--rounds" (c.TryGetResult CostBenchArgs.Rounds)
+            Cli.positive "--max-seconds" (c.TryGetResult CostBenchArgs.Max_Seconds)
+            for w in widths do
+                for v in rows do WganGp.Core.Nets.Figure2Width.Check(v, size, w) |> Option.ofObj |> Option.map (fun p -> $"--widths: {p}") ]
+        torch.set_num_threads Environment.ProcessorCount
+        let channels = c.GetResult(CostBenchArgs.Channels, defaultValue = 1)
+        let options: CostBench.Options =
+            { Architectures = rows |> List.map (fun v -> Figure2(v, size, channels, 1.0))
+              Methods = byName methods Paper.Lsun.methods (fun m -> m.Name) "method"
+              Batches = List.distinct batches; Widths = List.distinct widths; Size = size; Channels = channels
+              Iterations = c.GetResult(CostBenchArgs.Iterations, defaultValue = 2); Warmup = c.GetResult(CostBenchArgs.Warmup, defaultValue = 1)
+              Rounds = c.GetResult(CostBenchArgs.Rounds, defaultValue = 2); MaxSeconds = c.GetResult(CostBenchArgs.Max_Seconds, defaultValue = 60.0)
+              Seed = 0
+              RealData = StepBench.installedReal (c.Contains CostBenchArgs.Noise) size channels
+              Csv = c.TryGetResult CostBenchArgs.Csv; Figure = c.TryGetResult CostBenchArgs.Figure }
+        CostBench.run options |> Cli.writeReport (c.TryGetResult CostBenchArgs.Report)
         Cli.Exit.Ok
     | BenchArgs.Metrics m ->
         Cli.refuse [

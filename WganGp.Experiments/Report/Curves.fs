@@ -178,7 +178,7 @@ let smallMultiples (score: string) (axis: string) (runs: RunCurves list) : Figur
     let panels =
         [ for name in panelNames ->
               let mine = withScore |> List.filter (fun r -> panelName r.Row = name)
-              { Title = name; XLabel = axis.Label; YLabel = score; LogY = isLogScale score
+              { Title = name; XLabel = axis.Label; YLabel = score; LogY = isLogScale score; LogX = false
                 Lines =
                   [ for r in mine ->
                         let es = r.Evaluations |> List.filter (fun e -> e.Score = score) |> Array.ofList
@@ -223,7 +223,7 @@ let figure3 (title: string) (score: string) (rates: (string * float) list) (runs
     // A method's x on an axis; at the rates, its iterations times its own rate.
     let panel (name: string, label: string, x: string -> Evaluation -> float) =
         { Title = $"{score} against {name}"; XLabel = label; YLabel = score
-          LogY = isLogScale score
+          LogY = isLogScale score; LogX = false
           Lines =
             [ for m in methods do
                   let mean = meanOverSeeds score (x m) (seedsOf m) |> Array.ofList
@@ -288,7 +288,7 @@ let lossFigures (losses: (RunRow * string * (int * float) list) list) : (string 
               let names = mine |> List.map (fun (r, _, _) -> panelName r) |> List.distinct
               let panels =
                   [ for name in names ->
-                        { Title = name; XLabel = "generator iterations"; YLabel = yLabel; LogY = false; Rules = []
+                        { Title = name; XLabel = "generator iterations"; YLabel = yLabel; LogY = false; LogX = false; Rules = []
                           Lines =
                             [ for r, _, points in mine do
                                   if panelName r = name then

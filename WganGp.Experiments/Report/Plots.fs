@@ -168,8 +168,9 @@ type Line = { Label: string; Colour: Color; Xs: float[]; Ys: float[]; Band: (flo
 /// A horizontal reference line of a panel (real data, a threshold, a claim's level), dashed.
 type Rule = { Label: string; Colour: Color; Y: float }
 
-/// One panel: its own axes and x range. `LogY`: the y axis is logarithmic (values that are not positive are left out).
-type Panel = { Title: string; XLabel: string; YLabel: string; LogY: bool; Lines: Line list; Rules: Rule list }
+/// One panel: its own axes and x range. `LogY`, `LogX`: that axis is logarithmic (values that are not positive are left
+/// out).
+type Panel = { Title: string; XLabel: string; YLabel: string; LogY: bool; LogX: bool; Lines: Line list; Rules: Rule list }
 
 /// How a key entry is drawn: a line, a dashed line (a rule) or a filled band.
 type KeyStyle =
@@ -200,15 +201,18 @@ let logTicks (lo: float) (hi: float) : (float * string) list =
                   let v = s * 10.0 ** float k
                   if v >= lo * (1.0 - 1e-9) && v <= hi * (1.0 + 1e-9) then log10 v, label v ]
 
-/// A panel's value as drawn: log10 on a log axis (NaN for a value that is not positive).
-let private drawnY (panel: Panel) (v: float) = if panel.LogY then (if v > 0.0 then log10 v else nan) else v
+/// A value as drawn on an axis: log10 on a log axis (NaN for a value that is not positive).
+let private drawn (logAxis: bool) (v: float) = if logAxis then (if v > 0.0 then log10 v else nan) else v
 
-/// A panel's axis limits (left, right, bottom, top; y as drawn, log10 on a log axis): its own lines' x range and the
+let private drawnY (panel: Panel) = drawn panel.LogY
+let private drawnX (panel: Panel) = drawn panel.LogX
+
+/// A panel's axis limits (left, right, bottom, top; as drawn, log10 on a log axis): its own lines' x range and the
 /// y range of its lines, bands and rules (so a real-data line far below the curves is on it), with a margin of 4 %;
 /// None without a finite point.
 let panelLimits (panel: Panel) =
     let y = drawnY panel
-    let xs = panel.Lines |> List.collect (fun l -> List.ofArray l.Xs) |> List.filter isFinite
+    let xs = panel.Lines |> List.collect (fun l -> List.ofArray l.Xs) |> List.map (drawnX panel) |> List.filter isFinite
     let ys =
         [ for l in panel.Lines do
               yield! l.Ys
@@ -226,21 +230,28 @@ let panelLimits (panel: Panel) =
         let bottom, top = pad y0 y1
         Some(left, right, bottom, top)
 
+/// A log x axis's ticks (position log10 x, label): the lines' own x values when they are a few (a grid of batch sizes
+/// reads best labelled by itself), else `logTicks` over [lo, hi].
+let logXTicks (panel: Panel) (lo: float) (hi: float) =
+    let xs = panel.Lines |> List.collect (fun l -> List.ofArray l.Xs) |> List.filter (fun x -> x > 0.0 && isFinite x) |> List.distinct |> List.sort
+    if xs.Length >= 2 && xs.Length <= 12 then [ for x in xs -> log10 x, x.ToString("0.####", Globalization.CultureInfo.InvariantCulture) ]
+    else logTicks lo hi
+
 let private panelPlot (panel: Panel) =
     let plot = new Plot()
-    let y = drawnY panel
+    let y, x = drawnY panel, drawnX panel
     let ok (x: float) (v: float) = isFinite x && isFinite v
     for line in panel.Lines do
         match line.Band with
         | Some (low, high) ->
-            let points = Array.zip3 line.Xs (Array.map y low) (Array.map y high) |> Array.filter (fun (x, a, b) -> ok x a && isFinite b)
+            let points = Array.zip3 (Array.map x line.Xs) (Array.map y low) (Array.map y high) |> Array.filter (fun (x, a, b) -> ok x a && isFinite b)
             if points.Length > 1 then
                 let xs, lows, highs = Array.unzip3 points
                 let fill = plot.Add.FillY(xs, lows, highs)
                 fill.FillColor <- line.Colour.WithAlpha(0.18)
                 fill.LineWidth <- 0.0f
         | None -> ()
-        let points = Array.zip line.Xs (Array.map y line.Ys) |> Array.filter (fun (x, v) -> ok x v)
+        let points = Array.zip (Array.map x line.Xs) (Array.map y line.Ys) |> Array.filter (fun (x, v) -> ok x v)
         let scatter = plot.Add.ScatterLine(Array.map fst points, Array.map snd points)
         scatter.Color <- line.Colour
         scatter.LineWidth <- 1.5f
@@ -254,13 +265,14 @@ let private panelPlot (panel: Panel) =
     match panelLimits panel with
     | Some (left, right, bottom, top) ->
         plot.Axes.SetLimits(left, right, bottom, top)
-        if panel.LogY then
-            let ticks = logTicks (10.0 ** bottom) (10.0 ** top)
-            plot.Axes.Left.SetTicks(ticks |> List.map fst |> Array.ofList, ticks |> List.map snd |> Array.ofList)
+        let setTicks (axis: IAxis) (ticks: (float * string) list) =
+            axis.SetTicks(ticks |> List.map fst |> Array.ofList, ticks |> List.map snd |> Array.ofList)
+        if panel.LogY then setTicks plot.Axes.Left (logTicks (10.0 ** bottom) (10.0 ** top))
+        if panel.LogX then setTicks plot.Axes.Bottom (logXTicks panel (10.0 ** left) (10.0 ** right))
     | None -> ()
     plot.Title panel.Title
     plot.Axes.Title.Label.FontSize <- 15.0f
-    plot.XLabel panel.XLabel
+    plot.XLabel(if panel.LogX then panel.XLabel + " (log scale)" else panel.XLabel)
     plot.YLabel(if panel.LogY then panel.YLabel + " (log scale)" else panel.YLabel)
     plot.Axes.Bottom.Label.FontSize <- 13.0f
     plot.Axes.Left.Label.FontSize <- 13.0f

@@ -474,6 +474,19 @@ let tests =
                 Expect.equal (Plots.logTicks 10.0 1000.0 |> List.map fst) [ 1.0; log10 20.0; log10 50.0; 2.0; log10 200.0; log10 500.0; 3.0 ] "positions are logarithms"
             }
 
+            test "a log x axis: limits in log10 of x, ticks at the lines' own x values when they are few" {
+                let line xs : Plots.Line = { Label = "w"; Colour = Curves.realColour; Xs = xs; Ys = Array.map (fun x -> x / 100.0) xs; Band = None }
+                let panel: Plots.Panel =
+                    { Title = "t"; XLabel = "batch size"; YLabel = "s"; LogY = true; LogX = true; Rules = []; Lines = [ line [| 16.0; 64.0; 256.0 |] ] }
+                let left, right, _, _ = (Plots.panelLimits panel).Value
+                let margin = 0.04 * (log10 256.0 - log10 16.0)
+                Expect.floatClose Accuracy.high left (log10 16.0 - margin) "from log10 16 less the margin"
+                Expect.floatClose Accuracy.high right (log10 256.0 + margin) "to log10 256 plus the margin"
+                Expect.equal (Plots.logXTicks panel 10.0 300.0) [ log10 16.0, "16"; log10 64.0, "64"; log10 256.0, "256" ] "the batches themselves"
+                let dense = { panel with Lines = [ line [| for k in 1 .. 20 -> float k * 10.0 |] ] }
+                Expect.equal (Plots.logXTicks dense 10.0 200.0) (Plots.logTicks 10.0 200.0) "many values: the 1-2-5 ticks"
+            }
+
             test "the sample composite: captions under cells, a header panel, an empty cell where there is none" {
                 inTempDir (fun dir ->
                     let tile (name: string) (value: byte) =

@@ -240,13 +240,7 @@ let tableWith (criteria: (Criteria * string list) list) (dir: string) (command: 
                     let mine = rows |> List.filter (fun r -> rs |> List.exists (fun x -> x.Id = r.Id && x.Architecture = a))
                     let curves = Curves.readRuns dir mine
                     let datasets = mine |> List.map (key "dataset") |> List.distinct |> String.concat ", "
-                    let rates =
-                        c.Claims
-                        |> List.tryPick (function
-                            | ReachesSooner (_, _, x, SecondsAlone r) | ReachesWithin (_, _, x, SecondsAlone r, _)
-                            | ReachesLevelSooner (_, _, x, SecondsAlone r) when x = a -> Some r
-                            | _ -> None)
-                        |> Option.defaultValue []
+                    let rates = Verdicts.aloneRates c.Claims a
                     for score in Curves.drawnScores curves do
                         let rules = if score = c.Score then claimRules c rs a else []
                         Plots.figure (Path.Combine(dir, $"figure3-{Curves.fileSafe a}-{Curves.fileSafe score}.png"))

@@ -104,9 +104,24 @@ let private axisText =
     | SecondsAlone _ -> "seconds at the rates measured alone"
 
 let private reachedText axis (r: Reading option) =
-    match r |> Option.bind _.Reached with
-    | Some p -> (at axis r.Value.Method p).ToString("0.#", CultureInfo.InvariantCulture)
-    | None -> "never"
+    match r with
+    | Some({ Reached = Some p } as reading) -> (at axis reading.Method p).ToString("0.#", CultureInfo.InvariantCulture)
+    | _ -> "never"
+
+/// The architecture and axis of a convergence claim; None for the claims read on no axis.
+let axisOf (claim: Claim) =
+    match claim with
+    | ReachesSooner (_, _, a, axis) | ReachesWithin (_, _, a, axis, _) | ReachesLevelSooner (_, _, a, axis) -> Some(a, axis)
+    | TrainsEvery _ | OnlyTrainsEvery _ | EndsBetter _ | SteadierAtEnd _ -> None
+
+/// The rates measured alone (Dsl.SecondsAlone) that the claims on an architecture are read at; empty when none is.
+let aloneRates (claims: Claim list) (architecture: string) =
+    claims
+    |> List.tryPick (fun c ->
+        match axisOf c with
+        | Some(a, SecondsAlone rates) when a = architecture -> Some rates
+        | _ -> None)
+    |> Option.defaultValue []
 
 // Claims over seeds (Dsl.EndsBetter, ReachesLevelSooner, SteadierAtEnd): one number per seed, lower is better.
 
@@ -300,21 +315,11 @@ let toMarkdown (criteria: Criteria) (expected: int) (readings: Reading list) =
               else
                   let outcome = if holds then "holds" else "fails"
                   yield $"| {text} | {outcome} | {evidence} |"
-          let onSeconds =
-              criteria.Claims |> List.exists (function
-                  | ReachesSooner (_, _, _, TrainingSeconds) | ReachesWithin (_, _, _, TrainingSeconds, _)
-                  | ReachesLevelSooner (_, _, _, TrainingSeconds) -> true
-                  | _ -> false)
-          if onSeconds then
+          let axes = criteria.Claims |> List.choose axisOf |> List.map snd
+          if List.contains TrainingSeconds axes then
               yield ""
               yield secondsNote
-          let rates =
-              criteria.Claims |> List.choose (function
-                  | ReachesSooner (_, _, _, SecondsAlone r) | ReachesWithin (_, _, _, SecondsAlone r, _)
-                  | ReachesLevelSooner (_, _, _, SecondsAlone r) -> Some r
-                  | _ -> None)
-              |> List.distinct
-          for r in rates do
+          for r in axes |> List.choose (function SecondsAlone r -> Some r | _ -> None) |> List.distinct do
               yield ""
               yield Curves.ratesNote r ]
     String.Join("\n", [ "## Verdicts"; ""; describe criteria; "" ] @ cells @ [ ""; "### Claims"; "" ] @ claims) + "\n"

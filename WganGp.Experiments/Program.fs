@@ -15,6 +15,7 @@ type Command =
     | [<CliPrefix(CliPrefix.None)>] Plan of ParseResults<RunArgs>
     | [<CliPrefix(CliPrefix.None)>] Table of ParseResults<TableArgs>
     | [<CliPrefix(CliPrefix.None)>] Compare of ParseResults<CompareCommand.CompareArgs>
+    | [<CliPrefix(CliPrefix.None)>] Migrate of ParseResults<MigrateCommand.MigrateArgs>
     | [<CliPrefix(CliPrefix.None)>] Submit of ParseResults<RunArgs>
     | [<CliPrefix(CliPrefix.None)>] Data of ParseResults<InspectArgs>
     | [<CliPrefix(CliPrefix.None)>] Bench of ParseResults<BenchArgs>
@@ -38,6 +39,7 @@ type Command =
             | Plan _ -> "list the cells a run (or submit) command line would train: ids, budgets, optimisers, whether each is done"
             | Table _ -> "re-aggregate a results folder into summary.md and summary.csv without training"
             | Compare _ -> "compare an experiment's run directories with the published ones, bit for bit (what run prints at its end)"
+            | Migrate _ -> "rewrite run directories of older builds in the current layout (cell.json describes the cell); numbers untouched"
             | Submit _ -> "submit the unfinished cells and figures to a Slurm cluster as a job array (`wgangp table` afterwards)"
 
 /// Dispatches to the command's module; its errors are handled by Cli.guard (exit 1, or 2 for refused flag values).
@@ -48,6 +50,7 @@ let private execute (args: ParseResults<Command>) : Cli.Exit =
     | Submit s -> RunCommand.submit s
     | Table t -> RunCommand.table t
     | Compare c -> CompareCommand.run c
+    | Migrate m -> MigrateCommand.run m
     | Sample s -> SampleScoreCommand.sample s
     | Score s -> SampleScoreCommand.score s
     | Data d -> DataCommand.run d

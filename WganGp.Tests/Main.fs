@@ -42,6 +42,7 @@ let all =
         NumericsTests.tests
         CliErrorTests.tests
         ReproductionTests.tests
+        ExtensionTests.tests
         CostBenchTests.tests
     ]
 

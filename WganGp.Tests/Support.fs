@@ -103,3 +103,26 @@ let wgangpProcess (minutes: float) (dir: string) (args: string list) =
     else
         p.WaitForExit()
         { Code = p.ExitCode; Stdout = out.Result; Stderr = err.Result }
+
+/// A process's outcome for a failure message.
+let shown (o: ProcessOutcome) = $"exit {o.Code}\n--- stdout\n{o.Stdout}\n--- stderr\n{o.Stderr}"
+
+/// Expects a process to have exited 0.
+let ok (o: ProcessOutcome) = Expecto.Expect.equal o.Code 0 (shown o)
+
+/// A cell.json naming a run directory's cell as tables read it (`CellRecipe.readNames`): the id is the folder's name;
+/// `keys` may give experiment, grid, dataset, architecture, method and critic_loss ("-", or "wasserstein" for the
+/// loss, when absent). Returns the directory.
+let writeCellNames (dir: string) (keys: (string * string) list) (seed: int) =
+    Directory.CreateDirectory dir |> ignore
+    let key name fallback = keys |> List.tryFind (fst >> (=) name) |> Option.map snd |> Option.defaultValue fallback
+    let cell =
+        dict [ "id", box (Path.GetFileName dir)
+               "experiment", box (key "experiment" "-")
+               "grid", box (key "grid" "-")
+               "dataset", box (dict [ "name", key "dataset" "-" ])
+               "architecture", box (dict [ "name", key "architecture" "-" ])
+               "method", box (dict [ "name", key "method" "-"; "critic_loss", key "critic_loss" "wasserstein" ])
+               "seed", box seed ]
+    File.WriteAllText(Path.Combine(dir, "cell.json"), Text.Json.JsonSerializer.Serialize cell)
+    dir

@@ -23,6 +23,8 @@ public sealed record AuxiliaryClassifierMethod : Method
     public double CriticClassWeight { get; init; }
     public double GeneratorClassWeight { get; init; }
 
+    public override bool NeedsClassLabels => true;
+
     public override CriticStepStats CriticStep(StepContext ctx, bool record, bool measureGradientNorm)
     {
         var (generator, critic) = Parts(ctx);

@@ -114,6 +114,10 @@ public record Method(
     /// in <see cref="CriticStepStats.Extra"/> and <see cref="GeneratorStepStats.Extra"/>.</summary>
     public virtual IReadOnlyList<string> ExtraScalars => Array.Empty<string>();
 
+    /// <summary>Whether the method needs a class-conditional pair and labelled data (AC-WGAN-GP); a grid pairing it with
+    /// anything else is refused when it is planned.</summary>
+    public virtual bool NeedsClassLabels => false;
+
     /// <summary>One generator optimiser step on the loss <paramref name="makeLoss"/> builds, with the critic's parameters
     /// frozen meanwhile.</summary>
     protected static double WithCriticFrozen(StepContext ctx, Func<Tensor> makeLoss)

@@ -21,10 +21,11 @@ public sealed record StepContext(
     public Func<(Tensor Images, Tensor Labels)>? NextLabelledBatch { get; init; }
 }
 
-/// <summary>Scalars of one critic step: total loss (including the penalty), the Wasserstein estimate
-/// mean D(x) − mean D(x̃), the penalty term, and the mean input-gradient norm (NaN when not measured); and the method's
+/// <summary>Scalars of one critic step: total loss (including the penalty), the critic's gap mean D(x) − mean D(x̃)
+/// (the Wasserstein estimate for a Wasserstein critic; for DCGAN and LSGAN only the gap of their logits or outputs), the
+/// penalty term, and the mean input-gradient norm (NaN when not measured); and the method's
 /// own named scalars (<see cref="Method.ExtraScalars"/>), e.g. AC-WGAN-GP's class loss.</summary>
-public readonly record struct CriticStepStats(double Loss, double Wasserstein, double Penalty, double GradientNorm)
+public readonly record struct CriticStepStats(double Loss, double CriticGap, double Penalty, double GradientNorm)
 {
     public IReadOnlyDictionary<string, double> Extra { get; init; } = StepScalars.None;
 }

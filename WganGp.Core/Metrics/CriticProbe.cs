@@ -24,9 +24,9 @@ public static class CriticProbe
         return result;
     }
 
-    /// <summary>‖∂L/∂a_l‖₂ for the input a_l of every Linear layer l = 1..depth of an MLP critic (l = 1 is the data
+    /// <summary>‖∂L/∂a_l‖₂ for the input a_l of every layer l = 1..depth of a critic that reports them (an MLP: each Linear; l = 1 is the data
     /// itself), where L = mean D(x̃) − mean D(x) is the Wasserstein part of the critic loss on the given batches.</summary>
-    public static double[] LayerGradientNorms(Mlp critic, Tensor real, Tensor fake)
+    public static double[] LayerGradientNorms(ILayerInputs critic, Tensor real, Tensor fake)
     {
         using var scope = NewDisposeScope();
         var x = cat(new[] { real.detach(), fake.detach() }, 0).requires_grad_(true);

@@ -66,6 +66,13 @@ public sealed class FeatureScorer : IScorer, IDisposable
         _scaling = scaling;
     }
 
+    /// <summary>is (higher is better, spread is_std), fid (lower), kid (lower, spread kid_std), with a prefix.</summary>
+    public static IReadOnlyList<ScoreDeclaration> Declarations(string prefix) =>
+        [new(prefix + "is", Better.Higher, Spread: prefix + "is_std"), new(prefix + "fid", Better.Lower),
+         new(prefix + "kid", Better.Lower, Spread: prefix + "kid_std")];
+
+    public IReadOnlyList<ScoreDeclaration> Declares => Declarations(_options.Prefix);
+
     public IReadOnlyDictionary<string, double> Score(Tensor samples)
     {
         // A script's own rounding first; the levels then reach the extractor as exact [−1, 1] values, which its

@@ -32,6 +32,12 @@ public sealed class NgramScorer : IScorer
 
     public int MaxN => reference.Length;
 
+    /// <summary>js1..js{maxN}: Jensen-Shannon divergences, lower is better.</summary>
+    public static IReadOnlyList<ScoreDeclaration> Declarations(int maxN = 4) =>
+        [.. Enumerable.Range(1, maxN).Select(n => new ScoreDeclaration($"js{n}", Better.Lower))];
+
+    public IReadOnlyList<ScoreDeclaration> Declares => Declarations(MaxN);
+
     public IReadOnlyDictionary<string, double> Score(Tensor samples)
     {
         var decoded = ArgmaxDecode(samples);

@@ -9,6 +9,14 @@ namespace WganGp.Core.Metrics;
 /// </summary>
 public sealed class RealBaselineScorer(IScorer inner, Tensor heldOut, string heldOutName) : IScorer
 {
+    /// <summary>What the held-out images' scores are named: the score's name and this.</summary>
+    public const string Suffix = "_real";
+
+    /// <summary>The inner scorer's declarations with their real-data ceilings.</summary>
+    public static IReadOnlyList<ScoreDeclaration> WithCeilings(IEnumerable<ScoreDeclaration> inner) => [.. inner.Select(d => d.WithCeiling(Suffix))];
+
+    public IReadOnlyList<ScoreDeclaration> Declares { get; } = WithCeilings(inner.Declares);
+
     readonly Dictionary<long, IReadOnlyDictionary<string, double>> baselines = new();
 
     public IReadOnlyDictionary<string, double> Score(Tensor samples)
@@ -22,7 +30,7 @@ public sealed class RealBaselineScorer(IScorer inner, Tensor heldOut, string hel
             baselines[n] = baseline = inner.Score(real);
         }
         var scores = new Dictionary<string, double>(inner.Score(samples));
-        foreach (var (name, value) in baseline) scores[name + "_real"] = value;
+        foreach (var (name, value) in baseline) scores[name + Suffix] = value;
         return scores;
     }
 

@@ -14,6 +14,12 @@ public sealed class ToyScorer(Data.ToyKind kind, long seed) : IScorer
 {
     public const double HighQualitySigmas = 3.0, CoverageShareOfFair = 0.25, CoverageRadiusOfSpacing = 0.25;
 
+    /// <summary>energy (with its real-vs-real ceiling energy_real), modes and hq (mixtures only).</summary>
+    public static IReadOnlyList<ScoreDeclaration> Declarations { get; } =
+        [new("energy", Better.Lower, Ceiling: "energy_real"), new("modes", Better.Higher), new("hq", Better.Higher)];
+
+    public IReadOnlyList<ScoreDeclaration> Declares => Declarations;
+
     public IReadOnlyDictionary<string, double> Score(Tensor samples)
     {
         int n = (int)samples.shape[0];

@@ -5,8 +5,8 @@ namespace WganGp.Core.Nets;
 /// and recorded in its cell.json: the critic's, and the generator's where the architecture's script makes it depend on the
 /// method (null: the architecture fixes it).
 /// </summary>
-public sealed record Normalisers(Normalization Critic, Normalization? Generator = null)
+public sealed record Normalisers(Normaliser Critic, Normaliser? Generator = null)
 {
     /// <summary>No normaliser in either network (gan_toy.py, gan_language.py, gan_cifar_resnet.py's critic).</summary>
-    public static Normalisers None { get; } = new(Normalization.None);
+    public static Normalisers None { get; } = new(Normaliser.None);
 }

@@ -5,7 +5,7 @@ namespace WganGp.Core.Training;
 /// <summary>One row of the run log: the last critic step of a generator iteration and that iteration's generator loss
 /// (NaN at iteration 0, where the code takes no generator step).</summary>
 public readonly record struct IterationStats(
-    int Iteration, double CriticLoss, double Wasserstein, double Penalty, double GeneratorLoss, double GradientNorm,
+    int Iteration, double CriticLoss, double CriticGap, double Penalty, double GeneratorLoss, double GradientNorm,
     double Seconds)
 {
     /// <summary>The learning rate the critic's optimiser stepped with in this iteration, read back from its parameter

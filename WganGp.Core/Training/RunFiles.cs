@@ -23,7 +23,7 @@ public sealed class RunFiles(string directory)
 
     public static readonly string EvaluationsHeader = "iteration,seconds,score,value";
 
-    public static readonly string LogHeader = "iteration,critic_loss,wasserstein,penalty,generator_loss,grad_norm,seconds";
+    public static readonly string LogHeader = "iteration,critic_loss,critic_gap,penalty,generator_loss,grad_norm,seconds";
 
     static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 
@@ -59,7 +59,7 @@ public sealed class RunFiles(string directory)
     public static string LogRow(IterationStats s, IReadOnlyList<string>? extraScalars = null)
     {
         var row = string.Join(",",
-            s.Iteration.ToString(CultureInfo.InvariantCulture), F(s.CriticLoss), F(s.Wasserstein), F(s.Penalty),
+            s.Iteration.ToString(CultureInfo.InvariantCulture), F(s.CriticLoss), F(s.CriticGap), F(s.Penalty),
             F(s.GeneratorLoss), F(s.GradientNorm), s.Seconds.ToString("F3", CultureInfo.InvariantCulture));
         if (extraScalars is null || extraScalars.Count == 0) return row;
         return row + "," + string.Join(",", extraScalars.Select(name => s.Extra.TryGetValue(name, out var v) ? F(v) : ""));

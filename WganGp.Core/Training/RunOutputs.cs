@@ -44,7 +44,7 @@ public sealed class RunOutputs : IDisposable
     {
         log.WriteLine(RunFiles.LogRow(s, extraScalars));
         if (board is null) return;
-        foreach (var (tag, value) in new[] { ("loss/critic", s.CriticLoss), ("loss/wasserstein", s.Wasserstein),
+        foreach (var (tag, value) in new[] { ("loss/critic", s.CriticLoss), ("loss/critic_gap", s.CriticGap),
                      ("loss/penalty", s.Penalty), ("loss/generator", s.GeneratorLoss), ("critic/grad_norm", s.GradientNorm) }
                      .Concat(s.Extra.Select(kv => ($"method/{kv.Key}", kv.Value))))
             if (double.IsFinite(value)) board.add_scalar(tag, (float)value, s.Iteration);

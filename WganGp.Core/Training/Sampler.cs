@@ -10,6 +10,9 @@ namespace WganGp.Core.Training;
 /// </summary>
 public static class Sampler
 {
+    /// <summary>Images in a sample grid (a run's samples/iter-*.png and samples.png).</summary>
+    public const int GridImages = 64;
+
     /// <summary>The generator on <paramref name="z"/>; a conditional one also on <paramref name="labels"/>, called
     /// with the batch size and the number of classes.</summary>
     public static Tensor Generate(nn.Module<Tensor, Tensor> generator, Tensor z, Func<long, int, Tensor> labels) =>

@@ -61,10 +61,6 @@ public sealed record TrainConfig(
     /// <summary>Called with the generator iteration and the scores after each evaluation.</summary>
     public Action<int, IReadOnlyDictionary<string, double>>? OnEvaluation { get; init; }
 
-    /// <summary>Caller's description of the run, written into settings.json as "cell" when not empty (a grid's cells
-    /// describe themselves in cell.json instead).</summary>
-    public IReadOnlyDictionary<string, object> Description { get; init; } = new Dictionary<string, object>();
-
     public void Validate()
     {
         if (Iterations < 1) throw new ArgumentException($"Iterations must be at least 1, got {Iterations}");

@@ -27,7 +27,7 @@ public static class Trainer
         int start = resumed?.Iteration ?? 0;
         double? best = resumed?.Best;
 
-        files?.WriteJson(RunFiles.Settings, Settings(config, generator, critic, session.Route));
+        files?.WriteJson(RunFiles.Settings, Settings(generator, critic, config, session.Route));
         using var outputs = files is null ? null
             : resumed is null ? RunOutputs.Create(files, config.TensorBoard, config.Method.ExtraScalars)
             : RunOutputs.Resume(files, config.TensorBoard, resumed, config.Method.ExtraScalars);
@@ -136,7 +136,7 @@ public static class Trainer
         double seconds, double? best)
     {
         var evaluation = config.Evaluation!;
-        using var noise = new Generator((ulong)config.Seed * 2_654_435_761UL + (ulong)iteration);
+        using var noise = new Generator(Seeds.Evaluation(config.Seed, iteration));
         using var samples = Sampler.Sample(state.Generator, evaluation.SampleCount, config.SampleBatchSize ?? config.BatchSize, config.LatentDim, config.Device, noise);
         var scores = Score(evaluation.Scorers, samples, files);
         outputs?.Evaluation(iteration, seconds, scores);
@@ -155,8 +155,8 @@ public static class Trainer
     static Tensor? FixedNoise(TrainConfig config, nn.Module<Tensor, Tensor> generator, Device device)
     {
         if (config.SampleGridEvery == 0 || config.RunDirectory is null || config.Data.ItemShape.Length != 3) return null;
-        using var noise = new Generator((ulong)config.Seed * 40_503UL + 17UL);
-        return randn(new long[] { 64, config.LatentDim }, generator: noise).to(device);
+        using var noise = new Generator(Seeds.SampleGrid(config.Seed));
+        return randn(new long[] { Sampler.GridImages, config.LatentDim }, generator: noise).to(device);
     }
 
     static void WriteGrid(TrainConfig config, nn.Module<Tensor, Tensor> generator, Tensor z, RunOutputs outputs, int iteration)
@@ -183,25 +183,11 @@ public static class Trainer
         return scores;
     }
 
-    static Dictionary<string, object> Settings(TrainConfig c, nn.Module generator, nn.Module critic, Numerics.ConvRouteDecision route)
+    /// <summary>settings.json: what the run was computed with — the machine, the numerics, the versions and the networks
+    /// as built — never the cell itself (a grid's runs describe their cell once, in cell.json).</summary>
+    static Dictionary<string, object> Settings(nn.Module generator, nn.Module critic, TrainConfig c, Numerics.ConvRouteDecision route) => new()
     {
-        var settings = BaseSettings(c, generator, critic, route);
-        // A grid's runs describe their cell once, in cell.json; other callers may describe theirs here.
-        if (c.Description.Count > 0) settings["cell"] = c.Description;
-        if (c.SampleBatchSize is int b) settings["sample_batch_size"] = b;   // only when set: other runs' files stay as they were
-        return settings;
-    }
-
-    static Dictionary<string, object> BaseSettings(TrainConfig c, nn.Module generator, nn.Module critic, Numerics.ConvRouteDecision route) => new()
-    {
-        ["method"] = c.Method.Describe(),
-        ["data"] = c.Data.Name,
-        ["iterations"] = c.Iterations,
-        ["batch_size"] = c.BatchSize,
-        ["latent_dim"] = c.LatentDim,
-        ["seed"] = c.Seed,
         ["device"] = c.Device.ToString(),
-        ["sample_count"] = c.SampleCount,
         ["generator"] = new Dictionary<string, object>
             { ["type"] = generator.GetType().Name, ["parameters"] = generator.parameters().Sum(p => p.numel()) },
         ["critic"] = new Dictionary<string, object>

@@ -90,7 +90,7 @@ public sealed class TrainingSession : IDisposable
 
         var extra = last.Extra.Count + generator.Extra.Count == 0 ? StepScalars.None
             : last.Extra.Concat(generator.Extra).ToDictionary(kv => kv.Key, kv => kv.Value);
-        return new IterationStats(it, last.Loss, last.Wasserstein, last.Penalty, generator.Loss, last.GradientNorm, Seconds: 0)
+        return new IterationStats(it, last.Loss, last.CriticGap, last.Penalty, generator.Loss, last.GradientNorm, Seconds: 0)
         {
             CriticLearningRate = criticOptimizer.ParamGroups.First().LearningRate,
             GeneratorLearningRate = generatorOptimizer?.ParamGroups.First().LearningRate ?? double.NaN,

@@ -99,7 +99,7 @@ let widthReadings (points: Point list) : WidthReading list =
 
 let private rowName (row: Architecture) =
     match row with
-    | Figure2 (variant, _, _, _) -> Names.figure2 variant
+    | :? WganGp.Core.Nets.Figure2Entry as f -> Names.figure2 f.Variant
     | other -> Names.architecture other
 
 let private widthText (w: float) = WganGp.Core.Nets.Figure2Width.Format w

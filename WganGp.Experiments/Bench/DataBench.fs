@@ -80,7 +80,7 @@ let private trainingWait (lmdb: string) (options: Options) =
                                           int64 options.Seed, 1, ignore))
     let config =
         TrainConfig(Func<_>(fun () -> new DcganGenerator(128, 64, options.Size, 3) :> torch.nn.Module<torch.Tensor, torch.Tensor>),
-                    Func<_>(fun () -> new DcganCritic(64, options.Size, 3, Normalization.Layer) :> torch.nn.Module<torch.Tensor, torch.Tensor>),
+                    Func<_>(fun () -> new DcganCritic(64, options.Size, 3, Normaliser.Layer) :> torch.nn.Module<torch.Tensor, torch.Tensor>),
                     128, data, Methods.WganGp, options.Iterations, options.BatchSize, int64 options.Seed)
     use result = Trainer.Run config
     if result.Status <> RunStatus.Finished || result.Iterations <> options.Iterations then

@@ -83,7 +83,7 @@ let private profileCell (options: Options) (architecture: Architecture) (method:
     try
         let name, width =
             match architecture with
-            | Figure2 (v, _, _, w) -> Names.figure2 v, w
+            | :? WganGp.Core.Nets.Figure2Entry as f -> Names.figure2 f.Variant, f.Width
             | other -> failwith $"bench profile times Figure 2 architectures; got {Names.architecture other}"
         let step =
             [ "bench"; "step"; "--architectures"; name; "--methods"; method.Name; "--size"; string options.Size; "--channels"; string options.Channels

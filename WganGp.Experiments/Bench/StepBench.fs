@@ -63,9 +63,9 @@ let private bareLoop (generator: Func<Net>) (critic: Func<Net>) latent (method: 
     timed.Elapsed.TotalSeconds / float options.Iterations, count session.State.Generator, count session.State.Critic
 
 /// bench/reference.py's name of a Figure 2 variant (the same names as ours) and its DIM.
-let referenceName =
-    function
-    | Figure2 (variant, _, _, width) -> Some(Names.figure2 variant, WganGp.Core.Nets.Figure2Width.Dim width)
+let referenceName (architecture: Architecture) =
+    match architecture with
+    | :? WganGp.Core.Nets.Figure2Entry as f -> Some(Names.figure2 f.Variant, WganGp.Core.Nets.Figure2Width.Dim f.Width)
     | _ -> None
 
 /// The real batches of a timing: Fashion-MNIST as `run` opens it when it is installed and the cells take it (Some),

@@ -51,12 +51,12 @@ let private dataOf (args: ParseResults<InspectArgs>) : RealData =
         let prefix = args.GetResult(Split, defaultValue = "train")
         let pick stem = if IO.File.Exists(IO.Path.Combine(path, stem)) then stem else stem + ".gz"
         { Name = name; Path = path; Scaling = scaling
-          Format = DataFormat.Idx(pick $"{prefix}-images-idx3-ubyte", pick $"{prefix}-labels-idx1-ubyte", None) }
+          Format = Idx(pick $"{prefix}-images-idx3-ubyte", pick $"{prefix}-labels-idx1-ubyte", None) }
     | DataFormatArg.Cifar10 ->
-        { Name = name; Path = path; Scaling = scaling; Format = DataFormat.Cifar10(args.GetResult(Split, defaultValue = "train") <> "test") }
+        { Name = name; Path = path; Scaling = scaling; Format = Cifar10(args.GetResult(Split, defaultValue = "train") <> "test") }
     | DataFormatArg.Folder -> { Name = name; Path = path; Scaling = scaling; Format = ImageFolder(images ()) }
-    | DataFormatArg.Lmdb -> { Name = name; Path = path; Scaling = scaling; Format = DataFormat.Lmdb(images ()) }
-    | DataFormatArg.Text -> { Name = name; Path = path; Scaling = scaling; Format = DataFormat.Text(WganGp.Core.Data.Text.CharCorpusOptions.Bytes) }
+    | DataFormatArg.Lmdb -> { Name = name; Path = path; Scaling = scaling; Format = Lmdb(images ()) }
+    | DataFormatArg.Text -> { Name = name; Path = path; Scaling = scaling; Format = TextFolder(WganGp.Core.Data.Text.CharCorpusOptions.Bytes) }
 
 /// `wgangp data PATH -f FORMAT`.
 let run (d: ParseResults<InspectArgs>) : Cli.Exit =

@@ -19,12 +19,12 @@ let shapesOfNetworks (generator: unit -> Net) (critic: unit -> Net) (latent: int
 
 /// The shapes of an architecture as a grid builds it (under WGAN-GP: the method changes only the critic's normaliser).
 let shapesOf (architecture: Architecture) : ConvShape list =
-    match architecture with
-    | ToyMlp _ | CharResNet -> []   // no 2-D convolutions
-    | _ ->
+    match architecture.Data with
+    | WganGp.Core.Data.DataKind.Images ->
         let generator, critic, latent =
             Cells.networks architecture WganGp.Core.Methods.Methods.WganGp WganGp.Core.Nets.InitScheme.Tflib (Cells.inputShape architecture)
         shapesOfNetworks generator.Invoke critic.Invoke latent
+    | _ -> []   // points and text: no 2-D convolutions
 
 /// The distinct architectures of an experiment's cells at its default budget.
 let architecturesOf (experiment: Experiment) : Architecture list =

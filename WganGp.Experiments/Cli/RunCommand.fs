@@ -57,7 +57,7 @@ type RunArgs =
             | Reference_Count _ -> $"training images the scores compare with, and held-out images for the ceiling (default {Defaults.referenceCount})"
             | No_Table -> "do not write summary.md/summary.csv and the figures of the table at the end (`wgangp table` writes them later)"
             | Data _ -> "NAME=PATH: read the dataset NAME from PATH instead of its default location (cell ids do not change)"
-            | Decode_Threads _ -> "threads decoding images ahead of the trainer for folders and LMDB (default 1)"
+            | Decode_Threads _ -> $"threads decoding images ahead of the trainer for folders and LMDB (default {Defaults.decodeThreads})"
             | Script _ -> "experiment script (experiments/*.fsx) whose top-level value `experiment` is run"
             | Cells _ -> "run only cells whose id contains one of these strings (see `wgangp plan`)"
             | Scale _ -> "multiply every default iteration budget by this factor (e.g. 0.1 for a smoke run)"
@@ -137,7 +137,7 @@ let runOptions (r: ParseResults<RunArgs>) : Runner.Options =
           | None when r.Contains No_Figures -> Runner.NoFigures
           | None -> Runner.AllFigures
       DataPaths = Map.empty
-      DecodeThreads = r.GetResult(RunArgs.Decode_Threads, defaultValue = 1)
+      DecodeThreads = r.GetResult(RunArgs.Decode_Threads, defaultValue = Defaults.decodeThreads)
       Command = Cli.commandLine ()
       Cancel = Threading.CancellationToken.None
       Schedule =

@@ -7,19 +7,27 @@ open WganGp.Core.Data
 open WganGp.Core.Data.Images
 open WganGp.Core.Methods
 
-/// How a real dataset's files are laid out and decoded.
-type DataFormat =
-    /// IDX image and label files (MNIST, Fashion-MNIST), gzip or raw, named relative to the dataset's path; optionally
-    /// zero-padded (centred) to a square size, e.g. 28 → 32 for the power-of-two architectures.
-    | Idx of images: string * labels: string * padTo: int option
-    /// CIFAR-10 in either published version (python pickles or binary, detected from the files); training or test split.
-    | Cifar10 of train: bool
-    /// Every PNG, JPEG and WebP file under a folder, resized (shorter side) and centre-cropped.
-    | ImageFolder of ImageOptions
-    /// An LMDB database whose values are encoded images, as LSUN is distributed; resized and centre-cropped.
-    | Lmdb of ImageOptions
-    /// Text laid out as Billion Word's training folder, for the character language model (one-hot [B, 32, V]).
-    | Text of WganGp.Core.Data.Text.CharCorpusOptions
+/// How a real dataset's files are laid out and decoded: an entry of the data-format registry
+/// (`WganGp.Core.Data.Formats.DataFormat`), built with the constructors below; a script adds a format by deriving from
+/// `DataFormat`.
+type DataFormat = WganGp.Core.Data.Formats.DataFormat
+
+/// IDX image and label files (MNIST, Fashion-MNIST), gzip or raw, named relative to the dataset's path; optionally
+/// zero-padded (centred) to a square size, e.g. 28 → 32 for the power-of-two architectures.
+let Idx (images: string, labels: string, padTo: int option) : DataFormat =
+    WganGp.Core.Data.Formats.IdxFormat(images, labels, Option.toNullable padTo)
+
+/// CIFAR-10 in either published version (python pickles or binary, detected from the files); training or test split.
+let Cifar10 (train: bool) : DataFormat = WganGp.Core.Data.Formats.Cifar10Split(train)
+
+/// Every PNG, JPEG and WebP file under a folder, resized (shorter side) and centre-cropped.
+let ImageFolder (options: ImageOptions) : DataFormat = WganGp.Core.Data.Formats.ImageFolderFormat(options)
+
+/// An LMDB database whose values are encoded images, as LSUN is distributed; resized and centre-cropped.
+let Lmdb (options: ImageOptions) : DataFormat = WganGp.Core.Data.Formats.LmdbFormat(options)
+
+/// Text laid out as Billion Word's training folder, for the character language model (one-hot [B, 32, V]).
+let TextFolder (options: WganGp.Core.Data.Text.CharCorpusOptions) : DataFormat = WganGp.Core.Data.Formats.TextFormat(options)
 
 /// A dataset the user brings. `Name` appears in cell ids and tables and is what `--data NAME=PATH` relocates; `Path`
 /// is where it is looked for by default. The path is not part of a cell's id: moving the data does not restart runs.
@@ -36,34 +44,40 @@ type Dataset =
     /// Files in a published format.
     | Real of RealData
 
-/// A generator/critic pair.
-type Architecture =
-    /// gan_toy.py's ReLU MLPs: `layers` Linear layers of `width` units (2-512-512-512-{2,1} is width 512, 4 layers).
-    | ToyMlp of width: int * layers: int
-    /// A row of Figure 2 (gan_64x64.py) at `size` × `size` with `channels` image channels (64, 3 for LSUN; 32, 1 for the
-    /// small matrix) and `width` times the code's channel counts (DIM = 64·width; 1.0 is the paper's); the critic's
-    /// normaliser follows the method (layer norm under the penalty, batch norm otherwise).
-    | Figure2 of variant: WganGp.Core.Nets.Figure2Variant * size: int * channels: int * width: float
-    /// gan_cifar_resnet.py's ResNet (Table 3) for 32 × 32 × 3; `conditional`: conditional batch norm in G and the
-    /// auxiliary classifier head in the critic, for AC-WGAN-GP.
-    | CifarResNet of conditional: bool
-    /// gan_cifar.py's DCGAN-style pair (Figure 3) for 32 × 32 images with `channels` channels at `width` times the code's
-    /// DIM (128): (3, 1.0) is the paper's (Paper.Cifar.dcganPair); no normaliser in the critic under WGAN-GP.
-    | CifarDcgan of channels: int * width: float
-    /// gan_mnist.py's pair, 28 × 28 × 1 in [0, 1]; batch norm only under weight clipping (the code's mode 'wgan').
-    | MnistDcgan
-    /// gan_language.py's 1-D convolutional ResNets over [32, V]; V comes from the data's vocabulary.
-    | CharResNet
-    /// An architecture of Table 1's space, sampled from a seed (RandomArchitectures.sample).
-    | RandomArch of WganGp.Core.Nets.RandomArchitecture
+/// A generator/critic pair: an entry of the architecture registry (`WganGp.Core.Nets.ArchitectureEntry`). The paper's
+/// pairs are built with the constructors below; a script defines its own by deriving from `ArchitectureEntry` (see
+/// experiments/custom-architecture.fsx) and uses it in a grid exactly like these.
+type Architecture = WganGp.Core.Nets.ArchitectureEntry
+
+/// gan_toy.py's ReLU MLPs: `layers` Linear layers of `width` units (2-512-512-512-{2,1} is width 512, 4 layers).
+let ToyMlp (width: int, layers: int) : Architecture = WganGp.Core.Nets.ToyMlpEntry(width, layers)
+
+/// A row of Figure 2 (gan_64x64.py) at `size` × `size` with `channels` image channels (64, 3 for LSUN; 32, 1 for the
+/// small matrix) and `width` times the code's channel counts (DIM = 64·width; 1.0 is the paper's); the critic's
+/// normaliser follows the method (layer norm under the penalty, batch norm otherwise).
+let Figure2 (variant: WganGp.Core.Nets.Figure2Variant, size: int, channels: int, width: float) : Architecture =
+    WganGp.Core.Nets.Figure2Entry(variant, size, channels, width)
+
+/// gan_cifar_resnet.py's ResNet (Table 3) for 32 × 32 × 3; `conditional`: conditional batch norm in G and the
+/// auxiliary classifier head in the critic, for AC-WGAN-GP.
+let CifarResNet (conditional: bool) : Architecture = WganGp.Core.Nets.CifarResNetEntry(conditional)
+
+/// gan_cifar.py's DCGAN-style pair (Figure 3) for 32 × 32 images with `channels` channels at `width` times the code's
+/// DIM (128): (3, 1.0) is the paper's (Paper.Cifar.dcganPair); no normaliser in the critic under WGAN-GP.
+let CifarDcgan (channels: int, width: float) : Architecture = WganGp.Core.Nets.CifarDcganEntry(channels, width)
+
+/// gan_mnist.py's pair, 28 × 28 × 1 in [0, 1]; batch norm only under weight clipping (the code's mode 'wgan').
+let MnistDcgan : Architecture = WganGp.Core.Nets.MnistDcganEntry()
+
+/// gan_language.py's 1-D convolutional ResNets over [32, V]; V comes from the data's vocabulary.
+let CharResNet : Architecture = WganGp.Core.Nets.CharResNetEntry()
+
+/// An architecture of Table 1's space, sampled from a seed (RandomArchitectures.sample).
+let RandomArch (spec: WganGp.Core.Nets.RandomArchitecture) : Architecture = WganGp.Core.Nets.RandomArchEntry(spec)
 
 /// The same architecture at another width (Figure 2's and gan_cifar.py's pairs; the others have no width and are
 /// returned as they are).
-let withWidth (width: float) (architecture: Architecture) =
-    match architecture with
-    | Figure2 (variant, size, channels, _) -> Figure2(variant, size, channels, width)
-    | CifarDcgan (channels, _) -> CifarDcgan(channels, width)
-    | other -> other
+let withWidth (width: float) (architecture: Architecture) = architecture.WithWidth width
 
 /// Scores during a `--paper` run as a script makes them: every `Every` generator iterations on `Samples` samples.
 type Evaluation = { Every: int; Samples: int }
@@ -239,7 +253,8 @@ type Experiment = { Name: string; Grids: Grid list; Figures: Figure list }
 module Grid =
     let named name =
         { Name = name; Datasets = []; Architectures = []; Methods = []; Optimizers = []; Seeds = [ 0 ]
-          Iterations = 1000; PaperIterations = 100_000; BatchSize = 256; SampleCount = Defaults.sampleCount; Overrides = []
+          Iterations = Defaults.gridIterations; PaperIterations = Defaults.paperIterations; BatchSize = Defaults.batchSize
+          SampleCount = Defaults.sampleCount; Overrides = []
           Init = WganGp.Core.Nets.InitScheme.Tflib; Scoring = ScoreProtocol.standard; Criteria = None }
 
 module Experiment =
@@ -258,39 +273,11 @@ module Names =
         | Toy kind -> ToyDataset.NameOf kind
         | Real data -> data.Name
 
-    let format =
-        function
-        | Idx (images, labels, None) -> $"idx {images} {labels}"
-        | Idx (images, labels, Some size) -> $"idx {images} {labels} padded to {size}"
-        | Cifar10 train -> if train then "cifar10 train" else "cifar10 test"
-        | ImageFolder options -> $"folder {options}"
-        | Lmdb options -> $"lmdb {options}"
-        | Text o -> $"text {o.Unit} length {o.SequenceLength} vocabulary {o.MaxVocabulary} lines {o.MaxLines} shuffle {o.ShuffleSeed}"
+    /// A data format as cell ids describe it (a published contract).
+    let format (format: DataFormat) = format.Describe()
 
     /// Figure 2's rows by the names bench/reference.py also uses.
-    let figure2 (variant: WganGp.Core.Nets.Figure2Variant) =
-        match variant with
-        | WganGp.Core.Nets.Figure2Variant.Dcgan -> "dcgan"
-        | WganGp.Core.Nets.Figure2Variant.NoNormConstantFilters -> "constant-g"
-        | WganGp.Core.Nets.Figure2Variant.MlpGenerator -> "mlp-g"
-        | WganGp.Core.Nets.Figure2Variant.NoNormalization -> "no-norm"
-        | WganGp.Core.Nets.Figure2Variant.Gated -> "gated"
-        | WganGp.Core.Nets.Figure2Variant.Tanh -> "tanh"
-        | WganGp.Core.Nets.Figure2Variant.ResNet101 -> "resnet101"
-        | other -> string other
+    let figure2 (variant: WganGp.Core.Nets.Figure2Variant) = WganGp.Core.Nets.Figure2Entry.RowName variant
 
-    let architecture =
-        function
-        | ToyMlp (width, layers) -> $"mlp{width}x{layers}"
-        // The width only when it is not the paper's, so the ids of width-1 cells stay as they were.
-        | Figure2 (variant, size, channels, 1.0) -> $"{figure2 variant}-{size}c{channels}"
-        | Figure2 (variant, size, channels, width) -> $"{figure2 variant}-{size}c{channels}-w{WganGp.Core.Nets.Figure2Width.Format width}"
-        | CifarResNet false -> "cifar-resnet"
-        | CifarResNet true -> "cifar-resnet-ac"
-        // The paper's pair keeps its name (its cells' ids stay as they were); others say channels and width as Figure 2's.
-        | CifarDcgan (3, 1.0) -> "cifar-dcgan"
-        | CifarDcgan (channels, 1.0) -> $"cifar-dcgan-32c{channels}"
-        | CifarDcgan (channels, width) -> $"cifar-dcgan-32c{channels}-w{WganGp.Core.Nets.Figure2Width.Format width}"
-        | MnistDcgan -> "mnist-dcgan"
-        | CharResNet -> "char-resnet"
-        | RandomArch r -> r.Name
+    /// An architecture's name in cell ids (its entry's, a published contract).
+    let architecture (architecture: Architecture) = architecture.Name

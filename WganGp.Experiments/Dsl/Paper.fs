@@ -107,11 +107,12 @@ module RandomArchitectures =
 
     /// Appendix B: a critic with batch or layer norm trains with weight decay 1e-3 (the generator never decays).
     let criticWeightDecay =
-        { Where = (fun c -> match c.Architecture with RandomArch r -> r.CriticWeightDecay > 0.0 | _ -> false)
+        { Where = (fun c -> match c.Architecture with :? WganGp.Core.Nets.RandomArchEntry as r -> r.Spec.CriticWeightDecay > 0.0 | _ -> false)
           Change =
             fun c ->
                 match c.Architecture with
-                | RandomArch r -> { c with Method = c.Method.WithOptimizer(c.Method.Optimizer.WithWeightDecay r.CriticWeightDecay) }
+                | :? WganGp.Core.Nets.RandomArchEntry as r ->
+                    { c with Method = c.Method.WithOptimizer(c.Method.Optimizer.WithWeightDecay r.Spec.CriticWeightDecay) }
                 | _ -> c }
 
 /// Every named generator/critic pair of the paper, with where it comes from (what `wgangp list` prints).

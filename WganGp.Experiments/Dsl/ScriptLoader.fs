@@ -75,10 +75,31 @@ let load<'T> (references: string list) (scriptPath: string) (valueName: string) 
                     Error [ $"{scriptPath}: top-level value '{valueName}' has type {typeName value.ReflectionType}, expected {typeName typeof<'T>}" ]
                 | _ -> Error [ $"{scriptPath}: no top-level value named '{valueName}' (expected a line `let {valueName} = ...`)" ])
 
-/// Evaluates a script; compile errors come back with file and line.
+/// Every architecture an experiment names (its grids' and its figures').
+let architecturesOf (experiment: WganGp.Experiments.Dsl.Experiment) : WganGp.Experiments.Dsl.Architecture list =
+    [ for grid in experiment.Grids do yield! grid.Architectures
+      for figure in experiment.Figures do
+          match figure with
+          | WganGp.Experiments.Dsl.Figure1a f -> f.Architecture
+          | WganGp.Experiments.Dsl.Figure1bc f -> f.Architecture ]
+    |> List.distinct
+
+/// Evaluates a script; compile errors come back with file and line. The kinds of the architectures and data formats it
+/// names are registered (`Kinds`), so cell.json files of the ones the script defines can be read back.
 let loadExperiment (path: string) =
     let references =
         [ typeof<WganGp.Experiments.Dsl.Experiment>.Assembly.Location
           typeof<WganGp.Core.Methods.Method>.Assembly.Location
           typeof<TorchSharp.torch.Tensor>.Assembly.Location ]
     load<WganGp.Experiments.Dsl.Experiment> references path "experiment"
+    |> Result.bind (fun experiment ->
+        try
+            for architecture in architecturesOf experiment do
+                WganGp.Core.Registry.Kinds<WganGp.Core.Nets.ArchitectureEntry>.Register(architecture.GetType())
+            for grid in experiment.Grids do
+                for dataset in grid.Datasets do
+                    match dataset with
+                    | WganGp.Experiments.Dsl.Real data -> WganGp.Core.Registry.Kinds<WganGp.Core.Data.Formats.DataFormat>.Register(data.Format.GetType())
+                    | WganGp.Experiments.Dsl.Toy _ -> ()
+            Ok experiment
+        with :? ArgumentException as e -> Error [ $"{Path.GetFullPath path}: {e.Message}" ])

@@ -209,12 +209,12 @@ let experiment (here: string) (published: string) (cellIds: string list) (figure
       Unpublished = cellIds |> List.filter (counterpart >> not)
       Figures = figures |> List.choose (figure here published) }
 
-/// The run directories directly under a folder (those with a settings.json), by id.
+/// The run directories directly under a folder (those with a cell.json), by id.
 let runDirectories (dir: string) =
     if not (Directory.Exists dir) then []
     else
         Directory.GetDirectories dir
-        |> Array.filter (fun d -> File.Exists(Path.Combine(d, RunFiles.Settings)))
+        |> Array.filter CellRecipe.isRunDirectory
         |> Array.map (fun d -> Path.GetFileName d |> nonNull)
         |> Array.sort
         |> List.ofArray

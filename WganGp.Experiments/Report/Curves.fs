@@ -142,22 +142,24 @@ let readRuns (dir: string) (rows: RunRow list) : RunCurves list =
           let path = Path.Combine(dir, r.Id, RunFiles.Evaluations)
           { Row = r; Evaluations = if File.Exists path then readEvaluations path else [] } ]
 
-/// The scores drawn for these runs: every score of their evaluations but the companions (Tables.isCompanion).
+/// The scores drawn for these runs: every score of their evaluations but the companions (Scoring.isCompanion).
 let drawnScores (runs: RunCurves list) =
     let all = runs |> List.collect (fun r -> r.Evaluations |> List.map _.Score) |> List.distinct |> List.sort
-    all |> List.filter (not << isCompanion all)
+    all |> List.filter (not << Scoring.isCompanion)
 
 /// The panel a run belongs to in small multiples: its architecture, after its dataset when the runs span several.
 let panelOf (runs: RunRow list) =
     let datasets = runs |> List.map (key "dataset") |> List.distinct
     fun (r: RunRow) -> if datasets.Length > 1 then $"""{key "dataset" r} / {key "architecture" r}""" else key "architecture" r
 
-/// The mean of `<score>_real` over the runs' last evaluations of it (the real-data level their curves are measured
-/// against); None when none has one.
+/// The mean of the score's real-data ceiling (as its scorer declares it) over the runs' last evaluations of it (the
+/// level their curves are measured against), with the ceiling's name; None when none has one.
 let realLevel (score: string) (runs: RunCurves list) =
-    let values =
-        runs |> List.choose (fun r -> r.Evaluations |> List.filter (fun e -> e.Score = score + "_real" && Double.IsFinite e.Value) |> List.tryLast)
-    if values.IsEmpty then None else Some(values |> List.averageBy _.Value)
+    Scoring.ceilingOf score
+    |> Option.bind (fun ceiling ->
+        let values =
+            runs |> List.choose (fun r -> r.Evaluations |> List.filter (fun e -> e.Score = ceiling && Double.IsFinite e.Value) |> List.tryLast)
+        if values.IsEmpty then None else Some(ceiling, values |> List.averageBy _.Value))
 
 let private methodsOf (rows: RunRow list) = rows |> List.map (key "method") |> List.distinct
 
@@ -191,7 +193,7 @@ let smallMultiples (score: string) (axis: string) (runs: RunCurves list) : Figur
         [ (if seeds > 1 then "A line per run; the seeds of a method share its colour." else "A line per run (one seed per method).")
           + " Each panel has its own x range."
           match realLevel score withScore with
-          | Some level -> $"Real data ({score}_real: held-out real images scored as the samples are) is at {number level}, averaged over the runs."
+          | Some(ceiling, level) -> $"Real data ({ceiling}: held-out real images scored as the samples are) is at {number level}, averaged over the runs."
           | None -> ()
           if axis.Suffix = "seconds" then secondsNote ]
       Key = methodKey (methodsOf (withScore |> List.map _.Row))
@@ -218,7 +220,7 @@ let figure3 (title: string) (score: string) (rates: (string * float) list) (runs
     let seedsOf m = runs |> List.filter (fun r -> key "method" r.Row = m) |> List.map _.Evaluations
     let counts = [ for m in methods -> (seedsOf m).Length ]
     let banded = List.exists (fun n -> n > 1) counts
-    let real = realLevel score runs |> Option.map (fun level -> { Label = $"real data: {score}_real {number level}"; Colour = realColour; Y = level })
+    let real = realLevel score runs |> Option.map (fun (ceiling, level) -> { Label = $"real data: {ceiling} {number level}"; Colour = realColour; Y = level })
     let allRules = Option.toList real @ rules
     // A method's x on an axis; at the rates, its iterations times its own rate.
     let panel (name: string, label: string, x: string -> Evaluation -> float) =
@@ -250,21 +252,9 @@ let figure3 (title: string) (score: string) (rates: (string * float) list) (runs
                   panel ("seconds at the rates measured alone", "seconds (iterations × rate measured alone)", fun m e -> float e.Iteration * rateOf rates m)
               else panel (a.Name, a.Label, fun _ -> a.At) ] }
 
-/// The kind of a run's critic loss as its settings.json records it (method.critic_loss: "wasserstein", "bce-logits",
-/// "least-squares", ...); "unknown" when it records none.
-let lossKind (runDirectory: string) =
-    let path = Path.Combine(runDirectory, RunFiles.Settings)
-    if not (File.Exists path) then "unknown"
-    else
-        try
-            use doc = JsonDocument.Parse(File.ReadAllText path)
-            match doc.RootElement.TryGetProperty "method" with
-            | true, m when m.ValueKind = JsonValueKind.Object ->
-                match m.TryGetProperty "critic_loss" with
-                | true, v when v.ValueKind = JsonValueKind.String -> v.GetString() |> Option.ofObj |> Option.defaultValue "unknown"
-                | _ -> "unknown"
-            | _ -> "unknown"
-        with :? JsonException as e -> raise (InvalidDataException($"{path}: not a readable run file ({e.Message}); fix or remove it", e))
+/// The kind of a run's critic loss as its cell.json records it (method.critic_loss: "wasserstein", "bce-logits",
+/// "least-squares", ...).
+let lossKind (runDirectory: string) = (CellRecipe.readNames runDirectory).CriticLoss
 
 /// What a figure of one kind of critic loss shows: its title, y label, note, and whether the loss is drawn negated.
 let private lossFigureText (kind: string) =

@@ -18,9 +18,12 @@ let private captionScore (criteria: Criteria option) (runs: Tables.RunRow list) 
     | Some c -> Some c.Score
     | None ->
         let all = runs |> List.collect (fun r -> List.ofSeq r.Scores.Keys) |> List.distinct |> List.sort
-        all |> List.tryFind (not << Tables.isCompanion all)
+        all |> List.tryFind (not << Scoring.isCompanion)
 
 let private figureNumber (v: float) = if Double.IsFinite v then v.ToString("G3", Globalization.CultureInfo.InvariantCulture) else "–"
+
+/// A score's real-data ceiling by name, for captions.
+let private ceilingText (score: string) = Scoring.ceilingOf score |> Option.defaultValue $"{score}'s real-data ceiling"
 
 /// A 64-image grid of the run's generator as it started, drawn as `wgangp sample` draws (noise seeded by the run's
 /// seed), one batch: the run directory's own iteration-0 grid when it kept one (samples/iter-00000000.png), otherwise
@@ -32,10 +35,10 @@ let private untrainedGrid (runDirectory: string) (scratch: string) =
     else
         let recipe = CellRecipe.read runDirectory
         match recipe.Dataset with
-        | Real data when recipe.ItemShape.Length = 3 ->
+        | Real data when recipe.Networks.ItemShape.Length = 3 ->
             use generator = CellRecipe.untrainedGenerator recipe
             use noise = new TorchSharp.torch.Generator(uint64 recipe.Seed)
-            use samples = Sampler.Sample(generator, 64, 64, recipe.LatentDim, TorchSharp.torch.CPU, noise)
+            use samples = Sampler.Sample(generator, Defaults.gridImages, Defaults.gridImages, recipe.Networks.LatentDim, TorchSharp.torch.CPU, noise)
             let out = Path.Combine(scratch, $"untrained-{recipe.Id}.png")
             WganGp.Core.Data.Images.ImageGrid.SavePng(samples, data.Scaling, out)
             Some out
@@ -90,7 +93,7 @@ let private sampleMatrix (dir: string) (dataset: string) (score: string option) 
             let someRun = runs |> List.sortBy _.Seed |> List.head
             let real =
                 match realGrid (Path.Combine(dir, someRun.Id)) scratch with
-                | Ok file -> WganGp.Core.Data.Images.MatrixCell(file, caption (score |> Option.map (fun s -> s + "_real")) None someRun |> Option.toObj)
+                | Ok file -> WganGp.Core.Data.Images.MatrixCell(file, caption (score |> Option.bind Scoring.ceilingOf) None someRun |> Option.toObj)
                 | Error why -> WganGp.Core.Data.Images.MatrixCell(null, $"no real images: {why}")
             let scoreText = score |> Option.map (fun s -> $"{s} at its last evaluation") |> Option.defaultValue "no score"
             WganGp.Core.Data.Images.ImageMatrix.SavePng(
@@ -100,7 +103,7 @@ let private sampleMatrix (dir: string) (dataset: string) (score: string option) 
                 [| for a in architectures -> [| yield untrained a; for m in methods -> cell a m |] :> Collections.Generic.IReadOnlyList<_> |],
                 real, "real data",
                 [ $"Under each: {scoreText}. Untrained: the generator as initialised (the first method's run; every method of a row starts from it)"
-                  + (score |> Option.map (fun s -> $", {s} at iteration 0. Real data: training images; {s}_real: held-out images against the same reference.") |> Option.defaultValue ".") ])
+                  + (score |> Option.map (fun s -> $", {s} at iteration 0. Real data: training images; {ceilingText s}: held-out images against the same reference.") |> Option.defaultValue ".") ])
         finally
             Directory.Delete(scratch, true)
 
@@ -154,7 +157,7 @@ let tableWith (criteria: (Criteria * string list) list) (dir: string) (command: 
     // Scores measured under different protocols never share a column: refuse before writing anything.
     let protocols = Tables.protocols rows
     let refusal = match protocols with Error e -> Some $"{dir}: {e}" | Ok _ -> None
-    if rows.IsEmpty then Error $"{dir}: no run directories (folders with settings.json) found"
+    if rows.IsEmpty then Error $"{dir}: no run directories (folders with cell.json) found"
     elif refusal.IsSome then Error(Option.get refusal)
     else
         let protocols = protocols |> Result.defaultValue Map.empty
@@ -190,7 +193,7 @@ let tableWith (criteria: (Criteria * string list) list) (dir: string) (command: 
             [ $"# Summary of {name}"
               ""
               $"Produced by `{command}` on {date} from {rows.Length} run directories;"
-              $"{Tables.spreadNote frame} Each run's budget and settings are in its settings.json."
+              $"{Tables.spreadNote frame} Each run's budget and settings are in its cell.json; its machine in settings.json."
               ""
               "## Protocols"
               ""
@@ -209,7 +212,7 @@ let tableWith (criteria: (Criteria * string list) list) (dir: string) (command: 
         let byDataset = rows |> List.groupBy (key "dataset")
         let scores = rows |> List.collect (fun r -> List.ofSeq r.Scores.Keys) |> List.distinct |> List.sort
         if count "architecture" > 1 && count "method" > 1 then
-            for score in scores |> List.filter (not << Tables.isCompanion scores) do
+            for score in scores |> List.filter (not << Scoring.isCompanion) do
                 write $"pivot-{Curves.fileSafe score}.md"
                     (String.concat "" [ for d, runs in byDataset ->
                                             $"## {score} on {d}\n\n" + Tables.pivotToMarkdown 3 "architecture" (Tables.pivot score "architecture" "method" runs) + "\n" ])

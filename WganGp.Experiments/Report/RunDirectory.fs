@@ -59,64 +59,37 @@ let readProtocols (dir: string) : Map<string, Map<string, string>> =
                   |> Map.ofList ]
             |> Map.ofList)
 
-/// The cell a run directory records in settings.json's "cell", as runs did before cell.json described them: its
-/// fields as text, and its seed.
-let private legacyCell (dir: string) =
-    readJson (Path.Combine(dir, RunFiles.Settings)) (fun root ->
-        match root.TryGetProperty "cell" with
-        | true, cell when cell.ValueKind = JsonValueKind.Object ->
-            // Read out while the document is open: the lookup outlives it.
-            let fields =
-                [ for p in cell.EnumerateObject() ->
-                      p.Name, (if p.Value.ValueKind = JsonValueKind.String then p.Value.GetString() |> Option.ofObj |> Option.defaultValue "-"
-                               else p.Value.GetRawText()) ]
-                |> Map.ofList
-            let seed = match cell.TryGetProperty "seed" with | true, v when v.ValueKind = JsonValueKind.Number -> v.GetInt32() | _ -> 0
-            Some((fun (name: string) -> fields |> Map.tryFind name |> Option.defaultValue "-"), seed)
-        | _ -> None)
+/// The names of the cell a run directory describes in its cell.json; an unreadable one is an InvalidDataException
+/// naming the file.
+let private namesOf (dir: string) = CellRecipe.readNames dir
 
-/// The cell a run directory describes: from its cell.json, or (runs that predate the names there) from settings.json.
-/// The lookup gives a field's text ("-" when absent), and the seed.
-let private cellOf (dir: string) : ((string -> string) * int) option =
-    let recipe = if File.Exists(Path.Combine(dir, CellRecipe.fileName)) then Some(CellRecipe.read dir) else None
-    match recipe with
-    | Some ({ Names = Some names } as r) ->
+/// The id of the cell a run directory belongs to: Ok None when it holds no cell.json yet (nothing ran there); Error
+/// when what it holds cannot say (an unreadable file).
+let cellId (dir: string) : Result<string option, string> =
+    if not (CellRecipe.isRunDirectory dir) then Ok None
+    else
+        try Ok(Some (namesOf dir).Id)
+        with :? InvalidDataException as e -> Error e.Message
+
+/// The row of one run directory, or None when it is not a run directory (no cell.json).
+let tryRead (keyColumns: string list) (dir: string) : RunRow option =
+    if not (CellRecipe.isRunDirectory dir) then None
+    else
+        let names = namesOf dir
         let text =
             function
-            | "id" -> r.Id
+            | "id" -> names.Id
             | "experiment" -> names.Experiment
             | "grid" -> names.Grid
             | "method" -> names.Method
-            | "dataset" -> Dsl.Names.dataset r.Dataset
-            | "architecture" -> Dsl.Names.architecture r.Architecture
-            | "seed" -> string r.Seed
+            | "dataset" -> names.Dataset
+            | "architecture" -> names.Architecture
+            | "seed" -> string names.Seed
             | _ -> "-"
-        Some(text, r.Seed)
-    | _ -> legacyCell dir
-
-/// The id of the cell a run directory belongs to: Ok None when it holds no settings.json yet (nothing ran there);
-/// Error when what it holds cannot say (an unreadable file, no cell recorded).
-let cellId (dir: string) : Result<string option, string> =
-    if not (File.Exists(Path.Combine(dir, RunFiles.Settings))) then Ok None
-    else
-        try
-            match cellOf dir with
-            | Some (text, _) when text "id" <> "-" -> Ok(Some(text "id"))
-            | _ -> Error $"{Path.Combine(dir, RunFiles.Settings)} records no cell id"
-        with :? InvalidDataException as e -> Error e.Message
-
-/// The row of one run directory, or None when it is not a run directory (no settings.json).
-let tryRead (keyColumns: string list) (dir: string) : RunRow option =
-    if not (File.Exists(Path.Combine(dir, RunFiles.Settings))) then None
-    else
-        let text, seed =
-            match cellOf dir with
-            | Some cell -> cell
-            | None -> raise (InvalidDataException $"{Path.Combine(dir, RunFiles.Settings)}: not a readable run file (no cell.json names and no \"cell\"); fix or remove it")
         Some
             { Id = Path.GetFileName dir |> nonNull
               Keys = keyColumns |> List.map (fun k -> k, text k) |> Map.ofList
-              Seed = seed
+              Seed = names.Seed
               Status = status dir
               Scores = readScores dir
               Protocols = readProtocols dir }

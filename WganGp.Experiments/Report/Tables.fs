@@ -43,18 +43,6 @@ let private sampleStd (values: Series<int, float>) =
         let deviations = values - Stats.mean values
         sqrt (Stats.sum (deviations * deviations) / float (n - 1))
 
-/// Whether `score` accompanies another of `scores` rather than measuring on its own: `<score>_std` (its spread over
-/// splits or subsets) and `<score>_real` (its real-data ceiling), also chained (cls_is_std_real). Tables keep them as
-/// columns; pivots and curves are drawn only for the scores they accompany.
-let rec isCompanion (scores: string list) (score: string) =
-    let accompanied =
-        if score.EndsWith "_real" then Some(score.Substring(0, score.Length - "_real".Length))
-        elif score.EndsWith "_std" then Some(score.Substring(0, score.Length - "_std".Length))
-        else None
-    match accompanied with
-    | Some other -> List.contains other scores || isCompanion scores other
-    | None -> false
-
 /// The protocol a row recorded for a score (empty when it recorded none).
 let protocolOf (score: string) (row: RunRow) = row.Protocols |> Map.tryFind score |> Option.defaultValue Map.empty
 

@@ -71,7 +71,8 @@ let read (criteria: Criteria) (dir: string) (row: RunRow) : Reading =
     let path = Path.Combine(dir, row.Id, RunFiles.Evaluations)
     let evaluations = if File.Exists path then Curves.readEvaluations path else []
     let series name = evaluations |> List.filter (fun e -> e.Score = name) |> List.sortBy _.Iteration
-    let scores, ceilings = series criteria.Score, series (criteria.Score + "_real")
+    let scores = series criteria.Score
+    let ceilings = Scoring.ceilingOf criteria.Score |> Option.map series |> Option.defaultValue []
     let untrained = scores |> List.tryFind (fun e -> e.Iteration = 0) |> Option.map _.Value |> Option.defaultValue nan
     let ceiling = ceilings |> List.tryLast |> Option.map _.Value |> Option.defaultValue nan
     let points =
@@ -280,8 +281,9 @@ let claim (readings: Reading list) (c: Claim) : string * bool * string =
 /// The criteria in words, as the tables print them above the verdicts.
 let describe (criteria: Criteria) =
     let t, f = number criteria.Trains, number criteria.Fails
+    let ceiling = Scoring.ceilingOf criteria.Score |> Option.defaultValue "its real-data ceiling"
     $"A cell's progress is (ln F0 − ln F) / (ln F0 − ln R) for F = {criteria.Score} at its last evaluation, F0 = {criteria.Score} "
-    + $"of the same cell's untrained generator (iteration 0) and R = {criteria.Score}_real (held-out real images), all from its "
+    + $"of the same cell's untrained generator (iteration 0) and R = {ceiling} (held-out real images), all from its "
     + $"evaluations.csv at one sample count. Trains: progress ≥ {t}; fails: progress < {f}, or the run diverged or failed; "
     + "partial: in between. These criteria were written in the grid script before the grid ran."
 

@@ -1,5 +1,7 @@
-/// cell.json: what a run directory needs to rebuild its networks and data without the grid script, so a finished or
-/// interrupted run can be sampled and scored from its checkpoint alone (`wgangp sample`, `wgangp score`).
+/// cell.json: the one description of a cell in its run directory — its names, its method as it describes itself, and
+/// what a run directory needs to rebuild its networks and data without the grid script, so a finished or interrupted
+/// run can be sampled and scored from its checkpoint alone (`wgangp sample`, `wgangp score`) and tabulated
+/// (`wgangp table`). settings.json beside it records only the machine and the run.
 module WganGp.Experiments.CellRecipe
 
 open System
@@ -8,27 +10,38 @@ open System.Text.Json
 open System.Text.Json.Nodes
 open System.Text.Json.Serialization
 open WganGp.Core.Data
-open WganGp.Core.Methods
+open WganGp.Core.Nets
+open WganGp.Core.Registry
 open WganGp.Experiments.Dsl
 
 let fileName = "cell.json"
 
-/// Where a cell stands in its experiment: the names its table rows are grouped by (with the dataset's and the
-/// architecture's, which the recipe's values give).
-type CellNames = { Experiment: string; Grid: string; Method: string }
+/// The names a cell's table rows are grouped by, readable from any cell.json without building anything (an
+/// architecture or data format a script defines included).
+type CellNames =
+    { Id: string
+      Experiment: string
+      Grid: string
+      Dataset: string
+      Architecture: string
+      Method: string
+      Seed: int
+      /// The kind of the method's critic loss ("wasserstein", "bce-logits", "least-squares", ...): which losses a
+      /// figure may draw on one axis.
+      CriticLoss: string }
 
-/// A cell as its run directory describes it, once: what shapes its networks and data, and its names.
+/// A cell as its run directory describes it, once.
 type Recipe =
     { Id: string
-      /// None in cell.json files written before the names moved there (their settings.json holds them).
-      Names: CellNames option
+      Experiment: string
+      Grid: string
+      /// The method as it describes itself (`Method.Describe()`: name, losses, constraint, optimiser), as JSON text.
+      Method: string
       Architecture: Architecture
-      /// The normalisers the networks were built with (chosen from the method when the cell was built).
-      Normalisers: WganGp.Core.Nets.Normalisers
-      Init: WganGp.Core.Nets.InitScheme
+      /// What the networks were built from: normalisers (chosen from the method when the cell was built),
+      /// initialisation, item shape and latent size.
+      Networks: NetworkSpec
       Dataset: Dataset
-      ItemShape: int64[]
-      LatentDim: int
       BatchSize: int
       Seed: int
       Iterations: int
@@ -44,62 +57,38 @@ let private options =
 
 let private node (value: 'a) : JsonNode | null = JsonSerializer.SerializeToNode(value, options)
 
-let private object (kind: string) (fields: (string * (JsonNode | null)) list) : JsonNode =
-    let j = JsonObject()
-    j["kind"] <- JsonValue.Create kind
-    for name, value in fields do j[name] <- value
-    j
-
-let private encodeArchitecture (architecture: Architecture) : JsonNode =
-    let o = object
-    match architecture with
-    | ToyMlp (width, layers) -> o "toy-mlp" [ "width", node width; "layers", node layers ]
-    | Figure2 (variant, size, channels, width) ->
-        o "figure2" [ "variant", node variant; "size", node size; "channels", node channels; "width", node width ]
-    | CifarResNet conditional -> o "cifar-resnet" [ "conditional", node conditional ]
-    | CifarDcgan (channels, width) -> o "cifar-dcgan" [ "channels", node channels; "width", node width ]
-    | MnistDcgan -> o "mnist-dcgan" []
-    | CharResNet -> o "char-resnet" []
-    | RandomArch r -> o "random" [ "spec", node r ]
-
-let private encodeFormat (format: DataFormat) : JsonNode =
-    let o = object
-    match format with
-    | Idx (images, labels, padTo) -> o "idx" [ "images", node images; "labels", node labels; "pad_to", node (Option.toNullable padTo) ]
-    | Cifar10 train -> o "cifar10" [ "train", node train ]
-    | ImageFolder opts -> o "folder" [ "options", node opts ]
-    | Lmdb opts -> o "lmdb" [ "options", node opts ]
-    | Text opts -> o "text" [ "options", node opts ]
+/// A method's description as canonical JSON text (what `Recipe.Method` holds).
+let describe (method: WganGp.Core.Methods.Method) = JsonSerializer.Serialize(method.Describe())
 
 let private encodeDataset (dataset: Dataset) : JsonNode =
     let j = JsonObject()
+    j["name"] <- JsonValue.Create(Names.dataset dataset)
     match dataset with
     | Toy kind -> j["toy"] <- node kind
     | Real data ->
-        j["name"] <- JsonValue.Create data.Name
         j["path"] <- JsonValue.Create data.Path
-        j["format"] <- encodeFormat data.Format
+        j["format"] <- Kinds<DataFormat>.Encode data.Format
         j["scaling"] <- node data.Scaling
     j
 
 let toJson (r: Recipe) =
     let j = JsonObject()
     j["id"] <- JsonValue.Create r.Id
-    match r.Names with
-    | Some names ->
-        j["experiment"] <- JsonValue.Create names.Experiment
-        j["grid"] <- JsonValue.Create names.Grid
-        j["method"] <- JsonValue.Create names.Method
-    | None -> ()
-    j["architecture"] <- encodeArchitecture r.Architecture
+    j["experiment"] <- JsonValue.Create r.Experiment
+    j["grid"] <- JsonValue.Create r.Grid
+    j["method"] <- JsonNode.Parse r.Method
+    let architecture = Kinds<ArchitectureEntry>.Encode r.Architecture
+    // Its name beside its identity, so tables read it without building the architecture.
+    architecture.Insert(1, "name", JsonValue.Create r.Architecture.Name)
+    j["architecture"] <- architecture
     let norms = JsonObject()
-    norms["critic"] <- node r.Normalisers.Critic
-    norms["generator"] <- node r.Normalisers.Generator
+    norms["critic"] <- node r.Networks.Normalisers.Critic
+    norms["generator"] <- node r.Networks.Normalisers.Generator
     j["normalisers"] <- norms
-    j["init"] <- node r.Init
+    j["init"] <- node r.Networks.Init
     j["dataset"] <- encodeDataset r.Dataset
-    j["item_shape"] <- node r.ItemShape
-    for name, value in [ "latent_dim", r.LatentDim; "batch_size", r.BatchSize; "seed", r.Seed; "iterations", r.Iterations
+    j["item_shape"] <- node r.Networks.ItemShape
+    for name, value in [ "latent_dim", r.Networks.LatentDim; "batch_size", r.BatchSize; "seed", r.Seed; "iterations", r.Iterations
                          "sample_count", r.SampleCount ] do
         j[name] <- JsonValue.Create value
     let scoring = JsonObject()
@@ -130,100 +119,95 @@ let private getIn<'T> (file: string) (parent: JsonNode) (name: string) : 'T =
     | null -> failIn file $"field '{name}' is null"
     | v -> unbox<'T> v
 
+let private parse (file: string) (text: string) =
+    try JsonNode.Parse text |> nonNull
+    with :? JsonException as e -> failIn file $"not JSON ({e.Message})"
+
+/// The names of a cell.json's cell (nothing is built).
+let namesOfJson (file: string) (text: string) : CellNames =
+    let root = parse file text
+    let method = fieldIn file root "method"
+    { Id = getIn file root "id"
+      Experiment = getIn file root "experiment"
+      Grid = getIn file root "grid"
+      Dataset = getIn file (fieldIn file root "dataset") "name"
+      Architecture = getIn file (fieldIn file root "architecture") "name"
+      Method = getIn file method "name"
+      Seed = getIn file root "seed"
+      CriticLoss = getIn file method "critic_loss" }
+
 let ofJson (file: string) (text: string) : Recipe =
-    let fail (what: string) = failIn file what
-    let root =
-        try JsonNode.Parse text |> nonNull
-        with :? JsonException as e -> fail $"not JSON ({e.Message})"
+    let root = parse file text
     let field = fieldIn file
-    let architecture =
-        let a = field root "architecture"
-        match getIn<string> file a "kind" with
-        | "toy-mlp" -> ToyMlp(getIn file a "width", getIn file a "layers")
-        // Runs recorded before the width knob hold no width: theirs is the paper's.
-        | "figure2" -> Figure2(getIn file a "variant", getIn file a "size", getIn file a "channels", (match a["width"] with null -> 1.0 | w -> w.GetValue<float>()))
-        | "cifar-resnet" -> CifarResNet(getIn file a "conditional")
-        // Runs recorded before the pair had channels and width were the paper's (3 channels, DIM 128).
-        | "cifar-dcgan" ->
-            CifarDcgan((match a["channels"] with null -> 3 | c -> c.GetValue<int>()), (match a["width"] with null -> 1.0 | w -> w.GetValue<float>()))
-        | "mnist-dcgan" -> MnistDcgan
-        | "char-resnet" -> CharResNet
-        | "random" -> RandomArch(getIn file a "spec")
-        | other -> fail $"architecture kind '{other}' is not one this build knows"
+    let decode (read: JsonNode -> 'a) (node: JsonNode) =
+        try read node
+        with :? InvalidDataException as e -> failIn file e.Message
     let dataset =
         let d = field root "dataset"
         match d["toy"] with
         | null ->
-            let f = field d "format"
-            let format =
-                match getIn<string> file f "kind" with
-                | "idx" -> Idx(getIn file f "images", getIn file f "labels", (match f["pad_to"] with null -> None | v -> Some(v.GetValue<int>())))
-                | "cifar10" -> Cifar10(getIn file f "train")
-                | "folder" -> ImageFolder(getIn file f "options")
-                | "lmdb" -> Lmdb(getIn file f "options")
-                | "text" -> Text(getIn file f "options")
-                | other -> fail $"data format '{other}' is not one this build knows"
-            Real { Name = getIn file d "name"; Path = getIn file d "path"; Format = format; Scaling = getIn file d "scaling" }
+            Real { Name = getIn file d "name"; Path = getIn file d "path"; Format = decode Kinds<DataFormat>.Decode (field d "format")
+                   Scaling = getIn file d "scaling" }
         | _ -> Toy(getIn file d "toy")
+    let normalisers =
+        let n = field root "normalisers"
+        Normalisers(getIn file n "critic",
+                    match n["generator"] with
+                    | null -> Nullable()
+                    | _ -> Nullable(getIn<Normaliser> file n "generator"))
+    let s = field root "scoring"
+    let optional (name: string) = match s[name] with null -> None | v -> Some(v.GetValue<int>())
     { Id = getIn file root "id"
-      Names =
-        match root["method"] with
-        | null -> None
-        | _ -> Some { Experiment = getIn file root "experiment"; Grid = getIn file root "grid"; Method = getIn file root "method" }
-      Architecture = architecture
-      Normalisers =
-        match root["normalisers"] with
-        | null ->
-            // cell.json before the normalisers were recorded named the constraint's family; its paper default gives
-            // the same normalisers the run was built with.
-            let family: ILipschitzConstraint =
-                match getIn<string> file root "constraint" with
-                | "Penalty" -> GradientPenalty()
-                | "Clipping" -> WeightClipping()
-                | "Unconstrained" -> NoConstraint()
-                | other -> fail $"constraint '{other}' is not Penalty, Clipping or Unconstrained"
-            Cells.normalisers architecture family
-        | n ->
-            WganGp.Core.Nets.Normalisers(
-                getIn file n "critic",
-                match n["generator"] with
-                | null -> Nullable()
-                | _ -> Nullable(getIn<WganGp.Core.Nets.Normalization> file n "generator"))
-      Init = getIn file root "init"
+      Experiment = getIn file root "experiment"
+      Grid = getIn file root "grid"
+      Method = (field root "method").ToJsonString()
+      Architecture = decode Kinds<ArchitectureEntry>.Decode (field root "architecture")
+      Networks = NetworkSpec(normalisers, getIn file root "init", getIn file root "item_shape", getIn file root "latent_dim")
       Dataset = dataset
-      ItemShape = getIn file root "item_shape"
-      LatentDim = getIn file root "latent_dim"
       BatchSize = getIn file root "batch_size"
       Seed = getIn file root "seed"
       Iterations = getIn file root "iterations"
-      // Runs recorded before these fields were scored by this project's protocol on 2,000 samples (`score`'s old default).
-      SampleCount = (match root["sample_count"] with null -> 2000 | _ -> getIn file root "sample_count")
+      SampleCount = getIn file root "sample_count"
       Scoring =
-        match root["scoring"] with
-        | null -> ScoreProtocol.standard
-        | s ->
-            let optional (name: string) = match s[name] with null -> None | v -> Some(v.GetValue<int>())
-            { Splits = getIn file s "splits"; SampleBatch = optional "sample_batch"; Rounding = getIn file s "rounding"
-              PaperSamples = optional "paper_samples"
-              PaperEvaluation =
-                match s["paper_evaluation"] with
-                | null -> None
-                | e -> Some { Every = getIn file e "every"; Samples = getIn file e "samples" } } }
+        { Splits = getIn file s "splits"; SampleBatch = optional "sample_batch"; Rounding = getIn file s "rounding"
+          PaperSamples = optional "paper_samples"
+          PaperEvaluation =
+            match s["paper_evaluation"] with
+            | null -> None
+            | e -> Some { Every = getIn file e "every"; Samples = getIn file e "samples" } } }
+
+/// A cell's description, with the spec its networks are built from (`Cells.networkSpec`).
+let ofCell (cell: Cell) (spec: NetworkSpec) : Recipe =
+    { Id = Cells.id cell; Experiment = cell.Experiment; Grid = cell.Grid; Method = describe cell.Method
+      Architecture = cell.Architecture; Networks = spec; Dataset = cell.Dataset; BatchSize = cell.BatchSize
+      Seed = cell.Seed; Iterations = cell.Iterations; SampleCount = cell.SampleCount; Scoring = cell.Scoring }
 
 let write (runDirectory: string) (recipe: Recipe) =
     WganGp.Core.Training.AtomicFile.WriteText(Path.Combine(runDirectory, fileName), toJson recipe)
 
-/// The recipe of a run directory, or an error naming what is missing.
-let read (runDirectory: string) : Recipe =
+/// Whether a folder is a run directory: it holds a cell.json.
+let isRunDirectory (dir: string) = File.Exists(Path.Combine(dir, fileName))
+
+let private pathIn (runDirectory: string) =
     let path = Path.Combine(runDirectory, fileName)
     if not (Directory.Exists runDirectory) then raise (DirectoryNotFoundException $"{runDirectory}: no such run directory")
     if not (File.Exists path) then
-        raise (FileNotFoundException $"{path} is missing: {runDirectory} is not a run directory written by `wgangp run` (or predates cell.json)")
+        raise (FileNotFoundException $"{path} is missing: {runDirectory} is not a run directory written by `wgangp run`")
+    path
+
+/// The recipe of a run directory, or an error naming what is missing.
+let read (runDirectory: string) : Recipe =
+    let path = pathIn runDirectory
     ofJson path (File.ReadAllText path)
+
+/// The names of a run directory's cell, or an error naming what is missing.
+let readNames (runDirectory: string) : CellNames =
+    let path = pathIn runDirectory
+    namesOfJson path (File.ReadAllText path)
 
 /// The generator of a recipe (built, not loaded).
 let generator (recipe: Recipe) =
-    let g, _, _ = Cells.networksWith recipe.Architecture recipe.Normalisers recipe.Init recipe.ItemShape
+    let g, _, _ = Cells.networksOf recipe.Architecture recipe.Networks
     g.Invoke()
 
 /// The run's generator as it started, untrained: built right after seeding torch with the run's seed, as the trainer

@@ -54,23 +54,29 @@ let id (cell: Cell) =
     let short = Convert.ToHexString(hash).Substring(0, 8).ToLowerInvariant()
     $"{Names.dataset cell.Dataset}-{Names.architecture cell.Architecture}-{cell.Method.Name}-s{cell.Seed}-{short}"
 
+/// What a method's constraint declares about the critic it needs: all the networks learn of a method.
+let needsOf (c: WganGp.Core.Methods.ILipschitzConstraint) = WganGp.Core.Nets.CriticNeeds(c.ToleratesBatchNorm, c.ClipsWeights)
+
 /// The architecture's normaliser rule applied to what a method's constraint declares (`ArchitectureEntry.NormalisersFor`).
 let normalisers (architecture: Architecture) (constraint': WganGp.Core.Methods.ILipschitzConstraint) : WganGp.Core.Nets.Normalisers =
-    (Architectures.entry architecture).NormalisersFor(Architectures.needsOf constraint')
+    architecture.NormalisersFor(needsOf constraint')
 
-/// Generator and critic factories and the latent size of an architecture with the given normalisers, for data items of
-/// the given shape (built after the trainer seeds torch).
-let networksWith (architecture: Architecture) (norms: WganGp.Core.Nets.Normalisers) (init: WganGp.Core.Nets.InitScheme) (itemShape: int64[]) =
-    let entry = Architectures.entry architecture
-    let pair = entry.Networks(norms, init, itemShape)
-    pair.Generator, pair.Critic, entry.LatentDim
+/// Everything a cell's networks are built from, decided once: the one value that both training and cell.json read.
+let networkSpec (architecture: Architecture) (method: WganGp.Core.Methods.Method) (init: WganGp.Core.Nets.InitScheme) (itemShape: int64[]) =
+    WganGp.Core.Nets.NetworkSpec(normalisers architecture method.Constraint, init, itemShape, architecture.LatentDim)
+
+/// Generator and critic factories and the latent size of an architecture built to a spec (built after the trainer
+/// seeds torch).
+let networksOf (architecture: Architecture) (spec: WganGp.Core.Nets.NetworkSpec) =
+    let pair = architecture.Networks spec
+    pair.Generator, pair.Critic, spec.LatentDim
 
 /// The networks of an architecture under a method: its normalisers chosen from the method's constraint, then built.
 let networks (architecture: Architecture) (method: WganGp.Core.Methods.Method) (init: WganGp.Core.Nets.InitScheme) (itemShape: int64[]) =
-    networksWith architecture (normalisers architecture method.Constraint) init itemShape
+    networksOf architecture (networkSpec architecture method init itemShape)
 
 /// The shape of one real item the architecture's critic takes.
-let inputShape (architecture: Architecture) = (Architectures.entry architecture).InputShape
+let inputShape (architecture: Architecture) = architecture.InputShape
 
 /// Whether data items of this shape fit the architecture (-1 in the expected shape: any size, e.g. the vocabulary).
 let fits (architecture: Architecture) (itemShape: int64[]) =
@@ -85,14 +91,14 @@ let validate (grid: Grid) =
       if grid.Seeds.IsEmpty then $"grid '{grid.Name}': Seeds is empty"
       for architecture in grid.Architectures do
           for dataset in grid.Datasets do
-              let entry = Architectures.entry architecture
-              let name = Names.architecture architecture
+              let entry = architecture
+              let name = architecture.Name
               match entry.Data, dataset with
-              | WganGp.Core.Nets.DataKind.Images, Toy kind ->
+              | WganGp.Core.Data.DataKind.Images, Toy kind ->
                   $"grid '{grid.Name}': {name} is an image architecture and cannot train on {WganGp.Core.Data.ToyDataset.NameOf kind}"
-              | WganGp.Core.Nets.DataKind.Text, Toy kind ->
+              | WganGp.Core.Data.DataKind.Text, Toy kind ->
                   $"grid '{grid.Name}': {name} is the language model and cannot train on {WganGp.Core.Data.ToyDataset.NameOf kind}"
-              | WganGp.Core.Nets.DataKind.Points, Real data ->
+              | WganGp.Core.Data.DataKind.Points, Real data ->
                   $"grid '{grid.Name}': {name} is a 2-D toy architecture and cannot train on {data.Name}"
               | _ -> ()
               match Option.ofNullable entry.RequiredScaling, dataset with
@@ -101,6 +107,13 @@ let validate (grid: Grid) =
               | _ -> ()
               for problem in entry.Problems() do
                   $"grid '{grid.Name}': {name}: {problem}"
+              // What a method needs of the pair and the data, decided here rather than at its first training step.
+              for method in grid.Methods |> List.filter _.NeedsClassLabels do
+                  if not architecture.ClassConditional then
+                      $"grid '{grid.Name}': {method.Name} needs a class-conditional pair (a conditional generator and a critic with a class head, e.g. CifarResNet true); {name} is not one"
+                  match dataset with
+                  | Real data when data.Format.Labelled -> ()
+                  | _ -> $"grid '{grid.Name}': {method.Name} needs labelled data (IDX, CIFAR-10); {Names.dataset dataset} has no labels"
       if grid.Iterations < 1 then $"grid '{grid.Name}': Iterations must be at least 1, got {grid.Iterations}"
       if grid.BatchSize < 1 then $"grid '{grid.Name}': BatchSize must be at least 1, got {grid.BatchSize}"
       if grid.SampleCount < 2 then $"grid '{grid.Name}': SampleCount must be at least 2, got {grid.SampleCount}"

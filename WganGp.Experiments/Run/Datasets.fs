@@ -45,7 +45,7 @@ let imageFolder name path size =
 /// gan_language.py's character model: 32 characters per line, at most 10M lines and 2048 symbols, characters as bytes
 /// as the Python 2 code had them (the default; `CharCorpusOptions.Utf8` reads Unicode characters instead).
 let billionWord path =
-    { Name = "billion-word"; Path = path; Format = Text(WganGp.Core.Data.Text.CharCorpusOptions.Bytes); Scaling = PixelScaling.MinusOneOne }
+    { Name = "billion-word"; Path = path; Format = TextFolder(WganGp.Core.Data.Text.CharCorpusOptions.Bytes); Scaling = PixelScaling.MinusOneOne }
 
 /// The real datasets of a list, by name (toys have no files).
 let realOf (datasets: Dataset list) =
@@ -80,22 +80,11 @@ let missing (relocated: Map<string, string>) (datasets: Dataset list) =
 /// Opens a real dataset as seeded, resumable batches. Formats decoded on the fly (folders, LMDB) run on a background
 /// prefetcher with `decodeThreads` decoding threads; in-memory formats are sampled directly.
 let openReal (data: RealData) (path: string) (seed: int64) (decodeThreads: int) (warn: string -> unit) : IResumableBatchSource =
-    let streamed (store: IEncodedImages) options =
-        new Prefetcher(new StreamedImages(store, options, data.Scaling, seed, decodeThreads, Action<string> warn)) :> IResumableBatchSource
-    match data.Format with
-    | Idx (images, labels, padTo) ->
-        let set = LabelledImages.FromIdx(Path.Combine(path, images), Path.Combine(path, labels))
-        let set =
-            match padTo with
-            | None -> set
-            | Some size ->
-                use original = set
-                original.PadTo size
-        new ShuffledBatches(set, seed, data.Scaling, true)
-    | Cifar10 train -> new ShuffledBatches(WganGp.Core.Data.Cifar10.ReadSplit(path, train), seed, data.Scaling, true)
-    | ImageFolder options -> streamed (new FolderImages(path)) options
-    | Lmdb options -> streamed (new LmdbImages(path)) options
-    | Text options -> new WganGp.Core.Data.Text.CharBatches(WganGp.Core.Data.Text.CharCorpus.Load(path, options), seed)
+    data.Format.Open(path, data.Scaling, seed, decodeThreads, Action<string> warn)
+
+/// The same dataset's held-out split (named <name>-test), when its format has one: the real-data ceiling of scores.
+let heldOut (data: RealData) =
+    data.Format.HeldOut |> Option.ofObj |> Option.map (fun split -> { data with Name = data.Name + "-test"; Format = split })
 
 /// What `wgangp data` reports about a dataset: its size and batch shape, read speed, value range, skipped items;
 /// optionally a PNG grid of the first batch.
@@ -118,25 +107,10 @@ let inspect (data: RealData) (path: string) (batches: int) (batchSize: int) (see
             preview |> Option.iter (fun file ->
                 if batch.dim() = 4L then ImageGrid.SavePng(batch, data.Scaling, file))
     let seconds = reading.Elapsed.TotalSeconds
-    let skipped =
-        match source with
-        | :? Prefetcher as p ->
-            match p.Inner with
-            | :? StreamedImages as s -> s.Skipped |> Seq.map string |> List.ofSeq
-            | _ -> []
-        | _ -> []
     let shapeText = String.Join(" x ", shape)
-    let lines =
-        match source with
-        | :? WganGp.Core.Data.Text.CharBatches as text ->
-            $"vocabulary: {text.Corpus.Vocabulary.Count} symbols; first lines in sampling order:"
-            :: [ for line in text.Corpus.Lines |> Seq.truncate 5 -> "  " + text.Corpus.Vocabulary.Decode(line) ]
-        | _ -> []
     [ $"{data.Name} ({Names.format data.Format}, {data.Scaling}) at {path}, opened in {openSeconds:F2} s"
       $"batch shape [{shapeText}] float32; seed {seed}, position after reading: {source.Position}"
       $"read {batches} batches of {batchSize} in {seconds:F2} s: {float (batches * batchSize) / seconds:F0} items/s ({decodeThreads} decoding threads)"
-      $"values in [{low:F3}, {high:F3}], mean {sum / float count:F4}"
-      $"skipped: {skipped.Length}" ]
-    @ lines
-    @ (skipped |> List.truncate 10 |> List.map (fun s -> $"  {s}"))
+      $"values in [{low:F3}, {high:F3}], mean {sum / float count:F4}" ]
+    @ List.ofSeq (data.Format.Inspect source)
     @ (preview |> Option.map (fun f -> $"preview of the first batch: {f}") |> Option.toList)

@@ -1,4 +1,7 @@
-/// Figure 1 of the paper: what the critic learns with weight clipping and with the gradient penalty.
+/// Figure 1 of the paper: what the critic learns with weight clipping and with the gradient penalty. Its networks train
+/// in run directories that resume from their checkpoints; Figure 1b/c's are cells with a cell.json (`wgangp sample` and
+/// `score` read them); Figure 1a's critics train against a fixed generator that is not an architecture's, so its run
+/// directories have none.
 module WganGp.Experiments.Figures
 
 open System
@@ -52,7 +55,7 @@ let private runsFolder (dir: string) (name: string) (settings: obj) =
 
 /// A figure's network pair trains as a cell does: in its own run directory (settings, log, status), with checkpoints
 /// a rerun resumes from (a finished run is loaded from its last one, not trained again).
-let private checkpoints iterations = CheckpointOptions(max 1 (iterations / 20))
+let private checkpoints iterations = CheckpointOptions(max 1 (iterations / Defaults.checkpointFraction))
 
 let private describe (m: Method) = m.Describe()
 
@@ -78,8 +81,8 @@ let criticSurfaces (dir: string) (command: string) (cancel: Threading.Cancellati
         let panels =
             [ for method in spec.Methods do
                   for kind in spec.Datasets do
-                      use data = ToyDataset.Create(kind, int64 spec.Seed + 1L)
-                      use fixedData = ToyDataset.Create(kind, int64 spec.Seed + 2L)
+                      use data = ToyDataset.Create(kind, Seeds.FigureData(int64 spec.Seed))
+                      use fixedData = ToyDataset.Create(kind, Seeds.FigureFixedGenerator(int64 spec.Seed))
                       // gan_toy.py's fakes are the critic step's own real batch plus noise; the independent variant
                       // draws them around a second real stream. The generator module only samples (it has no parameters).
                       let stepMethod =
@@ -117,21 +120,33 @@ let deepCriticGradients (dir: string) (command: string) (cancel: Threading.Cance
     let folder = runsFolder dir "figure1bc" settings
     cached dir command "figure1bc" settings gradientsOutputs (fun () ->
         let generator, critic, latent = Cells.networks spec.Architecture spec.Penalty WganGp.Core.Nets.InitScheme.Tflib [| 2L |]
+        // The probe takes the gradient at each layer's input: refused before anything trains when the critic cannot say.
+        (use probe = critic.Invoke()
+         if not (box probe :? ILayerInputs) then
+             failwith $"Figure 1b takes the gradient at each layer's input, and the critic of {spec.Architecture.Name} does not report its layer inputs (ILayerInputs); use ToyMlp")
         let methods =
             [ for c in spec.ClipValues do
                   yield c, spec.Clipping.WithConstraint(WeightClipping c).WithName($"weight clipping (c = {c})")
               yield nan, spec.Penalty.WithName("gradient penalty") ]
         let runs =
             [ for c, method in methods do
-                  use data = ToyDataset.Create(spec.Dataset, int64 spec.Seed + 1L)
+                  use data = ToyDataset.Create(spec.Dataset, Seeds.FigureData(int64 spec.Seed))
                   let name = if Double.IsNaN c then "gradient-penalty" else $"clipping-{c}"
+                  let runDirectory = Path.Combine(folder, Curves.fileSafe name)
+                  // A cell like a grid's: cell.json describes it, so `wgangp sample` and `score` read its checkpoints.
+                  let cell =
+                      { Experiment = Path.GetFileName(Path.GetFullPath dir) |> nonNull; Grid = "figure1bc"; Dataset = Toy spec.Dataset
+                        Architecture = spec.Architecture; Method = method; Seed = spec.Seed; Iterations = iterations
+                        BatchSize = spec.BatchSize; SampleCount = Defaults.sampleCount; Init = InitScheme.Tflib; Scoring = ScoreProtocol.standard }
+                  Directory.CreateDirectory runDirectory |> ignore
+                  CellRecipe.write runDirectory (CellRecipe.ofCell cell (Cells.networkSpec spec.Architecture method InitScheme.Tflib [| 2L |]))
                   let config =
                       TrainConfig(generator, critic, latent, data, method, iterations, spec.BatchSize, int64 spec.Seed,
-                                  RunDirectory = Path.Combine(folder, Curves.fileSafe name), Checkpoints = checkpoints iterations)
+                                  RunDirectory = runDirectory, Checkpoints = checkpoints iterations)
                   use result = Trainer.Run(config, null, cancel)
                   use real = data.NextBatch spec.BatchSize
                   use fake = Sampler.Sample(result.Generator, spec.BatchSize, spec.BatchSize, latent, torch.CPU)
-                  let norms = CriticProbe.LayerGradientNorms(result.Critic :?> Mlp, real, fake)
+                  let norms = CriticProbe.LayerGradientNorms(unbox<ILayerInputs> (box result.Critic), real, fake)
                   printfn $"  figure 1b: {method.Name}: {iterations} iterations, {result.Seconds:F1} s, status {result.Status}"
                   c, method.Name, norms, CriticProbe.Weights result.Critic ]
         Plots.layerGradientNorms (Path.Combine(dir, "figure1b.png")) $"Deep critic ({Names.architecture spec.Architecture}) on {ToyDataset.NameOf spec.Dataset}"

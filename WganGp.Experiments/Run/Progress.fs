@@ -19,7 +19,7 @@ let describe (index: int) (total: int) (iterations: int) (startIteration: int) (
     let rate = float (done' - startIteration) / max sinceStart 1e-9
     let eta = float (iterations - done') / rate
     let percent = 100.0 * float done' / float iterations
-    $"[{index}/{total}] it {done'}/{iterations} ({percent:F1}%%)  {rate:F1} it/s  ETA {duration eta}  D {s.CriticLoss:F4}  W {s.Wasserstein:F4}  gp {s.Penalty:F4}  G {s.GeneratorLoss:F4}"
+    $"[{index}/{total}] it {done'}/{iterations} ({percent:F1}%%)  {rate:F1} it/s  ETA {duration eta}  D {s.CriticLoss:F4}  gap {s.CriticGap:F4}  gp {s.Penalty:F4}  G {s.GeneratorLoss:F4}"
 
 /// One cell's reporter. `live`: rewrite one line (a terminal); otherwise print a line every tenth of the budget.
 type CellProgress(index: int, total: int, iterations: int, live: bool) =

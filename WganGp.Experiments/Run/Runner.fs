@@ -10,6 +10,7 @@ open WganGp.Core.Data
 open WganGp.Core.Metrics
 open WganGp.Core.Training
 open WganGp.Core.Training.Locks
+open WganGp.Core.Nets
 open WganGp.Experiments.Dsl
 
 /// What a run does besides training, on a schedule of generator iterations (None: the default for the cell's budget).
@@ -35,8 +36,8 @@ module Schedule =
     let private every (iterations: int) (fraction: int) (chosen: int option) =
         chosen |> Option.defaultValue (max 1 (iterations / fraction))
 
-    let checkpointEvery (s: Schedule) iterations = every iterations 20 s.CheckpointEvery
-    let evaluateEvery (s: Schedule) iterations = every iterations 10 s.EvaluateEvery
+    let checkpointEvery (s: Schedule) iterations = every iterations Defaults.checkpointFraction s.CheckpointEvery
+    let evaluateEvery (s: Schedule) iterations = every iterations Defaults.evaluationFraction s.EvaluateEvery
 
     /// Every how many iterations and on how many samples a cell is scored during training: the command line's choice,
     /// else under --paper the script's (the grid's score protocol), else a tenth of the budget on Defaults.evaluationSamples samples.
@@ -45,7 +46,7 @@ module Schedule =
         let every = match s.EvaluateEvery, script with Some k, _ -> k | None, Some e -> e.Every | None, None -> evaluateEvery s cell.Iterations
         let samples = match s.EvaluationSamples, script with Some n, _ -> n | None, Some e -> e.Samples | None, None -> Defaults.evaluationSamples
         every, samples
-    let sampleGridEvery (s: Schedule) iterations = every iterations 10 s.SampleGridEvery
+    let sampleGridEvery (s: Schedule) iterations = every iterations Defaults.evaluationFraction s.SampleGridEvery
 
 /// Which figures a run makes.
 type FigureChoice =
@@ -83,26 +84,24 @@ let selected (options: Options) (cell: Cell) =
 
 /// The real batches of a cell, seeded by the cell's seed but distinct from the torch seed the trainer sets from it.
 let private dataOf (options: Options) (cell: Cell) : IBatchSource =
-    let seed = int64 cell.Seed * 7919L + 1L
+    let seed = Seeds.Data(int64 cell.Seed)
     match cell.Dataset with
     | Toy kind -> ToyDataset.Create(kind, seed)
     | Real data -> Datasets.openReal data (Datasets.pathOf options.DataPaths data) seed options.DecodeThreads (eprintfn "  warning: %s")
 
-/// For text data: samples [N, 32, V] (softmax outputs) as lines of their most likely characters.
-let sampleText (data: IBatchSource) : Func<torch.Tensor, Collections.Generic.IReadOnlyList<string>> | null =
-    match data with
-    | :? WganGp.Core.Data.Text.CharBatches as text ->
-        Func<_, _>(fun samples ->
-            use ids = samples.argmax(2L)
-            [ for row in 0L .. ids.shape.[0] - 1L -> text.Corpus.Vocabulary.Decode(ids.[row].data<int64>().ToArray() |> Array.map int) ]
-            :> Collections.Generic.IReadOnlyList<string>)
-    | _ -> null
+/// For text data: samples [N, 32, V] (softmax outputs) as lines of their most likely characters (null otherwise).
+let sampleText (dataset: Dataset) (opened: IBatchSource) : Func<torch.Tensor, Collections.Generic.IReadOnlyList<string>> | null =
+    match dataset with
+    | Real data -> data.Format.SampleText opened
+    | Toy _ -> null
 
 /// The core configuration of a cell. Data and scorers are built from the cell's seed, so a cell is reproducible alone.
-/// `say` receives the trainer's messages (resumed from a checkpoint, evaluation scores).
-let toConfig (options: Options) (cell: Cell) (runDirectory: string option) (say: string -> unit) : TrainConfig * IDisposable =
+/// `say` receives the trainer's messages (resumed from a checkpoint, evaluation scores). Returns the network spec the
+/// cell's networks were built from (what cell.json records) beside the configuration.
+let toConfig (options: Options) (cell: Cell) (runDirectory: string option) (say: string -> unit) : TrainConfig * NetworkSpec * IDisposable =
     let data = dataOf options cell
-    let generator, critic, latent = Cells.networks cell.Architecture cell.Method cell.Init data.ItemShape
+    let spec = Cells.networkSpec cell.Architecture cell.Method cell.Init data.ItemShape
+    let generator, critic, latent = Cells.networksOf cell.Architecture spec
     let release () =
         match data with
         | :? IDisposable as d -> d.Dispose()
@@ -127,7 +126,7 @@ let toConfig (options: Options) (cell: Cell) (runDirectory: string option) (say:
             LogEvery = max 1 (cell.Iterations / Defaults.logRows),
             Scorers = Array.ofList scorers,
             SampleScaling = (match cell.Dataset with Real data -> data.Scaling | Toy _ -> PixelScaling.MinusOneOne),
-            SampleText = sampleText data,
+            SampleText = sampleText cell.Dataset data,
             Checkpoints =
                 inRunDirectory (
                     CheckpointOptions(Schedule.checkpointEvery schedule cell.Iterations,
@@ -145,14 +144,7 @@ let toConfig (options: Options) (cell: Cell) (runDirectory: string option) (say:
                 Action<int, Collections.Generic.IReadOnlyDictionary<string, float>>(fun iteration scores ->
                     let text = scores |> Seq.map (fun kv -> $"{kv.Key} {kv.Value:G4}") |> String.concat ", "
                     say $"evaluation at iteration {iteration}: {text}"))
-    config, { new IDisposable with member _.Dispose() = release () }
-
-/// The recipe written beside a cell's run so it can be sampled and scored from its checkpoint alone.
-let private recipeOf (cell: Cell) (config: TrainConfig) : CellRecipe.Recipe =
-    { Id = Cells.id cell; Names = Some { Experiment = cell.Experiment; Grid = cell.Grid; Method = cell.Method.Name }
-      Architecture = cell.Architecture; Normalisers = Cells.normalisers cell.Architecture cell.Method.Constraint; Init = cell.Init
-      Dataset = cell.Dataset; ItemShape = config.Data.ItemShape; LatentDim = config.LatentDim; BatchSize = cell.BatchSize
-      Seed = cell.Seed; Iterations = cell.Iterations; SampleCount = cell.SampleCount; Scoring = cell.Scoring }
+    config, spec, { new IDisposable with member _.Dispose() = release () }
 
 /// A run directory under this cell's id that belongs to another cell (copied in by hand, or from an incompatible
 /// version of the grid): an error, and the directory is left alone.
@@ -200,9 +192,9 @@ let private train (options: Options) (runDir: string) (cell: Cell) (index: int) 
         printfn $"[{index}/{total}] {id}: {cell.Iterations} generator iterations, batch {cell.BatchSize}, {cell.Method.Optimizer}"
         let progress = Progress.CellProgress(index, total, cell.Iterations, Progress.isLive ())
         try
-            let config, data = toConfig options cell (Some runDir) progress.Line
+            let config, spec, data = toConfig options cell (Some runDir) progress.Line
             use _ = data
-            CellRecipe.write runDir (recipeOf cell config)
+            CellRecipe.write runDir (CellRecipe.ofCell cell spec)
             use result = Trainer.Run(config, Action<IterationStats>(progress.Iteration), options.Cancel)
             progress.Finish()
             let scores = result.Scores |> Seq.map (fun kv -> $"{kv.Key} {kv.Value:G4}") |> String.concat ", "

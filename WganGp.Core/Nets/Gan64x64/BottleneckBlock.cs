@@ -24,7 +24,7 @@ public sealed class BottleneckBlock : nn.Module<Tensor, Tensor>
     readonly nn.Module<Tensor, Tensor> normalizer;
     readonly nn.Module<Tensor, Tensor>? shortcut;
 
-    public BottleneckBlock(long input, long output, Resample resample = Resample.None, Normalization norm = Normalization.Batch,
+    public BottleneckBlock(long input, long output, Resample resample = Resample.None, Normaliser norm = Normaliser.Batch,
         InitScheme init = InitScheme.Tflib) : base("bottleneck-block")
     {
         if (input % 2 != 0 || output % 2 != 0)
@@ -37,7 +37,7 @@ public sealed class BottleneckBlock : nn.Module<Tensor, Tensor>
             _ => nn.Conv2d(input / 2, output / 2, 3, padding: 1),   // stride-1 'SAME' is symmetric
         };
         conv2 = nn.Conv2d(output / 2, output, 1, bias: false);
-        normalizer = Normalizers.For2d(norm, output);
+        normalizer = NormaliserLayers.For2d(norm, output);
         shortcut = resample switch
         {
             Resample.Down => nn.Conv2d(input, output, 1, stride: 2),   // 'SAME' with k = 1 pads nothing

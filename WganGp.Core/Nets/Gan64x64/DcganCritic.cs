@@ -22,7 +22,7 @@ public sealed class DcganCritic : nn.Module<Tensor, Tensor>
     readonly Linear output;
     readonly Nonlinearity nonlinearity;
 
-    public DcganCritic(int dim = 64, int size = 64, int channels = 3, Normalization norm = Normalization.Layer,
+    public DcganCritic(int dim = 64, int size = 64, int channels = 3, Normaliser norm = Normaliser.Layer,
         Nonlinearity nonlinearity = Nonlinearity.LeakyRelu, InitScheme init = InitScheme.Tflib)
         : base("dcgan-critic")
     {
@@ -35,7 +35,7 @@ public sealed class DcganCritic : nn.Module<Tensor, Tensor>
             var first = downs.Count == 0;
             var next = first ? dim : width * 2;
             downs.Add(new SameConv2d(width, next * widening, 5, stride: 2));
-            norms.Add(first ? nn.Identity() : Normalizers.For2d(norm, next * widening));
+            norms.Add(first ? nn.Identity() : NormaliserLayers.For2d(norm, next * widening));
             width = next;
         }
         output = nn.Linear(4 * 4 * width, 1);

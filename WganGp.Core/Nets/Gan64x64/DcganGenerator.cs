@@ -23,7 +23,7 @@ public sealed class DcganGenerator : nn.Module<Tensor, Tensor>
     readonly long start;
     readonly Nonlinearity nonlinearity;
 
-    public DcganGenerator(int latent = 128, int dim = 64, int size = 64, int channels = 3, Normalization norm = Normalization.Batch,
+    public DcganGenerator(int latent = 128, int dim = 64, int size = 64, int channels = 3, Normaliser norm = Normaliser.Batch,
         Nonlinearity nonlinearity = Nonlinearity.Relu, InitScheme init = InitScheme.Tflib)
         : base("dcgan-generator")
     {
@@ -32,14 +32,14 @@ public sealed class DcganGenerator : nn.Module<Tensor, Tensor>
         var widening = Nonlinearities.Widening(nonlinearity);
         start = dim * size / 8;
         input = nn.Linear(latent, 4 * 4 * start * widening);
-        inputNorm = Normalizers.For2d(norm, start * widening);
+        inputNorm = NormaliserLayers.For2d(norm, start * widening);
         var width = start;
         for (var resolution = 4; resolution < size; resolution *= 2)
         {
             var last = resolution * 2 == size;
             var output = last ? channels : width / 2;
             ups.Add(new SameConvTranspose2d(width, last ? output : output * widening, 5));
-            if (!last) norms.Add(Normalizers.For2d(norm, output * widening));
+            if (!last) norms.Add(NormaliserLayers.For2d(norm, output * widening));
             width = output;
         }
         RegisterComponents();

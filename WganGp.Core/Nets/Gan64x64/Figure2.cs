@@ -40,24 +40,24 @@ public static class Figure2
     public static nn.Module<Tensor, Tensor> Generator(Figure2Variant variant, int size = 64, int channels = 3, int dim = 64,
         int latent = 128, InitScheme init = InitScheme.Tflib) => variant switch
     {
-        Figure2Variant.Dcgan => new DcganGenerator(latent, dim, size, channels, Normalization.Batch, Nonlinearity.Relu, init),
+        Figure2Variant.Dcgan => new DcganGenerator(latent, dim, size, channels, Normaliser.Batch, Nonlinearity.Relu, init),
         Figure2Variant.NoNormConstantFilters => new ConstantWidthGenerator(latent, dim, size, channels, init),
         Figure2Variant.MlpGenerator => new MlpGenerator(latent, 8 * dim, size, channels, init),
-        Figure2Variant.NoNormalization => new DcganGenerator(latent, dim, size, channels, Normalization.None, Nonlinearity.Relu, init),
-        Figure2Variant.Gated => new DcganGenerator(latent, dim, size, channels, Normalization.Batch, Nonlinearity.Gated, init),
-        Figure2Variant.Tanh => new DcganGenerator(latent, dim, size, channels, Normalization.Batch, Nonlinearity.Tanh, init),
-        Figure2Variant.ResNet101 => new ResNet101Generator(latent, dim, size, channels, Normalization.Batch, init),
+        Figure2Variant.NoNormalization => new DcganGenerator(latent, dim, size, channels, Normaliser.None, Nonlinearity.Relu, init),
+        Figure2Variant.Gated => new DcganGenerator(latent, dim, size, channels, Normaliser.Batch, Nonlinearity.Gated, init),
+        Figure2Variant.Tanh => new DcganGenerator(latent, dim, size, channels, Normaliser.Batch, Nonlinearity.Tanh, init),
+        Figure2Variant.ResNet101 => new ResNet101Generator(latent, dim, size, channels, Normaliser.Batch, init),
         _ => throw new ArgumentOutOfRangeException(nameof(variant), variant, null),
     };
 
     /// <summary>The critic; <paramref name="norm"/> is the normaliser wherever the variant has one (the caller's
     /// the cell builder's choice, Cells.normalisers); row 4 has none and ignores it.</summary>
-    public static nn.Module<Tensor, Tensor> Critic(Figure2Variant variant, Normalization norm, int size = 64, int channels = 3,
+    public static nn.Module<Tensor, Tensor> Critic(Figure2Variant variant, Normaliser norm, int size = 64, int channels = 3,
         int dim = 64, InitScheme init = InitScheme.Tflib) => variant switch
     {
         Figure2Variant.Dcgan or Figure2Variant.NoNormConstantFilters or Figure2Variant.MlpGenerator =>
             new DcganCritic(dim, size, channels, norm, Nonlinearity.LeakyRelu, init),
-        Figure2Variant.NoNormalization => new DcganCritic(dim, size, channels, Normalization.None, Nonlinearity.LeakyRelu, init),
+        Figure2Variant.NoNormalization => new DcganCritic(dim, size, channels, Normaliser.None, Nonlinearity.LeakyRelu, init),
         Figure2Variant.Gated => new DcganCritic(dim, size, channels, norm, Nonlinearity.Gated, init),
         Figure2Variant.Tanh => new DcganCritic(dim, size, channels, norm, Nonlinearity.Tanh, init),
         Figure2Variant.ResNet101 => new ResNet101Critic(dim, size, channels, norm, init),

@@ -1,21 +1,49 @@
+using WganGp.Core.Data;
+using WganGp.Core.Registry;
 namespace WganGp.Core.Nets;
 
-/// <summary>A row of Figure 2 (gan_64x64.py) at size × size with the given channels and width (DIM = 64·width).</summary>
-public sealed record Figure2Entry(Figure2Variant Variant, int Size, int Channels, double Width) : ArchitectureEntry
+/// <summary>A row of Figure 2 (gan_64x64.py) at size × size with the given channels and width (DIM = 64·width; runs
+/// recorded before the width knob hold none: theirs is the paper's, 1).</summary>
+[Kind("figure2")]
+public sealed class Figure2Entry(Figure2Variant variant, int size, int channels, double width = 1.0) : ArchitectureEntry
 {
+    public Figure2Variant Variant { get; } = variant;
+    public int Size { get; } = size;
+    public int Channels { get; } = channels;
+    public double Width { get; } = width;
+
+    /// <summary>Figure 2's rows by the names cell ids and bench/reference.py use.</summary>
+    public static string RowName(Figure2Variant variant) => variant switch
+    {
+        Figure2Variant.Dcgan => "dcgan",
+        Figure2Variant.NoNormConstantFilters => "constant-g",
+        Figure2Variant.MlpGenerator => "mlp-g",
+        Figure2Variant.NoNormalization => "no-norm",
+        Figure2Variant.Gated => "gated",
+        Figure2Variant.Tanh => "tanh",
+        Figure2Variant.ResNet101 => "resnet101",
+        _ => variant.ToString(),
+    };
+
+    /// <summary>The width only when it is not the paper's, so the ids of width-1 cells stay as they were.</summary>
+    public override string Name =>
+        Width == 1.0 ? $"{RowName(Variant)}-{Size}c{Channels}" : $"{RowName(Variant)}-{Size}c{Channels}-w{Figure2Width.Format(Width)}";
+
     public override long[] InputShape => [Channels, Size, Size];
     public override DataKind Data => DataKind.Images;
 
     /// <summary>gan_64x64.py's Normalize: layer norm in a critic that cannot have batch norm.</summary>
     public override Normalisers NormalisersFor(CriticNeeds needs) =>
-        new(needs.ToleratesBatchNorm ? Normalization.Batch : Normalization.Layer);
+        new(needs.ToleratesBatchNorm ? Normaliser.Batch : Normaliser.Layer);
 
-    public override NetworkFactories Networks(Normalisers norms, InitScheme init, long[] itemShape)
+    public override NetworkFactories Networks(NetworkSpec spec)
     {
         var dim = Figure2Width.Dim(Width);
-        return new(() => Figure2.Generator(Variant, Size, Channels, dim, init: init),
-                   () => Figure2.Critic(Variant, norms.Critic, Size, Channels, dim, init));
+        return new(() => Figure2.Generator(Variant, Size, Channels, dim, spec.LatentDim, spec.Init),
+                   () => Figure2.Critic(Variant, spec.Normalisers.Critic, Size, Channels, dim, spec.Init));
     }
+
+    public override ArchitectureEntry WithWidth(double width) => new Figure2Entry(Variant, Size, Channels, width);
 
     public override IEnumerable<string> Problems()
     {

@@ -19,7 +19,7 @@ public sealed class ResNet101Critic : nn.Module<Tensor, Tensor>
     readonly ModuleList<BottleneckBlock> blocks = new();
     readonly Linear output;
 
-    public ResNet101Critic(int dim = 64, int size = 64, int channels = 3, Normalization norm = Normalization.Layer,
+    public ResNet101Critic(int dim = 64, int size = 64, int channels = 3, Normaliser norm = Normaliser.Layer,
         InitScheme init = InitScheme.Tflib) : base("resnet101-critic")
     {
         var stages = ResNet101Layout.Stages(dim, size).Reverse().ToList();

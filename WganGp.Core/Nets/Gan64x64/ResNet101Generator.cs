@@ -20,7 +20,7 @@ public sealed class ResNet101Generator : nn.Module<Tensor, Tensor>
     readonly long start;
 
     public ResNet101Generator(int latent = 128, int dim = 64, int size = 64, int channels = 3,
-        Normalization norm = Normalization.Batch, InitScheme init = InitScheme.Tflib) : base("resnet101-generator")
+        Normaliser norm = Normaliser.Batch, InitScheme init = InitScheme.Tflib) : base("resnet101-generator")
     {
         var stages = ResNet101Layout.Stages(dim, size);
         start = stages[0].Width;

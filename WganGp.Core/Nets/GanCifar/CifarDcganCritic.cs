@@ -5,5 +5,5 @@ namespace WganGp.Core.Nets;
 /// (<see cref="TflibDcganCritic"/>). The code's N is batch norm, except under WGAN-GP where there is none: pass
 /// the cell builder's choice (Cells.normalisers). `channels` other than 3 (1: grayscale) changes only the first convolution.
 /// </summary>
-public sealed class CifarDcganCritic(int dim = 128, Normalization norm = Normalization.None, InitScheme init = InitScheme.Tflib, int channels = 3)
+public sealed class CifarDcganCritic(int dim = 128, Normaliser norm = Normaliser.None, InitScheme init = InitScheme.Tflib, int channels = 3)
     : TflibDcganCritic("cifar-dcgan-critic", channels, dim, norm, init);

@@ -22,11 +22,11 @@ public sealed class CifarDcganGenerator : nn.Module<Tensor, Tensor>
     {
         start = 4L * dim;
         input = nn.Linear(latent, 4 * 4 * start);
-        inputNorm = Normalizers.ForFeatures(Normalization.Batch, 4 * 4 * start);
+        inputNorm = NormaliserLayers.ForFeatures(Normaliser.Batch, 4 * 4 * start);
         up2 = new SameConvTranspose2d(4L * dim, 2L * dim, 5);
-        norm2 = Normalizers.For2d(Normalization.Batch, 2L * dim);
+        norm2 = NormaliserLayers.For2d(Normaliser.Batch, 2L * dim);
         up3 = new SameConvTranspose2d(2L * dim, dim, 5);
-        norm3 = Normalizers.For2d(Normalization.Batch, dim);
+        norm3 = NormaliserLayers.For2d(Normaliser.Batch, dim);
         up5 = new SameConvTranspose2d(dim, channels, 5);
         RegisterComponents();
         TflibInit.Linear(input, he: false, init);

@@ -15,13 +15,13 @@ public class TflibDcganCritic : nn.Module<Tensor, Tensor>
     readonly nn.Module<Tensor, Tensor> norm2, norm3;
     readonly Linear output;
 
-    protected TflibDcganCritic(string name, int channels, int dim, Normalization norm, InitScheme init) : base(name)
+    protected TflibDcganCritic(string name, int channels, int dim, Normaliser norm, InitScheme init) : base(name)
     {
         conv1 = new SameConv2d(channels, dim, 5, stride: 2);
         conv2 = new SameConv2d(dim, 2L * dim, 5, stride: 2);
-        norm2 = Normalizers.For2d(norm, 2L * dim);
+        norm2 = NormaliserLayers.For2d(norm, 2L * dim);
         conv3 = new SameConv2d(2L * dim, 4L * dim, 5, stride: 2);
-        norm3 = Normalizers.For2d(norm, 4L * dim);
+        norm3 = NormaliserLayers.For2d(norm, 4L * dim);
         output = nn.Linear(4 * 4 * 4L * dim, 1);
         RegisterComponents();
         foreach (var conv in new[] { conv1, conv2, conv3 }) TflibInit.Conv(conv.Conv, stride: 2, scheme: init);

@@ -26,10 +26,10 @@ public sealed class CifarResBlock : nn.Module<Tensor, Tensor?, Tensor>
     readonly Resample resample;
     readonly bool upsampleBeforeSecondConv;
 
-    public CifarResBlock(long input, long output, Resample resample = Resample.None, Normalization norm = Normalization.None,
+    public CifarResBlock(long input, long output, Resample resample = Resample.None, Normaliser norm = Normaliser.None,
         int classes = 0, bool upsampleBeforeSecondConv = false, InitScheme init = InitScheme.Tflib) : base("cifar-res-block")
     {
-        if (classes > 0 && norm != Normalization.Batch)
+        if (classes > 0 && norm != Normaliser.Batch)
             throw new ArgumentException($"conditional normalisation is batch norm; got {norm} with {classes} classes");
         this.resample = resample;
         this.upsampleBeforeSecondConv = upsampleBeforeSecondConv;
@@ -63,8 +63,8 @@ public sealed class CifarResBlock : nn.Module<Tensor, Tensor?, Tensor>
         return (identity + h).MoveToOuterDisposeScope();
     }
 
-    static nn.Module Norm(Normalization kind, long channels, int classes) =>
-        classes > 0 ? new ConditionalBatchNorm2d(channels, classes) : Normalizers.For2d(kind, channels);
+    static nn.Module Norm(Normaliser kind, long channels, int classes) =>
+        classes > 0 ? new ConditionalBatchNorm2d(channels, classes) : NormaliserLayers.For2d(kind, channels);
 
     static Tensor Normalize(nn.Module norm, Tensor x, Tensor? labels) => norm switch
     {

@@ -31,8 +31,8 @@ public sealed class CifarResNetGenerator : nn.Module<Tensor, Tensor>, ICondition
         this.classes = classes;
         input = nn.Linear(latent, 4 * 4 * dim);
         for (var i = 0; i < 3; i++)
-            blocks.Add(new CifarResBlock(dim, dim, Resample.Up, Normalization.Batch, conditional ? classes : 0, upsampleBeforeSecondConv, init));
-        outputNorm = Normalizers.For2d(Normalization.Batch, dim);
+            blocks.Add(new CifarResBlock(dim, dim, Resample.Up, Normaliser.Batch, conditional ? classes : 0, upsampleBeforeSecondConv, init));
+        outputNorm = NormaliserLayers.For2d(Normaliser.Batch, dim);
         output = nn.Conv2d(dim, channels, 3, padding: 1);
         RegisterComponents();
         TflibInit.Linear(input, he: false, init);

@@ -18,16 +18,16 @@ public sealed class MnistDcganGenerator : nn.Module<Tensor, Tensor>
     readonly SameConvTranspose2d up2, up3, up5;
     readonly long start;
 
-    public MnistDcganGenerator(int latent = 128, int dim = 64, Normalization norm = Normalization.None, InitScheme init = InitScheme.Tflib)
+    public MnistDcganGenerator(int latent = 128, int dim = 64, Normaliser norm = Normaliser.None, InitScheme init = InitScheme.Tflib)
         : base("mnist-dcgan-generator")
     {
         start = 4L * dim;
         input = nn.Linear(latent, 4 * 4 * start);
-        inputNorm = Normalizers.ForFeatures(norm, 4 * 4 * start);
+        inputNorm = NormaliserLayers.ForFeatures(norm, 4 * 4 * start);
         up2 = new SameConvTranspose2d(4L * dim, 2L * dim, 5);
-        norm2 = Normalizers.For2d(norm, 2L * dim);
+        norm2 = NormaliserLayers.For2d(norm, 2L * dim);
         up3 = new SameConvTranspose2d(2L * dim, dim, 5);
-        norm3 = Normalizers.For2d(norm, dim);
+        norm3 = NormaliserLayers.For2d(norm, dim);
         up5 = new SameConvTranspose2d(dim, 1, 5);
         RegisterComponents();
         TflibInit.Linear(input, he: false, init);

@@ -10,7 +10,7 @@ namespace WganGp.Core.Nets;
 /// initialisation and the output layer Glorot-uniform, like the code (<see cref="InitScheme.PyTorch"/> keeps
 /// TorchSharp's defaults).
 /// </summary>
-public sealed class Mlp : nn.Module<Tensor, Tensor>
+public sealed class Mlp : nn.Module<Tensor, Tensor>, ILayerInputs
 {
     readonly ModuleList<Linear> layers = new();
 

@@ -15,14 +15,14 @@ public sealed class Conv3x3Stack : nn.Module<Tensor, Tensor>
     readonly ModuleList<nn.Module<Tensor, Tensor>> norms = new();
     readonly Nonlinearity nonlinearity;
 
-    public Conv3x3Stack(long channels, int count, Normalization norm, Nonlinearity nonlinearity, InitScheme init = InitScheme.Tflib)
+    public Conv3x3Stack(long channels, int count, Normaliser norm, Nonlinearity nonlinearity, InitScheme init = InitScheme.Tflib)
         : base("conv3x3-stack")
     {
         this.nonlinearity = nonlinearity;
         for (var i = 0; i < count; i++)
         {
             convs.Add(nn.Conv2d(channels, channels, 3, padding: 1));   // 'SAME' at stride 1 is symmetric for odd kernels
-            norms.Add(Normalizers.For2d(norm, channels));
+            norms.Add(NormaliserLayers.For2d(norm, channels));
         }
         RegisterComponents();
         foreach (var conv in convs) TflibInit.Conv(conv, scheme: init);

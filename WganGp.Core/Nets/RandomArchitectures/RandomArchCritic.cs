@@ -19,7 +19,7 @@ public sealed class RandomArchCritic : nn.Module<Tensor, Tensor>
     readonly Linear output;
     readonly Nonlinearity nonlinearity;
 
-    public RandomArchCritic(Nonlinearity nonlinearity, int depth, int filters, Normalization norm, int channels = 3,
+    public RandomArchCritic(Nonlinearity nonlinearity, int depth, int filters, Normaliser norm, int channels = 3,
         InitScheme init = InitScheme.Tflib) : base("random-arch-critic")
     {
         if (filters < 1) throw new ArgumentException($"filters must be positive, got {filters}");
@@ -30,7 +30,7 @@ public sealed class RandomArchCritic : nn.Module<Tensor, Tensor>
         {
             var next = i == 0 ? filters : width * 2;
             downs.Add(new SameConv2d(width, next, 5, stride: 2));
-            norms.Add(i == 0 ? nn.Identity() : Normalizers.For2d(norm, next));   // DCGAN: no normaliser on the input layer
+            norms.Add(i == 0 ? nn.Identity() : NormaliserLayers.For2d(norm, next));   // DCGAN: no normaliser on the input layer
             stacks.Add(new Conv3x3Stack(next, extra[extra.Length - 1 - i], norm, nonlinearity, init));
             width = next;
         }

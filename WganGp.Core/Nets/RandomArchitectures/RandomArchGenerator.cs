@@ -21,7 +21,7 @@ public sealed class RandomArchGenerator : nn.Module<Tensor, Tensor>
     readonly Nonlinearity nonlinearity;
     readonly long start;
 
-    public RandomArchGenerator(Nonlinearity nonlinearity, int depth, int filters, Normalization norm, int latent = 128,
+    public RandomArchGenerator(Nonlinearity nonlinearity, int depth, int filters, Normaliser norm, int latent = 128,
         int channels = 3, InitScheme init = InitScheme.Tflib) : base("random-arch-generator")
     {
         if (filters < 1) throw new ArgumentException($"filters must be positive, got {filters}");
@@ -29,7 +29,7 @@ public sealed class RandomArchGenerator : nn.Module<Tensor, Tensor>
         this.nonlinearity = nonlinearity;
         start = 4L * filters;
         input = nn.Linear(latent, 4 * 4 * start);
-        inputNorm = Normalizers.ForFeatures(norm, 4 * 4 * start);
+        inputNorm = NormaliserLayers.ForFeatures(norm, 4 * 4 * start);
         var width = start;
         for (var i = 0; i < extra.Length; i++)
         {
@@ -37,7 +37,7 @@ public sealed class RandomArchGenerator : nn.Module<Tensor, Tensor>
             var output = last ? channels : width / 2;
             stacks.Add(new Conv3x3Stack(width, extra[i], norm, nonlinearity, init));
             ups.Add(new SameConvTranspose2d(width, output, 5));
-            if (!last) norms.Add(Normalizers.For2d(norm, output));
+            if (!last) norms.Add(NormaliserLayers.For2d(norm, output));
             width = output;
         }
         RegisterComponents();

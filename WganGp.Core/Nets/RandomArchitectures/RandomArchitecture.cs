@@ -45,18 +45,18 @@ public sealed record RandomArchitecture(
     /// training setting: the optimiser applies it.</summary>
     public double CriticWeightDecay => CriticNormalized ? 1e-3 : 0.0;
 
-    public Normalization GeneratorNorm => GeneratorBatchNorm ? Normalization.Batch : Normalization.None;
+    public Normaliser GeneratorNorm => GeneratorBatchNorm ? Normaliser.Batch : Normaliser.None;
 
     /// <summary>The critic's normaliser: none when not normalised, else batch norm where the method tolerates it and
     /// layer norm where it does not (paper: "layer norm instead for WGAN-GP").</summary>
-    public Normalization CriticNorm(bool toleratesBatchNorm) =>
-        !CriticNormalized ? Normalization.None : toleratesBatchNorm ? Normalization.Batch : Normalization.Layer;
+    public Normaliser CriticNorm(bool toleratesBatchNorm) =>
+        !CriticNormalized ? Normaliser.None : toleratesBatchNorm ? Normaliser.Batch : Normaliser.Layer;
 
     public RandomArchGenerator NewGenerator(int latent = 128, InitScheme init = InitScheme.Tflib) =>
         new(GeneratorNonlinearity, GeneratorDepth, GeneratorFilters, GeneratorNorm, latent, init: init);
 
     /// <summary>The critic with the given normaliser (<see cref="CriticNorm"/> where it is normalised).</summary>
-    public RandomArchCritic NewCritic(Normalization norm, InitScheme init = InitScheme.Tflib) =>
+    public RandomArchCritic NewCritic(Normaliser norm, InitScheme init = InitScheme.Tflib) =>
         new(CriticNonlinearity, CriticDepth, CriticFilters, norm, init: init);
 
     static string Part(Nonlinearity nonlinearity, int depth, bool normalized, int filters) =>

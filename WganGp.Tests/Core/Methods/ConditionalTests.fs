@@ -83,7 +83,7 @@ let tests =
             let withClasses = step acWganGp
             let without = step (AuxiliaryClassifierMethod(Methods.WganGp, 0.0, 0.1))
             Expect.isGreaterThan (withClasses.Loss - without.Loss) 0.5 "cross-entropy of 3 classes at init is about ln 3 ≈ 1.1"
-            Expect.floatClose Accuracy.medium withClasses.Wasserstein without.Wasserstein "same Wasserstein estimate"
+            Expect.floatClose Accuracy.medium withClasses.CriticGap without.CriticGap "same Wasserstein estimate"
         }
 
         test "AC-WGAN-GP's class losses are logged: log.csv gets a column for each of the method's extra scalars" {

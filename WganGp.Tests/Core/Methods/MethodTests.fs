@@ -268,7 +268,7 @@ let tests =
                 Expect.isTrue (pa.allclose(pb, 0.0, 0.0)) "identical parameters"
         }
 
-        test "a run directory holds settings, a per-iteration log, samples, scores and status" {
+        test "a run directory holds settings (the machine), a per-iteration log, samples, scores and status" {
             inTempDir (fun dir ->
                 let config = toyConfigWith Methods.WganGp 6 None (Some dir) 50
                 use _ = Trainer.Run config
@@ -280,8 +280,9 @@ let tests =
                 for column in 1 .. 6 do Expect.isNotEmpty last.[column] $"column {column} filled"
                 Expect.equal (File.ReadAllLines(Path.Combine(dir, RunFiles.Samples)).Length) 51 "50 samples + header"
                 let settings = File.ReadAllText(Path.Combine(dir, RunFiles.Settings))
-                for key in [ "\"lambda\": 10"; "\"critic_iterations\": 5"; "\"beta2\": 0.9"; "\"seed\": 7" ] do
-                    Expect.stringContains settings key "resolved settings"
+                for key in [ "\"device\": \"cpu\""; "\"threads\""; "\"torchsharp\""; "\"numerics\""; "\"parameters\"" ] do
+                    Expect.stringContains settings key "the machine, the versions and the networks as built"
+                Expect.isFalse (settings.Contains "\"method\"") "never the cell itself (cell.json describes a grid's cells)"
                 Expect.stringContains (File.ReadAllText(Path.Combine(dir, RunFiles.Scores))) "\"modes\"" "scores"
                 Expect.stringContains (File.ReadAllText(Path.Combine(dir, RunFiles.Status))) "\"finished\"" "status")
         }

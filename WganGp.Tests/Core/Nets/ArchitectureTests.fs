@@ -48,7 +48,7 @@ let tests =
         test "gan_cifar.py's pair: 32x32x3 tanh images, one value per image, parameter counts as tflib defines them" {
             use g = new CifarDcganGenerator()
             use d = new CifarDcganCritic()
-            use dBn = new CifarDcganCritic(norm = Normalization.Batch)
+            use dBn = new CifarDcganCritic(norm = Normaliser.Batch)
             use z = torch.randn(3L, 128L)
             use x = g.call z
             Expect.sequenceEqual x.shape [| 3L; 3L; 32L; 32L |] "3 × 32 × 32 images"
@@ -67,10 +67,10 @@ let tests =
         }
 
         test "gan_cifar.py's pair at 1 channel and width 0.5 (DIM 64): 32x32x1 images, parameter counts at DIM 64, its own name; the paper's keeps its name" {
-            let entry = WganGp.Experiments.Architectures.entry (WganGp.Experiments.Paper.Cifar.dcganAt 1 0.5)
+            let entry = WganGp.Experiments.Paper.Cifar.dcganAt 1 0.5
             Expect.sequenceEqual entry.InputShape [| 1L; 32L; 32L |] "input shape"
             Expect.isEmpty (entry.Problems()) "buildable"
-            let factories = entry.Networks(entry.NormalisersFor(CriticNeeds(false, false)), InitScheme.Tflib, entry.InputShape)
+            let factories = entry.Networks(NetworkSpec(entry.NormalisersFor(CriticNeeds(false, false)), InitScheme.Tflib, entry.InputShape, entry.LatentDim))
             use g = factories.Generator.Invoke()
             use d = factories.Critic.Invoke()
             use x = g.call (torch.randn(2L, 128L))
@@ -89,10 +89,10 @@ let tests =
         }
 
         test "gan_cifar.py's critic rule: no normaliser under WGAN-GP (not gan_64x64.py's layer norm), batch norm otherwise" {
-            Expect.equal ((WganGp.Experiments.Cells.normalisers (WganGp.Experiments.Dsl.CifarDcgan(3, 1.0)) Methods.WganGp.Constraint).Critic) Normalization.None "WGAN-GP"
-            Expect.equal ((WganGp.Experiments.Cells.normalisers (WganGp.Experiments.Dsl.CifarDcgan(3, 1.0)) Methods.WganGpOneSided.Constraint).Critic) Normalization.None "one-sided WGAN-GP"
+            Expect.equal ((WganGp.Experiments.Cells.normalisers (WganGp.Experiments.Dsl.CifarDcgan(3, 1.0)) Methods.WganGp.Constraint).Critic) Normaliser.None "WGAN-GP"
+            Expect.equal ((WganGp.Experiments.Cells.normalisers (WganGp.Experiments.Dsl.CifarDcgan(3, 1.0)) Methods.WganGpOneSided.Constraint).Critic) Normaliser.None "one-sided WGAN-GP"
             for m in [ Methods.WganClipping; Methods.Dcgan; Methods.Lsgan ] do
-                Expect.equal ((WganGp.Experiments.Cells.normalisers (WganGp.Experiments.Dsl.CifarDcgan(3, 1.0)) m.Constraint).Critic) Normalization.Batch m.Name
+                Expect.equal ((WganGp.Experiments.Cells.normalisers (WganGp.Experiments.Dsl.CifarDcgan(3, 1.0)) m.Constraint).Critic) Normaliser.Batch m.Name
             use gp = new CifarDcganCritic(8, (WganGp.Experiments.Cells.normalisers (WganGp.Experiments.Dsl.CifarDcgan(3, 1.0)) Methods.WganGp.Constraint).Critic)
             Expect.isFalse (hasModule<Modules.BatchNorm> gp || hasModule<Modules.GroupNorm> gp) "no normaliser at all"
             Methods.WganGp.Constraint.Validate gp
@@ -120,8 +120,8 @@ let tests =
             Expect.equal (parameterCount dBn) 1_030_913L "critic parameters (wgan)"
             Expect.sequenceEqual (gBn.call (torch.randn(2L, 128L))).shape [| 2L; 1L; 28L; 28L |] "with batch norm"
             for m in [ Methods.WganGp; Methods.Dcgan; Methods.Lsgan ] do
-                Expect.equal ((WganGp.Experiments.Cells.normalisers WganGp.Experiments.Dsl.MnistDcgan m.Constraint).Critic) Normalization.None m.Name
-            Expect.equal ((WganGp.Experiments.Cells.normalisers WganGp.Experiments.Dsl.MnistDcgan Methods.WganClipping.Constraint).Critic) Normalization.Batch "wgan (clipping)"
+                Expect.equal ((WganGp.Experiments.Cells.normalisers WganGp.Experiments.Dsl.MnistDcgan m.Constraint).Critic) Normaliser.None m.Name
+            Expect.equal ((WganGp.Experiments.Cells.normalisers WganGp.Experiments.Dsl.MnistDcgan Methods.WganClipping.Constraint).Critic) Normaliser.Batch "wgan (clipping)"
         }
 
         test "character language model (V = 100): softmax rows sum to 1 in [B, 32, V], the critic takes one-hot data; counts" {
@@ -146,8 +146,8 @@ let tests =
 
         test "tflib init: convs and transposed convs He, Linear Glorot, biases 0, normalisers 1 and 0; the PyTorch scheme keeps TorchSharp's" {
             torch.manual_seed 4L |> ignore
-            use d = new CifarDcganCritic(8, Normalization.Batch)
-            use g = new RandomArchGenerator(Nonlinearity.Relu, 8, 4, Normalization.Batch, 4)
+            use d = new CifarDcganCritic(8, Normaliser.Batch)
+            use g = new RandomArchGenerator(Nonlinearity.Relu, 8, 4, Normaliser.Batch, 4)
             use lm = new LanguageCritic(5, 8, 16, 1)
             let param (m: torch.nn.Module) name = m.named_parameters() |> Seq.pick (fun struct (n, t) -> if n = name then Some t else None)
             let uniformWith sigma (m: torch.nn.Module) name =
@@ -215,8 +215,8 @@ let tests =
             Expect.sequenceEqual (Dcgan32Depth.ExtraConvs 20) [| 6; 5; 5 |] "depth 20"
             throwsWith<System.ArgumentException> "at least 4" (fun () -> Dcgan32Depth.ExtraConvs 3 |> ignore)
             for depth in RandomArchitecture.Depths do
-                use g = new RandomArchGenerator(Nonlinearity.Softplus, depth, 8, Normalization.Batch, 16)
-                use d = new RandomArchCritic(Nonlinearity.Tanh, depth, 8, Normalization.Layer)
+                use g = new RandomArchGenerator(Nonlinearity.Softplus, depth, 8, Normaliser.Batch, 16)
+                use d = new RandomArchCritic(Nonlinearity.Tanh, depth, 8, Normaliser.Layer)
                 Expect.equal (weightLayers g) depth $"G depth {depth}"
                 Expect.equal (weightLayers d) depth $"D depth {depth}"
                 use x = g.call (torch.randn(2L, 16L))
@@ -232,9 +232,9 @@ let tests =
         }
 
         test "random architecture at depth 4, ReLU / LeakyReLU, batch norm, 128 filters is gan_cifar.py's pair (parameter counts)" {
-            use g = new RandomArchGenerator(Nonlinearity.Relu, 4, 128, Normalization.Batch)
-            use d = new RandomArchCritic(Nonlinearity.LeakyRelu, 4, 128, Normalization.Batch)
-            use dNone = new RandomArchCritic(Nonlinearity.LeakyRelu, 4, 128, Normalization.None)
+            use g = new RandomArchGenerator(Nonlinearity.Relu, 4, 128, Normaliser.Batch)
+            use d = new RandomArchCritic(Nonlinearity.LeakyRelu, 4, 128, Normaliser.Batch)
+            use dNone = new RandomArchCritic(Nonlinearity.LeakyRelu, 4, 128, Normaliser.None)
             Expect.equal (parameterCount g) 5_179_907L "as CifarDcganGenerator"
             Expect.equal (parameterCount d) 4_116_225L "as CifarDcganCritic with batch norm"
             Expect.equal (parameterCount dNone) 4_114_689L "as CifarDcganCritic without"
@@ -244,9 +244,9 @@ let tests =
             let a = RandomArchitecture(Nonlinearity.Relu, 8, true, 64, Nonlinearity.Tanh, 12, true, 32)
             Expect.equal a.Name "g-relu-d8-bn-f64_d-tanh-d12-bn-f32" "name"
             Expect.equal a.CriticWeightDecay 1e-3 "critic with a normaliser: weight decay 1e-3 (appendix B)"
-            Expect.equal a.GeneratorNorm Normalization.Batch "G batch norm"
-            Expect.equal ((WganGp.Experiments.Cells.normalisers (WganGp.Experiments.Dsl.RandomArch a) Methods.WganGp.Constraint).Critic) Normalization.Layer "layer norm instead for WGAN-GP"
-            Expect.equal ((WganGp.Experiments.Cells.normalisers (WganGp.Experiments.Dsl.RandomArch a) Methods.Dcgan.Constraint).Critic) Normalization.Batch "batch norm for the standard GAN"
+            Expect.equal a.GeneratorNorm Normaliser.Batch "G batch norm"
+            Expect.equal ((WganGp.Experiments.Cells.normalisers (WganGp.Experiments.Dsl.RandomArch a) Methods.WganGp.Constraint).Critic) Normaliser.Layer "layer norm instead for WGAN-GP"
+            Expect.equal ((WganGp.Experiments.Cells.normalisers (WganGp.Experiments.Dsl.RandomArch a) Methods.Dcgan.Constraint).Critic) Normaliser.Batch "batch norm for the standard GAN"
             use gp = a.NewCritic((WganGp.Experiments.Cells.normalisers (WganGp.Experiments.Dsl.RandomArch a) Methods.WganGp.Constraint).Critic)
             Expect.isTrue (hasModule<Modules.GroupNorm> gp && not (hasModule<Modules.BatchNorm> gp)) "GP critic: layer norm only"
             Methods.WganGp.Constraint.Validate gp
@@ -258,7 +258,7 @@ let tests =
             Expect.isFalse (hasModule<Modules.BatchNorm> none || hasModule<Modules.GroupNorm> none) "unnormalised critic"
             use g = plain.NewGenerator()
             Expect.isFalse (hasModule<Modules.BatchNorm> g) "unnormalised generator"
-            throwsWith<System.ArgumentException> "layer norm" (fun () -> (new RandomArchGenerator(Nonlinearity.Relu, 4, 4, Normalization.Layer, 4)).Dispose())
+            throwsWith<System.ArgumentException> "layer norm" (fun () -> (new RandomArchGenerator(Nonlinearity.Relu, 4, 4, Normaliser.Layer, 4)).Dispose())
         }
 
         test "nonlinearities: ReLU, LeakyReLU(0.2), softplus(2x + 2)/2 − 1, tanh" {

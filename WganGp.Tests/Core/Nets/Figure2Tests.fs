@@ -32,7 +32,7 @@ let tests =
             use z = torch.randn(2L, 128L)
             for v in variants do
                 use g = Figure2.Generator v
-                use d = Figure2.Critic(v, Normalization.Layer)
+                use d = Figure2.Critic(v, Normaliser.Layer)
                 use x = g.call z
                 Expect.sequenceEqual x.shape [| 2L; 3L; 64L; 64L |] $"{v}: image shape"
                 Expect.isLessThanOrEqual (maxAbs x) 1.0 $"{v}: tanh range"
@@ -66,14 +66,14 @@ let tests =
             for v, gCount, dCount in expected do
                 use g = Figure2.Generator v
                 Expect.equal (parameterCount g) gCount $"{v}: generator parameters"
-                for norm in [ Normalization.Layer; Normalization.Batch ] do
+                for norm in [ Normaliser.Layer; Normaliser.Batch ] do
                     use d = Figure2.Critic(v, norm)
                     Expect.equal (parameterCount d) dCount $"{v}: critic parameters ({norm})"
         }
 
         test "gated units: each gated layer emits twice the channels it passes on; outputs are not gated" {
             use g = Figure2.Generator Figure2Variant.Gated :?> DcganGenerator
-            use d = Figure2.Critic(Figure2Variant.Gated, Normalization.Layer) :?> DcganCritic
+            use d = Figure2.Critic(Figure2Variant.Gated, Normaliser.Layer) :?> DcganCritic
             Expect.equal g.Input.out_features (2L * 512L * 16L) "G: Linear emits 2·512 channels of 4×4"
             // ConvTranspose2d weights are [in, out, k, k]: each takes half of what the previous layer emitted.
             let ups = g.Ups |> Seq.map (fun u -> u.Deconv.weight.shape |> Array.take 2) |> List.ofSeq
@@ -98,21 +98,21 @@ let tests =
                 let expectBn = v = Figure2Variant.Dcgan || v = Figure2Variant.Gated || v = Figure2Variant.Tanh
                 Expect.equal batchG expectBn $"{v}: batch norm in G"
                 Expect.isFalse (hasModule<TorchSharp.Modules.GroupNorm> g) $"{v}: no layer norm in G"
-                use gp = Figure2.Critic(v, Normalization.Layer)
+                use gp = Figure2.Critic(v, Normaliser.Layer)
                 Expect.isFalse (hasModule<TorchSharp.Modules.BatchNorm2d> gp) $"{v}: no batch norm in the layer-norm critic"
                 Expect.equal (hasModule<TorchSharp.Modules.GroupNorm> gp) (v <> Figure2Variant.NoNormalization) $"{v}: layer norm where it has a normaliser"
                 Methods.WganGp.Constraint.Validate gp
-                use bn = Figure2.Critic(v, Normalization.Batch)
+                use bn = Figure2.Critic(v, Normaliser.Batch)
                 Expect.equal (hasModule<TorchSharp.Modules.BatchNorm2d> bn) (v <> Figure2Variant.NoNormalization) $"{v}: batch norm critic"
             Expect.isTrue (Figure2.Generator(Figure2Variant.ResNet101, 32, 1, 8) :? ResNet101Generator) "row 7: the ResNet-101 generator"
-            Expect.isTrue (Figure2.Critic(Figure2Variant.ResNet101, Normalization.Layer, 32, 1, 8) :? ResNet101Critic) "row 7: the ResNet-101 critic"
+            Expect.isTrue (Figure2.Critic(Figure2Variant.ResNet101, Normaliser.Layer, 32, 1, 8) :? ResNet101Critic) "row 7: the ResNet-101 critic"
         }
 
         test "32×32×1 versions build and run" {
             use z = torch.randn(2L, 128L)
             for v in variants do
                 use g = Figure2.Generator(v, 32, 1)
-                use d = Figure2.Critic(v, Normalization.Layer, 32, 1)
+                use d = Figure2.Critic(v, Normaliser.Layer, 32, 1)
                 use x = g.call z
                 Expect.sequenceEqual x.shape [| 2L; 1L; 32L; 32L |] $"{v}: 32×32 gray"
                 use out = d.call x
@@ -127,7 +127,7 @@ let tests =
                 use g = Figure2.Generator v
                 for name, w in weights g do uniformBound dcgan w $"{v} G {name}"
             for v in [ Figure2Variant.Dcgan; Figure2Variant.NoNormConstantFilters; Figure2Variant.MlpGenerator; Figure2Variant.Tanh ] do
-                use d = Figure2.Critic(v, Normalization.Layer)
+                use d = Figure2.Critic(v, Normaliser.Layer)
                 for name, w in weights d do uniformBound dcgan w $"{v} D {name}"
             // Row 2 G: Linear Glorot √3·√(2/(128+1024)); deconv He, fan_in = in·25/4, fan_out = out·25:
             // 64→64 √3·√(4/(400+1600)), 64→3 √3·√(4/(400+75)).
@@ -146,14 +146,14 @@ let tests =
             use g5 = Figure2.Generator Figure2Variant.Gated :?> DcganGenerator
             uniformBound (sqrt (6.0 / 16512.0)) g5.Input.weight "row 5 G Linear"
             uniformBound (sqrt (12.0 / 16000.0)) g5.Ups[0].Deconv.weight "row 5 G deconv 512→512"
-            use d5 = Figure2.Critic(Figure2Variant.Gated, Normalization.Layer) :?> DcganCritic
+            use d5 = Figure2.Critic(Figure2Variant.Gated, Normaliser.Layer) :?> DcganCritic
             uniformBound (sqrt (12.0 / 875.0)) d5.Downs[0].Conv.weight "row 5 D conv 3→128"
             uniformBound (sqrt (6.0 / 8193.0)) (d5.named_parameters() |> Seq.pick (fun struct (n, p) -> if n = "output.weight" then Some p else None)) "row 5 D Linear"
             // Biases start at 0 under tflib; InitScheme.PyTorch keeps TorchSharp's kaiming-uniform (conv 3→64: ±1/√75).
-            use d1 = Figure2.Critic(Figure2Variant.Dcgan, Normalization.Layer) :?> DcganCritic
+            use d1 = Figure2.Critic(Figure2Variant.Dcgan, Normaliser.Layer) :?> DcganCritic
             for struct (name, p) in d1.named_parameters() do
                 if name.StartsWith "downs" && name.EndsWith "bias" then Expect.equal (maxAbs p) 0.0 $"tflib bias {name} starts at 0"
-            use torchDefault = Figure2.Critic(Figure2Variant.Dcgan, Normalization.Layer, init = InitScheme.PyTorch) :?> DcganCritic
+            use torchDefault = Figure2.Critic(Figure2Variant.Dcgan, Normaliser.Layer, init = InitScheme.PyTorch) :?> DcganCritic
             Expect.isGreaterThan (maxAbs torchDefault.Downs[0].Conv.weight) (2.0 * dcgan) "PyTorch init keeps TorchSharp's bound"
         }
 

@@ -59,9 +59,9 @@ let tests =
         }
 
         test "the critic's normaliser follows the method: layer norm under the penalty, batch norm otherwise, nothing else differs" {
-            Expect.equal ((WganGp.Experiments.Cells.normalisers (WganGp.Experiments.Dsl.Figure2(Figure2Variant.Dcgan, 64, 3, 1.0)) Methods.WganGp.Constraint).Critic) Normalization.Layer "WGAN-GP"
+            Expect.equal ((WganGp.Experiments.Cells.normalisers (WganGp.Experiments.Dsl.Figure2(Figure2Variant.Dcgan, 64, 3, 1.0)) Methods.WganGp.Constraint).Critic) Normaliser.Layer "WGAN-GP"
             for m in [ Methods.WganClipping; Methods.Dcgan; Methods.Lsgan ] do
-                Expect.equal ((WganGp.Experiments.Cells.normalisers (WganGp.Experiments.Dsl.Figure2(Figure2Variant.Dcgan, 64, 3, 1.0)) m.Constraint).Critic) Normalization.Batch m.Name
+                Expect.equal ((WganGp.Experiments.Cells.normalisers (WganGp.Experiments.Dsl.Figure2(Figure2Variant.Dcgan, 64, 3, 1.0)) m.Constraint).Critic) Normaliser.Batch m.Name
             use gp = new DcganCritic(16, 16, 1, (WganGp.Experiments.Cells.normalisers (WganGp.Experiments.Dsl.Figure2(Figure2Variant.Dcgan, 64, 3, 1.0)) Methods.WganGp.Constraint).Critic)
             use dc = new DcganCritic(16, 16, 1, (WganGp.Experiments.Cells.normalisers (WganGp.Experiments.Dsl.Figure2(Figure2Variant.Dcgan, 64, 3, 1.0)) Methods.Dcgan.Constraint).Critic)
             Expect.isTrue (hasModule<TorchSharp.Modules.GroupNorm> gp && not (hasModule<TorchSharp.Modules.BatchNorm2d> gp)) "no batch norm in the GP critic"

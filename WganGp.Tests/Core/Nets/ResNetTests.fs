@@ -145,8 +145,8 @@ let tests =
         }
 
         test "the ResNet-101 critic with layer norm has no batch norm and passes the penalty's check; with batch norm it does not" {
-            use ln = new ResNet101Critic(8, 32, 1, Normalization.Layer)
-            use bn = new ResNet101Critic(8, 32, 1, Normalization.Batch)
+            use ln = new ResNet101Critic(8, 32, 1, Normaliser.Layer)
+            use bn = new ResNet101Critic(8, 32, 1, Normaliser.Batch)
             Expect.isFalse (hasModule<TorchSharp.Modules.BatchNorm2d> ln) "no batch norm"
             Expect.isTrue (hasModule<TorchSharp.Modules.GroupNorm> ln) "layer norm = GroupNorm(1, C)"
             Expect.isTrue (hasModule<TorchSharp.Modules.BatchNorm2d> bn) "batch norm otherwise"
@@ -184,7 +184,7 @@ let tests =
             use g = new ResNet101Generator(16, 8, 32, 1)
             check g "input" (bound 2.0 16.0 (16.0 * 64.0))
             check g "output" (bound 2.0 8.0 1.0)
-            use block = new CifarResBlock(16L, 16L, Resample.Up, Normalization.Batch)
+            use block = new CifarResBlock(16L, 16L, Resample.Up, Normaliser.Batch)
             check block "conv1" (bound 4.0 (16.0 * 9.0) (16.0 * 9.0))
             check block "shortcut" (bound 2.0 16.0 16.0)
             use pt = new BottleneckBlock(64L, 128L, Resample.Down, init = InitScheme.PyTorch)
@@ -274,8 +274,8 @@ let tests =
         }
 
         test "UpsampleBeforeSecondConv: same parameters, a different function (conv1 at the lower resolution)" {
-            use codeOrder = new CifarResBlock(4L, 6L, Resample.Up, Normalization.Batch)
-            use paperOrder = new CifarResBlock(4L, 6L, Resample.Up, Normalization.Batch, upsampleBeforeSecondConv = true)
+            use codeOrder = new CifarResBlock(4L, 6L, Resample.Up, Normaliser.Batch)
+            use paperOrder = new CifarResBlock(4L, 6L, Resample.Up, Normaliser.Batch, upsampleBeforeSecondConv = true)
             Expect.equal (parameterCount paperOrder) (parameterCount codeOrder) "same parameters"
             paperOrder.load_state_dict(codeOrder.state_dict()) |> ignore
             use x = torch.randn(3L, 4L, 5L, 5L)
@@ -288,7 +288,7 @@ let tests =
 
         test "one training step of each unconditional ResNet pair under each of the four methods finishes" {
             use images = new LabelledImages("random", torch.randint(0L, 256L, [| 8L; 1L; 32L; 32L |]).``to``(torch.ScalarType.Byte), torch.zeros(8L, dtype = torch.int64))
-            let pairs : (string * (unit -> Module) * (Normalization -> Module)) list =
+            let pairs : (string * (unit -> Module) * (Normaliser -> Module)) list =
                 [ "ResNet-101", (fun () -> new ResNet101Generator(16, 8, 32, 1) :> Module), (fun n -> new ResNet101Critic(8, 32, 1, n) :> Module)
                   "CIFAR ResNet", (fun () -> new CifarResNetGenerator(latent = 16, dim = 8, channels = 1) :> Module), (fun _ -> new CifarResNetCritic(dim = 8, channels = 1) :> Module) ]
             for name, makeG, makeD in pairs do

@@ -17,11 +17,11 @@ open WganGp.Tests.Support
 let private testWidthShapes () =
     [ for v in Figure2Tests.variants do
           yield! WganGp.Experiments.Doctor.shapesOfNetworks (fun () -> Figure2.Generator(v, 16, 1, 8, 16))
-                     (fun () -> Figure2.Critic(v, Normalization.Layer, 16, 1, 8)) 16
+                     (fun () -> Figure2.Critic(v, Normaliser.Layer, 16, 1, 8)) 16
       yield! WganGp.Experiments.Doctor.shapesOfNetworks (fun () -> new CifarResNetGenerator(true, 128, 16))
                  (fun () -> new CifarResNetCritic(true, 16)) 128
       yield! WganGp.Experiments.Doctor.shapesOfNetworks (fun () -> Figure2.Generator(Figure2Variant.ResNet101, 32, 1, 8))
-                 (fun () -> Figure2.Critic(Figure2Variant.ResNet101, Normalization.Layer, 32, 1, 8)) 128 ]
+                 (fun () -> Figure2.Critic(Figure2Variant.ResNet101, Normaliser.Layer, 32, 1, 8)) 128 ]
     |> List.distinct
 
 /// Runs `f` with the route forced to `mode`, then puts the process's own decision back.
@@ -135,7 +135,7 @@ let tests =
                 torch.manual_seed 4L |> ignore
                 let images = new LabelledImages("random", torch.randint(0L, 256L, [| 16L; 1L; 16L; 16L |]).``to``(torch.ScalarType.Byte), torch.zeros(16L, dtype = torch.int64))
                 TrainConfig(System.Func<_>(fun () -> Figure2.Generator(Figure2Variant.NoNormConstantFilters, 16, 1, 8, 16)),
-                            System.Func<_>(fun () -> Figure2.Critic(Figure2Variant.NoNormConstantFilters, Normalization.Layer, 16, 1, 8)),
+                            System.Func<_>(fun () -> Figure2.Critic(Figure2Variant.NoNormConstantFilters, Normaliser.Layer, 16, 1, 8)),
                             16, new ShuffledBatches(images, 0L, PixelScaling.MinusOneOne), Methods.WganGp, 2, 16, 0L, SampleCount = 4)
             let runs = List.init 12 (fun _ -> seededRun config)
             for status, _ in runs do Expect.equal status RunStatus.Finished "finished"
@@ -161,7 +161,7 @@ let tests =
             torch.manual_seed 11L |> ignore
             let shapes =
                 NetworkShapes.Of(System.Func<_>(fun () -> Figure2.Generator(Figure2Variant.Dcgan, 16, 1, 8, 16)),
-                                 System.Func<_>(fun () -> Figure2.Critic(Figure2Variant.Dcgan, Normalization.Layer, 16, 1, 8)), 16)
+                                 System.Func<_>(fun () -> Figure2.Critic(Figure2Variant.Dcgan, Normaliser.Layer, 16, 1, 8)), 16)
             Expect.isGreaterThan shapes.Count 2 "the pair's convolutions were recorded"
             ConvRoute.Check(Seq.append shapes NumericsCanary.Sentinels, fresh = true) |> ignore
             Expect.sequenceEqual (torch.randn(4L).data<float32>().ToArray()) expected "same draws after the decision"
@@ -171,7 +171,7 @@ let tests =
             inTempDir (fun dir ->
                 let images = new LabelledImages("random", torch.randint(0L, 256L, [| 16L; 1L; 16L; 16L |]).``to``(torch.ScalarType.Byte), torch.zeros(16L, dtype = torch.int64))
                 let generator = System.Func<_>(fun () -> Figure2.Generator(Figure2Variant.Dcgan, 16, 1, 8, 16))
-                let critic = System.Func<_>(fun () -> Figure2.Critic(Figure2Variant.Dcgan, Normalization.Layer, 16, 1, 8))
+                let critic = System.Func<_>(fun () -> Figure2.Critic(Figure2Variant.Dcgan, Normaliser.Layer, 16, 1, 8))
                 let config = TrainConfig(generator, critic, 16, new ShuffledBatches(images, 0L, PixelScaling.MinusOneOne), Methods.WganGp, 1, 8, 0L, RunDirectory = dir)
                 use _ = Trainer.Run config
                 use doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, RunFiles.Settings)))

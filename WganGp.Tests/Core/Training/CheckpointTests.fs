@@ -76,7 +76,7 @@ let tests =
                 use images = new LabelledImages("tiny", torch.randint(0L, 256L, [| 64L; 1L; 8L; 8L |], dtype = torch.uint8), torch.zeros([| 64L |], dtype = torch.int64))
                 let config dir (data: IBatchSource) =
                     TrainConfig(Func<Module>(fun () -> Figure2.Generator(Figure2Variant.Dcgan, 8, 1)),
-                                Func<Module>(fun () -> Figure2.Critic(Figure2Variant.Dcgan, Normalization.Layer, 8, 1)), 128,
+                                Func<Module>(fun () -> Figure2.Critic(Figure2Variant.Dcgan, Normaliser.Layer, 8, 1)), 128,
                                 data, Methods.WganGp, 6, 16, 1L, RunDirectory = dir, Checkpoints = CheckpointOptions(2),
                                 SampleGridEvery = 3, TensorBoard = true)
                 let source () = new Prefetcher(new ShuffledBatches(images, 4L, PixelScaling.MinusOneOne))

@@ -181,16 +181,15 @@ let private independent : Case list =
           (fun _ -> [ "run"; "corpus.fsx"; "--results"; "results"; "--figure"; "figure9" ]) (fun _ -> [ "--figure figure9: corpus has no figures" ])
       case "plan: run's flag values are checked as run checks them (--eval-every 0)" 2 writeScript
           (fun _ -> [ "plan"; "corpus.fsx"; "--results"; "results"; "--eval-every"; "0" ]) (fun _ -> [ "--eval-every 0" ])
-      case "table: a malformed settings.json" 1
+      case "table: a malformed cell.json" 1
           (fun d ->
               let run = Directory.CreateDirectory(p d "results/corpus/some-cell").FullName
-              File.WriteAllText(p run "settings.json", "{ \"cell\": ")
+              File.WriteAllText(p run "cell.json", "{ \"id\": ")
               File.WriteAllText(p d "results/corpus/summary.md", "# the summary of earlier runs\n"))
-          (fun d -> [ "table"; p d "results/corpus" ]) (fun d -> [ p d "results/corpus/some-cell/settings.json" ])
+          (fun d -> [ "table"; p d "results/corpus" ]) (fun d -> [ p d "results/corpus/some-cell/cell.json" ])
       case "table: a status.json whose status is no run status" 1
           (fun d ->
-              let run = Directory.CreateDirectory(p d "results/corpus/some-cell").FullName
-              File.WriteAllText(p run "settings.json", "{ \"cell\": { \"dataset\": \"d\" } }")
+              let run = writeCellNames (p d "results/corpus/some-cell") [ "dataset", "d" ] 0
               File.WriteAllText(p run "status.json", "{ \"status\": \"finshed\" }"))
           (fun d -> [ "table"; p d "results/corpus" ])
           (fun d -> [ p d "results/corpus/some-cell/status.json"; "'finshed'"; "finished, diverged, failed, running" ])

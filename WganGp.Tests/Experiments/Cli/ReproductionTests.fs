@@ -34,10 +34,6 @@ let private snapshot (dir: string) =
     |> Array.map (fun f -> Path.GetRelativePath(dir, f), Convert.ToHexString(SHA256.HashData(File.ReadAllBytes f)))
     |> Map.ofArray
 
-let private shown (o: ProcessOutcome) = $"exit {o.Code}\n--- stdout\n{o.Stdout}\n--- stderr\n{o.Stderr}"
-
-let private ok (o: ProcessOutcome) = Expect.equal o.Code 0 (shown o)
-
 /// Replaces the first occurrence of `from` in a file, failing when it is not there.
 let private tamper (path: string) (from: string) (into: string) =
     let text = File.ReadAllText path
@@ -51,10 +47,11 @@ let private runDir (root: string) (id: string) (files: (string * string) list) =
     for name, text in files do File.WriteAllText(Path.Combine(dir, name), text)
     dir
 
-let private log = "iteration,critic_loss,wasserstein,penalty,generator_loss,grad_norm,seconds\n0,-2.5,2.5,0.3,,2.5,0.292\n1,-1.302698,2.06,0.76,1.04,3.36,0.771\n"
+let private log = "iteration,critic_loss,critic_gap,penalty,generator_loss,grad_norm,seconds\n0,-2.5,2.5,0.3,,2.5,0.292\n1,-1.302698,2.06,0.76,1.04,3.36,0.771\n"
 
 let private cellFiles threads =
-    [ "settings.json", $"{{ \"threads\": {threads}, \"device\": \"cpu\" }}"
+    [ "cell.json", "{ \"id\": \"c-1\" }"
+      "settings.json", $"{{ \"threads\": {threads}, \"device\": \"cpu\" }}"
       "scores.json", "{ \"energy\": 0.0942, \"modes\": 1 }"
       "status.json", "{ \"status\": \"finished\", \"iteration\": 300, \"seconds\": 57.224, \"message\": null }"
       "log.csv", log

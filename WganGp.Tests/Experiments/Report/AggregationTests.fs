@@ -20,15 +20,13 @@ let private withProtocol score (fields: (string * string) list) (r: RunRow) =
 
 let private inception = [ "backbone", "inception-v3-fid"; "weights_sha256", "6726825d"; "generated_n", "5000"; "reference", "cifar10/train" ]
 
-/// A run directory as the trainer writes it: settings.json (the cell), status.json, scores.json, protocol.json and,
+/// A run directory as the trainer writes it: cell.json (the cell's names), status.json, scores.json, protocol.json and,
 /// when given, evaluations.csv and log.csv (written verbatim).
 let private writeRun (root: string) (id: string) (keys: (string * string) list) (seed: int) (status: string)
                      (scores: (string * float) list) (protocols: (string * (string * string) list) list) =
     let dir = Path.Combine(root, id)
     Directory.CreateDirectory dir |> ignore
-    let cell = dict [ for k, v in keys do yield k, box v
-                      yield "seed", box seed ]
-    File.WriteAllText(Path.Combine(dir, RunFiles.Settings), JsonSerializer.Serialize(dict [ "cell", cell ]))
+    writeCellNames dir keys seed |> ignore
     File.WriteAllText(Path.Combine(dir, RunFiles.Status), JsonSerializer.Serialize(dict [ "status", status ]))
     File.WriteAllText(Path.Combine(dir, RunFiles.Scores), JsonSerializer.Serialize(dict scores))
     if not protocols.IsEmpty then
@@ -314,11 +312,8 @@ let tests =
                     let runs =
                         [ for m, seed, loss in [ "wgan-gp", 0, "wasserstein"; "dcgan", 1, "bce-logits" ] ->
                               let id = $"cifar-{m}-{seed}"
-                              let run = writeRun dir id [ "dataset", "cifar10"; "architecture", "cifar-dcgan"; "method", m ] seed "finished" [ "is", 5.0 ] []
-                              // The kind of critic loss, as the trainer records the method in settings.json.
-                              let settings = Path.Combine(run, RunFiles.Settings)
-                              let cell = JsonDocument.Parse(File.ReadAllText settings).RootElement.GetProperty("cell").Clone()
-                              File.WriteAllText(settings, JsonSerializer.Serialize(dict [ "cell", box cell; "method", box (dict [ "critic_loss", loss ]) ]))
+                              // The kind of critic loss, as cell.json records the method.
+                              let run = writeRun dir id [ "dataset", "cifar10"; "architecture", "cifar-dcgan"; "method", m; "critic_loss", loss ] seed "finished" [ "is", 5.0 ] []
                               File.WriteAllText(Path.Combine(run, RunFiles.Evaluations),
                                   evaluations [ for k in 1..4 do
                                                     yield $"{1000 * k},{12.5 * float k},is,{1.0 + float k}"

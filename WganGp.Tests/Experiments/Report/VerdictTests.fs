@@ -13,14 +13,13 @@ open WganGp.Tests.Support
 
 let private criteria claims = { Score = "fid"; Trains = 0.5; Fails = 0.25; Claims = claims }
 
-/// A run directory with settings.json, status.json and an evaluations.csv of (iteration, seconds, fid) with the ceiling
+/// A run directory with cell.json, status.json and an evaluations.csv of (iteration, seconds, fid) with the ceiling
 /// `fid_real` = 1 at every evaluation, and the RunRow the tables read from it.
 let private run (root: string) (architecture: string) (method: string) (status: string) (fids: (int * float * float) list) =
     let id = $"d-{architecture}-{method}-s0"
     let dir = Path.Combine(root, id)
     Directory.CreateDirectory dir |> ignore
-    let cell = dict [ "dataset", box "d"; "architecture", box architecture; "method", box method; "seed", box 0 ]
-    File.WriteAllText(Path.Combine(dir, RunFiles.Settings), JsonSerializer.Serialize(dict [ "cell", cell ]))
+    writeCellNames dir [ "dataset", "d"; "architecture", architecture; "method", method ] 0 |> ignore
     File.WriteAllText(Path.Combine(dir, RunFiles.Status), JsonSerializer.Serialize(dict [ "status", status ]))
     File.WriteAllText(Path.Combine(dir, RunFiles.Scores), JsonSerializer.Serialize(dict [ "fid", (match List.tryLast fids with Some (_, _, f) -> f | None -> nan) ]))
     let lines =
@@ -37,8 +36,7 @@ let private seeded (root: string) (architecture: string) (method: string) (seed:
     let id = $"d-{architecture}-{method}-s{seed}"
     let dir = Path.Combine(root, id)
     Directory.CreateDirectory dir |> ignore
-    let cell = dict [ "dataset", box "d"; "architecture", box architecture; "method", box method; "seed", box seed ]
-    File.WriteAllText(Path.Combine(dir, RunFiles.Settings), JsonSerializer.Serialize(dict [ "cell", cell ]))
+    writeCellNames dir [ "dataset", "d"; "architecture", architecture; "method", method ] seed |> ignore
     File.WriteAllText(Path.Combine(dir, RunFiles.Status), JsonSerializer.Serialize(dict [ "status", status ]))
     let lines =
         [ RunFiles.EvaluationsHeader

@@ -110,7 +110,7 @@ let tests =
                 Expect.isFalse (File.ReadAllText(Path.Combine(run, WganGp.Core.Training.RunFiles.Settings)).Contains "\"cell\"") "no second description in settings.json"
                 Expect.stringContains (File.ReadAllText(Path.Combine(dir, "results", "lm", "summary.md"))) "| billion-word | char-resnet | wgan-gp | 1 | 1 |" "the row, named from cell.json"
                 let recorded = File.ReadAllText(Path.Combine(run, WganGp.Core.Training.RunFiles.Scores))
-                let scored = RunCommands.score run None 0 None Scoring.none (fun d -> d.Path)
+                let scored = TrainedRuns.score run None 0 None Scoring.none (fun d -> d.Path)
                 for n in 1 .. 4 do
                     Expect.stringContains recorded $"\"js{n}\"" $"the run recorded js{n}"
                     Expect.exists scored (fun line -> line.StartsWith $"js{n} ") $"score gives js{n}")

@@ -112,6 +112,14 @@ let tests =
                 for name in [ "clipping-0.1"; "gradient-penalty" ] do
                     let run = Path.Combine(runs, name)
                     Expect.stringContains (File.ReadAllText(Path.Combine(run, "status.json"))) "\"finished\"" $"{name}: a finished run directory"
-                    Expect.isNonEmpty (Directory.GetFiles(Path.Combine(run, "checkpoints"))) $"{name}: with its checkpoints")
+                    Expect.isNonEmpty (Directory.GetFiles(Path.Combine(run, "checkpoints"))) $"{name}: with its checkpoints"
+                    Expect.isTrue (File.Exists(Path.Combine(run, "cell.json"))) $"{name}: a cell, described by its cell.json"
+                // A cell like a grid's: `wgangp score` reads it from its checkpoint.
+                let scored = TrainedRuns.score (Path.Combine(runs, "gradient-penalty")) (Some 200) 0 None Scoring.none (fun d -> d.Path)
+                Expect.exists scored (fun l -> l.StartsWith "energy ") "a Figure 1b run scored from its checkpoint"
+                // An architecture whose critic cannot report its layer inputs is refused before anything trains.
+                let images = { deep with Architecture = Figure2(WganGp.Core.Nets.Figure2Variant.Dcgan, 16, 1, 0.25) }
+                throwsWith<Exception> "does not report its layer inputs (ILayerInputs)"
+                    (fun () -> Figures.deepCriticGradients (Path.Combine(dir, "images")) "test" Threading.CancellationToken.None 2 images))
         }
     ]

@@ -27,7 +27,7 @@ let private options dir : Runner.Options =
 /// Writes a run directory as the trainer would, with given scores and status.
 let private fakeRun (root: string) id dataset methodName seed status (scores: (string * float) list) =
     let files = RunFiles(Path.Combine(root, id))
-    files.WriteJson(RunFiles.Settings, dict [ "cell", box (dict [ "dataset", box dataset; "architecture", box "mlp16x3"; "method", box methodName; "seed", box seed ]) ])
+    writeCellNames (Path.Combine(root, id)) [ "dataset", dataset; "architecture", "mlp16x3"; "method", methodName ] seed |> ignore
     files.WriteJson(RunFiles.Scores, dict scores)
     files.WriteStatus((RunStatusText.TryParse status).Value, 10, 1.0)
 
@@ -132,6 +132,18 @@ let tests =
                 Expect.equal experiment.Figures.Length 2 "figure 1a and figure 1b/c"
         }
 
+        test "what a method needs of the pair and the data is refused when the grid is planned: AC-WGAN-GP without a class head or labels" {
+            let grid =
+                { Grid.named "ac" with
+                    Datasets = [ Real(Datasets.cifar10 "/data/cifar10"); Real(Datasets.imageFolder "faces" "/data/faces" 32) ]
+                    Architectures = [ CifarResNet true; CifarDcgan(3, 1.0) ]
+                    Methods = [ Paper.Cifar.acWganGp ] }
+            let problems = Cells.validate grid
+            Expect.contains problems "grid 'ac': ac-wgan-gp needs a class-conditional pair (a conditional generator and a critic with a class head, e.g. CifarResNet true); cifar-dcgan is not one" "no class head"
+            Expect.contains problems "grid 'ac': ac-wgan-gp needs labelled data (IDX, CIFAR-10); faces has no labels" "no labels"
+            Expect.equal problems.Length 2 "the conditional ResNet on CIFAR-10 is fine"
+        }
+
         test "experiments/variants.fsx: a method defined in the script and per-cell overrides" {
             match ScriptLoader.loadExperiment (Path.Combine(repoRoot, "experiments", "variants.fsx")) with
             | Error e -> failtestf "%A" e
@@ -213,7 +225,7 @@ let tests =
             Expect.isTrue (lsun |> List.forall (fun c -> c.Iterations = 200_000 && c.BatchSize = 64)) "200k iterations at batch 64"
             let fashion = cells "fashion-matrix.fsx" false
             Expect.equal (fashion |> List.map (fun c -> Names.architecture c.Architecture) |> List.distinct |> List.length) 7 "the same 7 rows"
-            Expect.isTrue (fashion |> List.forall (fun c -> c.Architecture |> function Figure2 (_, 32, 1, _) -> true | _ -> false)) "at 32x32x1"
+            Expect.isTrue (fashion |> List.forall (fun c -> match c.Architecture with :? WganGp.Core.Nets.Figure2Entry as f -> f.Size = 32 && f.Channels = 1 | _ -> false)) "at 32x32x1"
             let cifar = cells "cifar10.fsx" true
             Expect.equal (cifar |> List.filter (fun c -> c.Grid = "figure3") |> List.map (fun c -> c.Method.Name))
                 [ "wgan-clip"; "wgan-gp-rmsprop"; "wgan-gp"; "dcgan" ] "Figure 3's runs"
@@ -224,7 +236,7 @@ let tests =
             let figure3 = cells "figure3.fsx" false
             Expect.equal (figure3 |> List.map (fun c -> c.Method.Name, c.Seed))
                 [ for m in [ "wgan-clip"; "wgan-gp-rmsprop"; "wgan-gp-adam"; "dcgan" ] do for s in 0..2 -> m, s ] "Figure 3 on Fashion-MNIST: four runs, three seeds"
-            Expect.isTrue (figure3 |> List.forall (fun c -> match c.Architecture with CifarDcgan (1, _) -> c.BatchSize = 64 | _ -> false))
+            Expect.isTrue (figure3 |> List.forall (fun c -> match c.Architecture with :? WganGp.Core.Nets.CifarDcganEntry as a when a.Channels = 1 -> c.BatchSize = 64 | _ -> false))
                 "gan_cifar.py's pair at one channel, batch 64"
             Expect.equal (figure3 |> List.map (fun c -> c.Method.Optimizer.ToString()) |> List.distinct)
                 [ "RMSProp(5E-05)"; "Adam(0.0001, β=(0.5, 0.9))"; "Adam(0.0002, β=(0.5, 0.999))" ] "clipping and WGAN-GP share RMSProp(5e-5)"
@@ -233,9 +245,9 @@ let tests =
             let random = cells "random-archs.fsx" false
             for c in random do
                 match c.Architecture with
-                | RandomArch r ->
+                | :? WganGp.Core.Nets.RandomArchEntry as r ->
                     let decay = (c.Method.Optimizer.Describe().["weight_decay"] :?> float)
-                    Expect.equal decay r.CriticWeightDecay $"{r.Name}: weight decay 1e-3 exactly when the critic is normalised"
+                    Expect.equal decay r.Spec.CriticWeightDecay $"{r.Name}: weight decay 1e-3 exactly when the critic is normalised"
                 | other -> failwith $"unexpected {other}"
         }
     
@@ -294,7 +306,7 @@ let tests =
                 | Error e -> failtestf "%A" e
                 | Ok experiment ->
                     let cell = Cells.ofExperiment (Cells.Scaled 1.0) experiment |> Result.defaultValue [] |> List.exactlyOne
-                    Expect.equal (Cells.normalisers cell.Architecture cell.Method.Constraint).Critic WganGp.Core.Nets.Normalization.Layer "chosen once, from the declaration"
+                    Expect.equal (Cells.normalisers cell.Architecture cell.Method.Constraint).Critic WganGp.Core.Nets.Normaliser.Layer "chosen once, from the declaration"
                     let _, critic, _ = Cells.networks cell.Architecture cell.Method cell.Init [| 1L; 32L; 32L |]
                     use d = critic.Invoke()
                     Expect.isTrue (hasModule<TorchSharp.Modules.GroupNorm> d) "layer norm (GroupNorm(1, C))"

@@ -102,12 +102,12 @@ let tests =
 
                 // The finished run serves `sample` and `score` from its checkpoint alone.
                 let out = Path.Combine(dir, "points.csv")
-                let said = RunCommands.sample runDir 16 out 7 None None
+                let said = TrainedRuns.sample runDir 16 out 7 None None
                 Expect.stringContains said.Head "at generator iteration 1500 of 1500" "the final checkpoint"
                 Expect.equal (File.ReadAllLines out).Length 17 "a header and 16 points"
-                let scored = RunCommands.score runDir (Some 500) 7 None Scoring.none (fun d -> d.Path)
+                let scored = TrainedRuns.score runDir (Some 500) 7 None Scoring.none (fun d -> d.Path)
                 Expect.exists scored (fun l -> l.StartsWith "energy ") "the toy scores"
-                let again = RunCommands.score runDir (Some 500) 7 None Scoring.none (fun d -> d.Path)
+                let again = TrainedRuns.score runDir (Some 500) 7 None Scoring.none (fun d -> d.Path)
                 Expect.equal again scored "the same seed scores the same samples")
         }
 
@@ -115,61 +115,36 @@ let tests =
             let data format = Real { Name = "d"; Path = "/data/d"; Format = format; Scaling = PixelScaling.MinusOneOneDequantized }
             let formats =
                 [ Idx("a.gz", "b.gz", Some 32); Idx("a", "b", None); Cifar10 false; ImageFolder(Images.ImageOptions(48, 1))
-                  Lmdb(Images.ImageOptions(64, 3, true)); Text(WganGp.Core.Data.Text.CharCorpusOptions.Utf8) ]
+                  Lmdb(Images.ImageOptions(64, 3, true)); TextFolder(WganGp.Core.Data.Text.CharCorpusOptions.Utf8) ]
+            let recipe architecture (method: WganGp.Core.Methods.Method) dataset shape : CellRecipe.Recipe =
+                { Id = "x"; Experiment = "e"; Grid = "g"; Method = CellRecipe.describe method; Architecture = architecture
+                  Networks = Cells.networkSpec architecture method WganGp.Core.Nets.InitScheme.PyTorch shape
+                  Dataset = dataset; BatchSize = 8; Seed = 3; Iterations = 10; SampleCount = 64; Scoring = ScoreProtocol.standard }
             // The catalog, and a Figure 2 pair at a width other than the paper's.
             for architecture in (Paper.catalog |> List.map fst) @ [ Figure2(WganGp.Core.Nets.Figure2Variant.Dcgan, 32, 1, 0.25); Paper.Cifar.dcganAt 1 0.5 ] do
                 for method in [ WganGp.Core.Methods.Methods.WganGp; WganGp.Core.Methods.Methods.WganClipping ] do
                     let shape = Cells.inputShape architecture |> Array.map (fun d -> if d < 0L then 50L else d)
-                    let recipe: CellRecipe.Recipe =
-                        { Id = "x"; Names = Some { Experiment = "e"; Grid = "g"; Method = method.Name }
-                          Architecture = architecture; Normalisers = Cells.normalisers architecture method.Constraint
-                          Init = WganGp.Core.Nets.InitScheme.PyTorch; Dataset = Toy ToyKind.SwissRoll; ItemShape = shape
-                          LatentDim = 128; BatchSize = 8; Seed = 3; Iterations = 10; SampleCount = 64; Scoring = ScoreProtocol.standard }
+                    let recipe = recipe architecture method (Toy ToyKind.SwissRoll) shape
                     let back = CellRecipe.ofJson "cell.json" (CellRecipe.toJson recipe)
                     Expect.equal back recipe $"{Names.architecture architecture} round-trips"
+                    let names = CellRecipe.namesOfJson "cell.json" (CellRecipe.toJson recipe)
+                    Expect.equal (names.Architecture, names.Method, names.Dataset, names.CriticLoss)
+                        (Names.architecture architecture, method.Name, "swissroll", "wasserstein") "names read without building anything"
                     let built, _, _ = Cells.networks architecture method WganGp.Core.Nets.InitScheme.PyTorch shape
                     use expected = built.Invoke()
                     use rebuilt = CellRecipe.generator back
                     Expect.equal (parameterCount rebuilt) (parameterCount expected) $"{Names.architecture architecture} under {method.Name}"
             for format in formats do
-                let recipe: CellRecipe.Recipe =
-                    { Id = "x"; Names = None; Architecture = CifarDcgan(3, 1.0); Normalisers = WganGp.Core.Nets.Normalisers.None; Init = WganGp.Core.Nets.InitScheme.Tflib
-                      Dataset = data format; ItemShape = [| 3L; 32L; 32L |]; LatentDim = 128; BatchSize = 8; Seed = 3; Iterations = 10
-                      SampleCount = 50_000; Scoring = Paper.Cifar.ganCifarResnetScoring }
-                Expect.equal (CellRecipe.ofJson "cell.json" (CellRecipe.toJson recipe)) recipe (Names.format format)
-            // A cell.json from before the width knob and the recorded protocol reads as the paper's width, this project's
-            // protocol and `score`'s old default N.
-            let old =
-                CellRecipe.ofJson "cell.json"
-                    ((CellRecipe.toJson { Id = "x"; Names = None; Architecture = Figure2(WganGp.Core.Nets.Figure2Variant.Tanh, 32, 1, 1.0); Normalisers = WganGp.Core.Nets.Normalisers(WganGp.Core.Nets.Normalization.Layer)
-                                          Init = WganGp.Core.Nets.InitScheme.Tflib; Dataset = Toy ToyKind.SwissRoll; ItemShape = [| 1L; 32L; 32L |]
-                                          LatentDim = 128; BatchSize = 8; Seed = 3; Iterations = 10; SampleCount = 7; Scoring = Paper.Cifar.ganCifarScoring })
-                     |> Text.Json.Nodes.JsonNode.Parse |> nonNull
-                     |> fun j ->
-                         let o = j.AsObject()
-                         o.Remove "scoring" |> ignore
-                         o.Remove "sample_count" |> ignore
-                         (o["architecture"] |> nonNull).AsObject().Remove "width" |> ignore
-                         // Before the normalisers were recorded, cell.json named the constraint's family.
-                         o.Remove "normalisers" |> ignore
-                         o["constraint"] <- Text.Json.Nodes.JsonValue.Create "Penalty"
-                         o.ToJsonString())
-            Expect.equal (old.Architecture, old.Scoring, old.SampleCount) (Figure2(WganGp.Core.Nets.Figure2Variant.Tanh, 32, 1, 1.0), ScoreProtocol.standard, 2000) "older cell.json"
-            Expect.equal old.Normalisers (WganGp.Core.Nets.Normalisers(WganGp.Core.Nets.Normalization.Layer)) "a penalty's Figure 2 critic: layer norm"
-            // gan_cifar.py's pair recorded before it had channels and width: the paper's (3 channels, DIM 128).
-            let oldCifar =
-                CellRecipe.toJson { Id = "x"; Names = None; Architecture = Paper.Cifar.dcganAt 1 0.5; Normalisers = WganGp.Core.Nets.Normalisers.None
-                                    Init = WganGp.Core.Nets.InitScheme.Tflib; Dataset = Toy ToyKind.SwissRoll; ItemShape = [| 3L; 32L; 32L |]
-                                    LatentDim = 128; BatchSize = 8; Seed = 3; Iterations = 10; SampleCount = 7; Scoring = ScoreProtocol.standard }
-                |> Text.Json.Nodes.JsonNode.Parse |> nonNull
-                |> fun j ->
-                    let a = (j["architecture"] |> nonNull).AsObject()
-                    a.Remove "channels" |> ignore
-                    a.Remove "width" |> ignore
-                    j.ToJsonString()
-            Expect.equal (CellRecipe.ofJson "cell.json" oldCifar).Architecture Paper.Cifar.dcganPair "older cifar-dcgan cell.json: the paper's pair"
+                let r = { recipe (CifarDcgan(3, 1.0)) WganGp.Core.Methods.Methods.WganGp (data format) [| 3L; 32L; 32L |] with
+                            SampleCount = 50_000; Scoring = Paper.Cifar.ganCifarResnetScoring }
+                Expect.equal (CellRecipe.ofJson "cell.json" (CellRecipe.toJson r)) r (Names.format format)
+            let json = CellRecipe.toJson (recipe (CifarDcgan(3, 1.0)) WganGp.Core.Methods.Methods.WganGp (Toy ToyKind.SwissRoll) [| 3L; 32L; 32L |])
             throwsWith<InvalidDataException> "cell.json: field 'latent_dim' is missing"
-                (fun () -> CellRecipe.ofJson "cell.json" ((CellRecipe.toJson { Id = "x"; Names = None; Architecture = CifarDcgan(3, 1.0); Normalisers = WganGp.Core.Nets.Normalisers.None; Init = WganGp.Core.Nets.InitScheme.Tflib; Dataset = Toy ToyKind.SwissRoll; ItemShape = [| 2L |]; LatentDim = 128; BatchSize = 8; Seed = 3; Iterations = 10; SampleCount = 8; Scoring = ScoreProtocol.standard }).Replace("\"latent_dim\"", "\"latent\"")) |> ignore)
+                (fun () -> CellRecipe.ofJson "cell.json" (json.Replace("\"latent_dim\"", "\"latent\"")) |> ignore)
+            throwsWith<InvalidDataException> "cell.json: architecture kind 'no-such-pair' is not built in"
+                (fun () -> CellRecipe.ofJson "cell.json" (json.Replace("\"cifar-dcgan\"", "\"no-such-pair\"")) |> ignore)
+            throwsWith<InvalidDataException> "cell.json: architecture 'cifar-dcgan': field 'width':"
+                (fun () -> CellRecipe.ofJson "cell.json" (json.Replace("\"width\": 1", "\"width\": \"wide\"")) |> ignore)
         }
 
         test "the untrained generator rebuilt from cell.json is the one the trainer starts from (the sample composite's iteration-0 column)" {
@@ -177,9 +152,9 @@ let tests =
             let method = WganGp.Core.Methods.Methods.WganGp
             let shape = [| 1L; 32L; 32L |]
             let recipe seed: CellRecipe.Recipe =
-                { Id = "x"; Names = None; Architecture = architecture; Normalisers = Cells.normalisers architecture method.Constraint
-                  Init = WganGp.Core.Nets.InitScheme.Tflib; Dataset = Real Datasets.fashionMnist32; ItemShape = shape; LatentDim = 128
-                  BatchSize = 8; Seed = seed; Iterations = 10; SampleCount = 8; Scoring = ScoreProtocol.standard }
+                { Id = "x"; Experiment = "e"; Grid = "g"; Method = CellRecipe.describe method; Architecture = architecture
+                  Networks = Cells.networkSpec architecture method WganGp.Core.Nets.InitScheme.Tflib shape
+                  Dataset = Real Datasets.fashionMnist32; BatchSize = 8; Seed = seed; Iterations = 10; SampleCount = 8; Scoring = ScoreProtocol.standard }
             // As the runner builds a cell's config: the networks of Cells.networks, the cell's seed.
             let g, c, latent = Cells.networks architecture method WganGp.Core.Nets.InitScheme.Tflib shape
             use images = new LabelledImages("random", TorchSharp.torch.randint(0L, 256L, [| 16L; 1L; 32L; 32L |]).``to``(TorchSharp.torch.ScalarType.Byte), TorchSharp.torch.zeros(16L, dtype = TorchSharp.torch.int64))
@@ -211,15 +186,17 @@ let tests =
                 match Runner.run options experiment with
                 | Error [ e ] -> Expect.stringContains e "--cells no-such-cell: no cell id of mini contains it" "named"
                 | other -> failtestf "expected one error, got %A" other
-                // A run directory under this cell's id whose settings name another cell.
+                // A run directory under this cell's id whose cell.json names another cell.
                 let cell = Cells.ofExperiment (Cells.Scaled 1.0) experiment |> Result.defaultValue [] |> List.exactlyOne
                 let runDir = Path.Combine(dir, "mini", Cells.id cell)
-                RunFiles(runDir).WriteJson(RunFiles.Settings, dict [ "cell", dict [ "id", "8gaussians-other-cell" ] ])
-                let before = File.ReadAllText(Path.Combine(runDir, RunFiles.Settings))
+                writeCellNames runDir [] 0 |> ignore
+                let cellJson = Path.Combine(runDir, CellRecipe.fileName)
+                File.WriteAllText(cellJson, File.ReadAllText(cellJson).Replace(Cells.id cell, "8gaussians-other-cell"))
+                let before = File.ReadAllText cellJson
                 match Runner.run { options with Select = [] } experiment with
                 | Error [ e ] -> Expect.stringContains e "holds the run of cell 8gaussians-other-cell" "named"
                 | other -> failtestf "expected one error, got %A" other
-                Expect.equal (File.ReadAllText(Path.Combine(runDir, RunFiles.Settings))) before "left as it was"
+                Expect.equal (File.ReadAllText cellJson) before "left as it was"
                 Expect.equal (Directory.GetFiles runDir).Length 1 "nothing written beside it"
                 // gan_mnist.py's sigmoid generator against data in [-1, 1] could never match it: refused.
                 let mismatched = { experiment.Grids.Head with Datasets = [ Real Datasets.fashionMnist ]; Architectures = [ MnistDcgan ] }

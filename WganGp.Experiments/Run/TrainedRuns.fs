@@ -1,6 +1,6 @@
 /// Using a trained model: `wgangp sample` and `wgangp score` rebuild a run's generator from its cell.json and load it
 /// from a checkpoint, without the grid script.
-module WganGp.Experiments.RunCommands
+module WganGp.Experiments.TrainedRuns
 
 open System
 open System.IO
@@ -35,7 +35,7 @@ let loadGenerator (runDir: string) (which: string option) =
 /// the run's score protocol samples in (batch norm sees them), else its training batch.
 let private draw (generator: torch.nn.Module<torch.Tensor, torch.Tensor>) (recipe: CellRecipe.Recipe) n (seed: int) =
     use noise = new torch.Generator(uint64 seed)
-    Sampler.Sample(generator, n, recipe.Scoring.SampleBatch |> Option.defaultValue recipe.BatchSize, recipe.LatentDim, torch.CPU, noise)
+    Sampler.Sample(generator, n, recipe.Scoring.SampleBatch |> Option.defaultValue recipe.BatchSize, recipe.Networks.LatentDim, torch.CPU, noise)
 
 let private scalingOf (recipe: CellRecipe.Recipe) =
     match recipe.Dataset with
@@ -49,9 +49,9 @@ let sample (runDir: string) (n: int) (out: string) (seed: int) (which: string op
     use _ = generator
     use samples = draw generator recipe n seed
     match recipe.Dataset with
-    | Real ({ Format = Text _ } as data) ->
+    | Real data when data.Format.Data = DataKind.Text ->
         use source = Datasets.openReal data (defaultArg dataPath data.Path) 0L 1 ignore
-        let lines = (Runner.sampleText source |> nonNull).Invoke samples
+        let lines = (Runner.sampleText recipe.Dataset source |> nonNull).Invoke samples
         AtomicFile.WriteText(out, String.Join("\n", lines) + "\n")
     | Real _ -> WganGp.Core.Data.Images.ImageGrid.SavePng(samples, scalingOf recipe, out)
     | Toy _ ->

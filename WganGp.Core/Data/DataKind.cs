@@ -1,4 +1,4 @@
-namespace WganGp.Core.Nets;
+namespace WganGp.Core.Data;
 
 /// <summary>What an architecture trains on; a grid that pairs it with data of another kind is refused before it runs.</summary>
 public enum DataKind

@@ -84,6 +84,19 @@ let architecturesOf (experiment: WganGp.Experiments.Dsl.Experiment) : WganGp.Exp
           | WganGp.Experiments.Dsl.Figure1bc f -> f.Architecture ]
     |> List.distinct
 
+/// Pre-registered criteria need a lower-is-better score with a real-data ceiling, as its scorer declares it.
+let private criteriaProblems (experiment: WganGp.Experiments.Dsl.Experiment) =
+    [ for grid in experiment.Grids do
+          match grid.Criteria with
+          | Some c ->
+              match WganGp.Experiments.Scoring.declarationOf c.Score with
+              | None -> $"grid '{grid.Name}': Criteria.Score '{c.Score}' is declared by no scorer (e.g. cls_fid, fid, energy, js4)"
+              | Some d when d.Better <> WganGp.Core.Metrics.Better.Lower ->
+                  $"grid '{grid.Name}': Criteria.Score '{c.Score}' is higher-is-better; the criteria need a lower-is-better score such as a FID"
+              | Some d when isNull d.Ceiling -> $"grid '{grid.Name}': Criteria.Score '{c.Score}' has no real-data ceiling to measure progress against"
+              | Some _ -> ()
+          | None -> () ]
+
 /// Evaluates a script; compile errors come back with file and line. The kinds of the architectures and data formats it
 /// names are registered (`Kinds`), so cell.json files of the ones the script defines can be read back.
 let loadExperiment (path: string) =
@@ -93,6 +106,9 @@ let loadExperiment (path: string) =
           typeof<TorchSharp.torch.Tensor>.Assembly.Location ]
     load<WganGp.Experiments.Dsl.Experiment> references path "experiment"
     |> Result.bind (fun experiment ->
+      match criteriaProblems experiment with
+      | _ :: _ as problems -> Error [ for p in problems -> $"{Path.GetFullPath path}: {p}" ]
+      | [] ->
         try
             for architecture in architecturesOf experiment do
                 WganGp.Core.Registry.Kinds<WganGp.Core.Nets.ArchitectureEntry>.Register(architecture.GetType())

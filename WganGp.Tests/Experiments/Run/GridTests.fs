@@ -157,6 +157,20 @@ let tests =
                 for c in cs do Expect.equal c.BatchSize (if c.Method.Name = "one-sided" then 128 else 256) "override"
         }
 
+        test "pre-registered criteria on a score its scorer declares higher-is-better, or no scorer declares, are refused when the script loads" {
+            inTempDir (fun dir ->
+                for score, expected in [ "cls_is", "Criteria.Score 'cls_is' is higher-is-better"; "nope", "Criteria.Score 'nope' is declared by no scorer"
+                                         "modes", "Criteria.Score 'modes' is higher-is-better"; "js4", "Criteria.Score 'js4' has no real-data ceiling" ] do
+                    let path = Path.Combine(dir, "criteria.fsx")
+                    File.WriteAllText(path, $"""open WganGp.Experiments.Dsl
+let experiment =
+    {{ Experiment.named "c" with
+        Grids = [ {{ Grid.named "g" with Criteria = Some {{ Score = "{score}"; Trains = 0.5; Fails = 0.2; Claims = [] }} }} ] }}""")
+                    match ScriptLoader.loadExperiment path with
+                    | Ok _ -> failtest $"{score}: accepted"
+                    | Error errors -> Expect.stringContains (String.concat "\n" errors) expected score)
+        }
+
         test "a mistake in a grid script is reported with its file and line" {
             inTempDir (fun dir ->
                 let path = Path.Combine(dir, "broken.fsx")

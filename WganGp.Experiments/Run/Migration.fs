@@ -46,6 +46,7 @@ let private itemShape (dir: string) (cell: Cell) =
 /// Migrates every run directory directly under `experimentDir` that is in an older layout; each must be a cell of
 /// `cells` (matched by id). Returns the lines to print.
 let migrate (experimentDir: string) (cells: Cell list) : string list =
+    if not (Directory.Exists experimentDir) then raise (DirectoryNotFoundException $"{experimentDir}: no such results folder")
     let byId = cells |> List.map (fun c -> Cells.id c, c) |> Map.ofList
     let dirs =
         Directory.GetDirectories experimentDir

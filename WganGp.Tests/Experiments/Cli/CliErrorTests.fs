@@ -194,6 +194,8 @@ let private independent : Case list =
           (fun d -> [ "table"; p d "results/corpus" ])
           (fun d -> [ p d "results/corpus/some-cell/status.json"; "'finshed'"; "finished, diverged, failed, running" ])
       case "sample: not a run directory" 1 ignore (fun d -> [ "sample"; p d "nowhere" ]) (fun d -> [ p d "nowhere" ])
+      case "migrate: no such results folder" 1 writeScript
+          (fun d -> [ "migrate"; p d "nowhere"; "--script"; "corpus.fsx" ]) (fun d -> [ p d "nowhere" + ": no such results folder" ])
       case "run: a failed cell makes the run fail, listing the cell and where its error is" 1 writeScript
           (fun _ -> [ "run"; "corpus.fsx"; "--results"; "results"; "--threads"; "1"; "--no-figures"; "--no-tensorboard" ])
           (fun _ -> [ "1 of 2 cells failed"; "results/corpus/8gaussians-mlp16x3-broken-"; "/status.json" ])

@@ -25,11 +25,7 @@ public sealed class TextFormat(CharCorpusOptions options) : DataFormat
     public override Func<Tensor, IReadOnlyList<string>>? SampleText(IBatchSource opened)
     {
         var vocabulary = ((CharBatches)opened).Corpus.Vocabulary;
-        return samples =>
-        {
-            using var ids = samples.argmax(2L);
-            return [.. Enumerable.Range(0, (int)ids.shape[0]).Select(row => vocabulary.Decode([.. ids[row].data<long>().ToArray().Select(i => (int)i)]))];
-        };
+        return samples => [.. Metrics.NgramScorer.ArgmaxDecode(samples).Select(ids => vocabulary.Decode(ids))];
     }
 
     public override IEnumerable<string> Inspect(IBatchSource opened)

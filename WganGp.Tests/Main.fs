@@ -40,6 +40,7 @@ let all =
         SlurmTests.tests
         ConcurrencyTests.tests
         NumericsTests.tests
+        PrecisionTests.tests
         CliErrorTests.tests
         ReproductionTests.tests
         ExtensionTests.tests

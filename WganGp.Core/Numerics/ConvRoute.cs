@@ -232,6 +232,7 @@ public static class ConvRoute
 
     internal static Tensor Forward(Conv2d conv, Tensor x, bool route)
     {
+        if (ConvPrecision.Applies(conv, x)) return ConvPrecision.Forward(conv, x);   // bf16 kernels: the route is float32's
         if (route && Routable(conv) && conv.kernel_size.All(k => k == 1) && conv.padding!.All(p => p == 0)) return Pointwise(conv, x);
         var (padIn, padOut) = (PadsInput(conv.in_channels), Pads(conv.out_channels));
         if (!route || !(padIn || padOut) || !Routable(conv)) return conv.call(x);
@@ -247,6 +248,7 @@ public static class ConvRoute
 
     internal static Tensor Forward(ConvTranspose2d deconv, Tensor x, bool route)
     {
+        if (ConvPrecision.Applies(deconv, x)) return ConvPrecision.Forward(deconv, x);
         var (padIn, padOut) = (Pads(deconv.in_channels), PadsInput(deconv.out_channels));
         if (!route || !(padIn || padOut) || !Routable(deconv)) return deconv.call(x);
         using var scope = NewDisposeScope();

@@ -29,7 +29,10 @@ public static class NumericsCanary
     public static IReadOnlyList<ConvCheck> CheckAll(IEnumerable<ConvShape> shapes, bool routed, int trials = 2, long batch = 4) =>
         shapes.Select(s => Check(s, routed, trials, batch)).ToArray();
 
-    public static ConvCheck Check(ConvShape shape, bool routed, int trials = 2, long batch = 4)
+    /// <summary>One shape: <paramref name="trials"/> random inputs and weights; a trial is wrong when any error exceeds
+    /// <paramref name="tolerance"/> (<see cref="Tolerance"/> unless given: in bf16, <see cref="ConvPrecision.Bf16Tolerance"/>).
+    /// The single-precision side computes as this thread's <see cref="ConvPrecision"/> says.</summary>
+    public static ConvCheck Check(ConvShape shape, bool routed, int trials = 2, long batch = 4, double tolerance = Tolerance)
     {
         if (trials < 1) throw new ArgumentOutOfRangeException(nameof(trials), $"trials must be at least 1, got {trials}");
         if (batch < 1) throw new ArgumentOutOfRangeException(nameof(batch), $"batch must be at least 1, got {batch}");
@@ -63,7 +66,7 @@ public static class NumericsCanary
                 forward = Math.Max(forward, errors.Item1);
                 input = Math.Max(input, errors.Item2);
                 parameters = Math.Max(parameters, errors.Item3);
-                if (errors.Item1 > Tolerance || errors.Item2 > Tolerance || errors.Item3 > Tolerance) wrong++;
+                if (errors.Item1 > tolerance || errors.Item2 > tolerance || errors.Item3 > tolerance) wrong++;
             }
         }
         finally { set_rng_state(globalState); }

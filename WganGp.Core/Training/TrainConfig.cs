@@ -4,6 +4,8 @@ using WganGp.Core.Methods;
 using WganGp.Core.Metrics;
 using static TorchSharp.torch;
 
+using WganGp.Core.Numerics;
+
 namespace WganGp.Core.Training;
 
 /// <summary>Everything one training run needs. Networks are factories so they are built after seeding, on the run's device.</summary>
@@ -61,8 +63,15 @@ public sealed record TrainConfig(
     /// <summary>Called with the generator iteration and the scores after each evaluation.</summary>
     public Action<int, IReadOnlyDictionary<string, double>>? OnEvaluation { get; init; }
 
+    /// <summary>The number format the convolutions compute in while training (opt-in bf16; recorded in settings.json, and
+    /// a run resumes only in the precision it started with).</summary>
+    public Numerics.Precision Precision { get; init; } = Numerics.Precision.Float32;
+
     public void Validate()
     {
+        if (Precision == Numerics.Precision.Bf16Convolutions && !Numerics.ConvPrecision.Native(Device))
+            throw new ArgumentException(
+                $"precision {Precision.Name()}: this CPU has neither avx512_bf16 nor AMX, so bf16 convolutions would be emulated and slower than float32; use float32");
         if (Iterations < 1) throw new ArgumentException($"Iterations must be at least 1, got {Iterations}");
         if (BatchSize < 1) throw new ArgumentException($"BatchSize must be at least 1, got {BatchSize}");
         if (LatentDim < 1) throw new ArgumentException($"LatentDim must be at least 1, got {LatentDim}");

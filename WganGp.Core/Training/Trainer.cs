@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using TorchSharp;
 using WganGp.Core.Methods;
+using WganGp.Core.Numerics;
 using static TorchSharp.torch;
 
 namespace WganGp.Core.Training;
@@ -27,7 +28,8 @@ public static class Trainer
         int start = resumed?.Iteration ?? 0;
         double? best = resumed?.Best;
 
-        files?.WriteJson(RunFiles.Settings, Settings(generator, critic, config, session.Route));
+        if (resumed is not null && files is not null) RefuseOtherPrecision(files, config.Precision);
+        files?.WriteJson(RunFiles.Settings, Settings(generator, critic, config, session));
         using var outputs = files is null ? null
             : resumed is null ? RunOutputs.Create(files, config.TensorBoard, config.Method.ExtraScalars)
             : RunOutputs.Resume(files, config.TensorBoard, resumed, config.Method.ExtraScalars);
@@ -183,9 +185,19 @@ public static class Trainer
         return scores;
     }
 
+    /// <summary>A run resumes only in the precision it was started in (settings.json's numerics.precision; runs from before
+    /// the option were float32): continuing it in another would mix two number formats in one curve.</summary>
+    static void RefuseOtherPrecision(RunFiles files, Precision precision)
+    {
+        if (NumericsRecord.RecordedPrecision(files.Directory) is { } recorded && recorded != precision.Name())
+            throw new InvalidOperationException(
+                $"{files.Directory} was trained with {recorded} convolutions (settings.json) and would resume in {precision.Name()}: " +
+                $"resume it with --precision {recorded}, or train the {precision.Name()} run in another results folder");
+    }
+
     /// <summary>settings.json: what the run was computed with — the machine, the numerics, the versions and the networks
     /// as built — never the cell itself (a grid's runs describe their cell once, in cell.json).</summary>
-    static Dictionary<string, object> Settings(nn.Module generator, nn.Module critic, TrainConfig c, Numerics.ConvRouteDecision route) => new()
+    static Dictionary<string, object> Settings(nn.Module generator, nn.Module critic, TrainConfig c, TrainingSession session) => new()
     {
         ["device"] = c.Device.ToString(),
         ["generator"] = new Dictionary<string, object>
@@ -194,7 +206,7 @@ public static class Trainer
             { ["type"] = critic.GetType().Name, ["parameters"] = critic.parameters().Sum(p => p.numel()) },
         ["torchsharp"] = typeof(torch).Assembly.GetName().Version?.ToString() ?? "?",
         ["threads"] = get_num_threads(),
-        ["numerics"] = Numerics.NumericsRecord.Describe(route),
+        ["numerics"] = Numerics.NumericsRecord.Describe(session.Route, c.Precision, session.Bf16Checks),
         ["native_memory"] = NativeMemory.Configure(),
     };
 }

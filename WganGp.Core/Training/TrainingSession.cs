@@ -25,11 +25,16 @@ public sealed class TrainingSession : IDisposable
     /// <summary>Seconds spent inside the method's steps so far (the rest of a loop is the trainer's overhead).</summary>
     public double StepSeconds { get; private set; }
 
-    TrainingSession(TrainConfig config, TrainingState state, Numerics.ConvRouteDecision route)
+    /// <summary>The bf16 check of the networks' convolution shapes on this machine, when the run computes them in bf16
+    /// (empty in float32).</summary>
+    public IReadOnlyList<Numerics.ConvCheck> Bf16Checks { get; }
+
+    TrainingSession(TrainConfig config, TrainingState state, Numerics.ConvRouteDecision route, IReadOnlyList<Numerics.ConvCheck> bf16Checks)
     {
         this.config = config;
         State = state;
         Route = route;
+        Bf16Checks = bf16Checks;
         Context = ContextOf(config, state);
     }
 
@@ -41,9 +46,11 @@ public sealed class TrainingSession : IDisposable
     {
         config.Validate();
         NativeMemory.Configure();
-        var route = Numerics.ConvRoute.Decide(NetworkShapes.Of(config));
+        var shapes = NetworkShapes.Of(config);
+        var route = Numerics.ConvRoute.Decide(shapes);
         config.Report?.Invoke(route.Summary);
         if (route.Wrong.Count > 0) throw new InvalidOperationException(route.WrongMessage);
+        var bf16 = config.Precision == Numerics.Precision.Bf16Convolutions ? CheckBf16(shapes, config.Report) : [];
         var (method, device) = (config.Method, config.Device);
         torch.manual_seed(config.Seed);
         var generator = config.Generator().to(device);
@@ -57,7 +64,21 @@ public sealed class TrainingSession : IDisposable
         var generatorOptimizer = generatorParameters.Count > 0
             ? (method.Optimizer with { WeightDecay = 0 }).Create(generatorParameters)
             : null;
-        return new TrainingSession(config, new TrainingState(generator, critic, generatorOptimizer, criticOptimizer, config.Data), route);
+        return new TrainingSession(config, new TrainingState(generator, critic, generatorOptimizer, criticOptimizer, config.Data), route, bf16);
+    }
+
+    /// <summary>Every shape checked in bf16 on this machine before a bf16 run trains; one that is wrong stops it, named.</summary>
+    static IReadOnlyList<Numerics.ConvCheck> CheckBf16(IReadOnlyList<Numerics.ConvShape> shapes, Action<string>? report)
+    {
+        var checks = Numerics.ConvPrecision.Check(shapes);
+        var wrong = checks.Where(c => !c.Ok).ToArray();
+        if (wrong.Length > 0)
+            throw new InvalidOperationException(
+                $"bf16 convolutions are wrong on this machine for {wrong.Length} of this run's {checks.Count} shapes (tolerance {Numerics.ConvPrecision.Bf16Tolerance:G2}): " +
+                string.Join("; ", wrong.Select(c => c.ToString())) + ". Train in float32 (leave --precision out).");
+        var worst = checks.Select(c => c.WorstError).DefaultIfEmpty(0).Max();
+        report?.Invoke($"numerics: bf16 convolutions, {checks.Count} shapes checked against float64 (worst relative error {worst:G2})");
+        return checks;
     }
 
     /// <summary>Generator iteration <paramref name="it"/>. <paramref name="logged"/> also measures the critic's input
@@ -66,6 +87,7 @@ public sealed class TrainingSession : IDisposable
     public IterationStats Iterate(int it, bool logged)
     {
         var (method, generatorOptimizer, criticOptimizer) = (config.Method, State.GeneratorOptimizer, State.CriticOptimizer);
+        using var precision = Numerics.ConvPrecision.Use(config.Precision);
         var lr = method.Optimizer.LearningRateAt(it, config.Iterations);
         SetLearningRate(criticOptimizer, lr);
         if (generatorOptimizer is not null) SetLearningRate(generatorOptimizer, lr);

@@ -148,9 +148,13 @@ let timed (n: int) (work: unit -> unit) =
 
 /// A cell's training session as `run` starts it (TrainingSession.Start on the cell's networks), `budget` iterations
 /// long, drawing from `data` (the caller's, left open); disposing it releases the networks and the optimisers.
-type CellSession(architecture: Architecture, method: Method, shape: int64[], data: IBatchSource, batchSize: int, budget: int, seed: int) =
+type CellSession(architecture: Architecture, method: Method, shape: int64[], data: IBatchSource, batchSize: int, budget: int, seed: int,
+                 ?precision: WganGp.Core.Numerics.Precision) =
     let generator, critic, latent = Cells.networks architecture method WganGp.Core.Nets.InitScheme.Tflib shape
-    let session = TrainingSession.Start(TrainConfig(generator, critic, latent, data, method, budget, batchSize, int64 seed))
+    let session =
+        TrainingSession.Start(
+            TrainConfig(generator, critic, latent, data, method, budget, batchSize, int64 seed,
+                        Precision = defaultArg precision WganGp.Core.Numerics.Precision.Float32))
     let iterations = SessionIterations session
     member _.Session = session
     /// The factories and latent size it was built from (to build the same cell again).
@@ -348,6 +352,51 @@ let routeCost (options: Options) =
                 say $"| {Names.architecture architecture} | {method.Name} | {off:F3} | {on:F3} | {ratio on off} |"
     finally
         WganGp.Core.Numerics.ConvRoute.Use decided
+    List.ofSeq lines
+
+/// Times every architecture × method in float32 and with bf16 convolutions (`--precision bf16`), each a training
+/// session as `run` starts it, in rounds alternating the two (which goes first alternates too), and returns the
+/// report's lines (also printed as they come).
+let precisionCost (options: Options) =
+    let lines = Collections.Generic.List<string>()
+    let say (line: string) = printfn "%s" line; lines.Add line
+    let data = match options.RealData with Some (d, path) -> $"real batches of {d.Name} ({path})" | None -> "real batches are uniform noise"
+    say $"## bf16 convolutions: {options.Size}x{options.Size}x{options.Channels}, batch {options.BatchSize}, seconds per generator iteration"
+    say ""
+    say $"Each cell as `run` trains it (TrainingSession.Iterate), once in float32 and once with `--precision bf16`; {options.Warmup} warm-up iteration(s), then {options.Rounds} rounds of {options.Iterations} iterations alternating the two (which goes first alternates too); medians with the (min–max) of the rounds; {torch.get_num_threads ()} intra-op threads; {data}."
+    say ""
+    say "| architecture | method | float32 | bf16 | float32 / bf16 |"
+    say "|---|---|---:|---:|---:|"
+    let cell (m, lo, hi) = $"{m:F3} ({lo:F3}–{hi:F3})"
+    let mutable total, totalBf16 = 0.0, 0.0
+    for architecture in options.Architectures do
+        for method in options.Methods do
+            let budget = 1 + options.Warmup + options.Rounds * options.Iterations
+            let session precision =
+                let data = batchesFor options
+                data, new CellSession(architecture, method, itemShape options, data, options.BatchSize, budget, options.Seed, precision)
+            let data32, single = session WganGp.Core.Numerics.Precision.Float32
+            use _ = released data32
+            use _ = single
+            let data16, half = session WganGp.Core.Numerics.Precision.Bf16Convolutions
+            use _ = released data16
+            use _ = half
+            single.Iterations.Run(1 + options.Warmup)
+            half.Iterations.Run(1 + options.Warmup)
+            let time (s: CellSession) = timed options.Iterations s.Iterations.Next
+            let rounds =
+                [ for r in 1 .. options.Rounds ->
+                      if r % 2 = 0 then let h = time half in time single, h
+                      else let f = time single in f, time half ]
+            let (f, _, _) as floats = summary (List.map fst rounds)
+            let (h, _, _) as halves = summary (List.map snd rounds)
+            let (speedup, lo, hi) = summary [ for a, b in rounds -> a / b ]
+            total <- total + f
+            totalBf16 <- totalBf16 + h
+            say $"| {Names.architecture architecture} | {method.Name} | {cell floats} | {cell halves} | {speedup:F2} ({lo:F2}–{hi:F2}) |"
+    say $"| all | all | **{total:F2}** | **{totalBf16:F2}** | **{ratio total totalBf16}** |"
+    say ""
+    say "Ratios above 1 mean bf16 is faster. The last row sums the medians."
     List.ofSeq lines
 
 /// gan_toy.py's setup written as directly as TorchSharp allows: 2-512-512-512-{2,1} ReLU MLPs, Adam(1e-4, β = (0.5,

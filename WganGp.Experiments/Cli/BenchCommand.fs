@@ -40,6 +40,7 @@ type StepBenchArgs =
     | Python of path: string
     | Report of markdown: string
     | Conv_Route
+    | Bf16
     | Widths of multipliers: float list
     | Rounds of count: int
     | Noise
@@ -51,6 +52,7 @@ type StepBenchArgs =
             | Rounds _ -> "rounds alternating ours and PyTorch's per cell, each --iterations long (default 3)"
             | Noise -> "uniform noise as real batches even when Fashion-MNIST is installed"
             | Conv_Route -> "instead of PyTorch, time each cell with the convolution route off and on (WGANGP_CONV_ROUTE), side by side"
+            | Bf16 -> "instead of PyTorch, time each cell in float32 and with bf16 convolutions (`run --precision bf16`), in alternating rounds"
             | Widths _ -> "width multipliers of the channel counts (DIM = 64 x w; default 1); with two or more, instead of PyTorch, time each cell at every width side by side, as ratios to the first"
             | Architectures _ -> "Figure 2 rows by name (dcgan constant-g mlp-g no-norm gated tanh resnet101; default: all)"
             | Methods _ -> "methods by name (wgan-gp wgan-clip dcgan lsgan; default: all)"
@@ -185,6 +187,7 @@ let run (b: ParseResults<BenchArgs>) : Cli.Exit =
             Cli.atLeast 1 "--iterations" (s.TryGetResult StepBenchArgs.Iterations)
             Cli.atLeast 0 "--warmup" (s.TryGetResult StepBenchArgs.Warmup)
             Cli.atLeast 1 "--rounds" (s.TryGetResult StepBenchArgs.Rounds)
+            if s.Contains StepBenchArgs.Bf16 then Cli.precision "--bf16" None (Some "bf16")
             for w in s.GetResult(StepBenchArgs.Widths, defaultValue = []) do
                 for v in Enum.GetValues<WganGp.Core.Nets.Figure2Variant>() do
                     WganGp.Core.Nets.Figure2Width.Check(v, s.GetResult(StepBenchArgs.Size, defaultValue = 32), w) |> Option.ofObj |> Option.map (fun p -> $"--widths: {p}") ]
@@ -212,6 +215,7 @@ let run (b: ParseResults<BenchArgs>) : Cli.Exit =
               RealData = StepBench.installedReal (s.Contains StepBenchArgs.Noise) size channels }
         (if s.Contains StepBenchArgs.Toy then StepBench.toyCost options
          elif s.Contains StepBenchArgs.Conv_Route then StepBench.routeCost options
+         elif s.Contains StepBenchArgs.Bf16 then StepBench.precisionCost options
          elif widths.Length > 1 then StepBench.widthCost options
          else StepBench.run options)
         |> Cli.writeReport (s.TryGetResult StepBenchArgs.Report)

@@ -95,6 +95,21 @@ let device (flag: string) (value: string option) =
         | Some _ -> None
     | Some d -> Some $"{flag} {d}: expected cpu, cuda or cuda:N"
 
+/// `flag` names a precision (float32 or bf16) that this machine computes natively on `device` (bf16 on a CPU needs
+/// avx512_bf16 or AMX: elsewhere oneDNN emulates it, slower than float32).
+let precision (flag: string) (device: string option) (value: string option) =
+    match value with
+    | None -> None
+    | Some name ->
+        match (try Ok(WganGp.Core.Numerics.PrecisionNames.Parse name) with :? ArgumentException as e -> Error e.Message) with
+        | Error _ ->
+            let choices = String.Join(", ", WganGp.Core.Numerics.PrecisionNames.All)
+            Some $"{flag} {name}: expected one of {choices}"
+        | Ok p when p <> WganGp.Core.Numerics.Precision.Float32
+                    && not (WganGp.Core.Numerics.ConvPrecision.Native(TorchSharp.torch.Device(defaultArg device "cpu"))) ->
+            Some $"{flag} {name}: this CPU has neither avx512_bf16 nor AMX, so bf16 convolutions would be emulated (slower than float32); leave --precision out"
+        | Ok _ -> None
+
 /// Argu's message for a refused command line, without its own "ERROR: " prefix (the contract's `error: ` replaces it).
 let private arguMessage (e: ArguParseException) =
     let text = e.Message.Trim()

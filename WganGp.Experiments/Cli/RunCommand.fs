@@ -21,6 +21,7 @@ type RunArgs =
     | Figure of name: string list
     | Data of name_path: string list
     | Decode_Threads of count: int
+    | Precision of name: string
     | Checkpoint_Every of iterations: int
     | Eval_Every of iterations: int
     | Eval_Samples of count: int
@@ -58,6 +59,7 @@ type RunArgs =
             | No_Table -> "do not write summary.md/summary.csv and the figures of the table at the end (`wgangp table` writes them later)"
             | Data _ -> "NAME=PATH: read the dataset NAME from PATH instead of its default location (cell ids do not change)"
             | Decode_Threads _ -> $"threads decoding images ahead of the trainer for folders and LMDB (default {Defaults.decodeThreads})"
+            | Precision _ -> "float32 (default) or bf16: bf16 trains the 2-D convolutions in bfloat16 (float32 weights; needs avx512_bf16, AMX or CUDA); opt-in, it changes the numbers, recorded in settings.json, and a results folder holds one precision"
             | Script _ -> "experiment script (experiments/*.fsx) whose top-level value `experiment` is run"
             | Cells _ -> "run only cells whose id contains one of these strings (see `wgangp plan`)"
             | Scale _ -> "multiply every default iteration budget by this factor (e.g. 0.1 for a smoke run)"
@@ -114,7 +116,8 @@ let private runChecks (r: ParseResults<RunArgs>) =
       Cli.atLeast 2 "--eval-samples" (r.TryGetResult Eval_Samples)
       Cli.atLeast 1 "--grid-every" (r.TryGetResult Grid_Every)
       Cli.atLeast 2 "--reference-count" (r.TryGetResult Reference_Count)
-      Cli.device "--device" (r.TryGetResult Device) ]
+      Cli.device "--device" (r.TryGetResult Device)
+      Cli.precision "--precision" (r.TryGetResult Device) (r.TryGetResult RunArgs.Precision) ]
 
 /// The options of `submit` that `run` refuses.
 let private submitOnly (r: ParseResults<RunArgs>) =
@@ -138,6 +141,10 @@ let runOptions (r: ParseResults<RunArgs>) : Runner.Options =
           | None -> Runner.AllFigures
       DataPaths = Map.empty
       DecodeThreads = r.GetResult(RunArgs.Decode_Threads, defaultValue = Defaults.decodeThreads)
+      Precision =
+          r.TryGetResult RunArgs.Precision
+          |> Option.map WganGp.Core.Numerics.PrecisionNames.Parse
+          |> Option.defaultValue WganGp.Core.Numerics.Precision.Float32
       Command = Cli.commandLine ()
       Cancel = Threading.CancellationToken.None
       Schedule =

@@ -43,7 +43,7 @@ let private cellFiles =
       RunFiles.SampleGrid, Bytes ]
 
 /// settings.json entries that describe the machine and can change a cell's numbers: named when a cell differs.
-let private machineEntries = [ "device"; "threads"; "torchsharp"; "numerics.isa"; "numerics.conv_route.active" ]
+let private machineEntries = [ "device"; "threads"; "torchsharp"; "numerics.isa"; "numerics.conv_route.active"; "numerics.precision" ]
 
 /// A cell with a published counterpart.
 type CellComparison =

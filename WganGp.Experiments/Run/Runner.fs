@@ -69,6 +69,8 @@ type Options =
       DataPaths: Map<string, string>
       /// Threads decoding images ahead of the trainer (folders, LMDB).
       DecodeThreads: int
+      /// The number format the convolutions train in (`--precision`; float32 unless asked).
+      Precision: WganGp.Core.Numerics.Precision
       /// The command line, written beside the results.
       Command: string
       Schedule: Schedule
@@ -120,6 +122,7 @@ let toConfig (options: Options) (cell: Cell) (runDirectory: string option) (say:
         TrainConfig(
             generator, critic, latent, data, cell.Method, cell.Iterations, cell.BatchSize, int64 cell.Seed,
             Device = torch.Device options.Device, RunDirectory = Option.toObj runDirectory, SampleCount = cell.SampleCount,
+            Precision = options.Precision,
             SampleBatchSize = Option.toNullable cell.Scoring.SampleBatch,
             // At most Defaults.logRows log rows per run: a 200k-iteration cell keeps a small log.csv, and the logged step's extra
             // read-backs (and, without a penalty, the gradient-norm probe) stay out of almost every iteration.
@@ -313,7 +316,17 @@ let refusals (options: Options) (experiment: Experiment) (cells: Cell list) =
                           $"--figure {n}: {experiment.Name}'s figures are {listed}" ]
         | AllFigures | NoFigures -> []
     let foreign = chosen |> List.choose (fun c -> foreignRun (Path.Combine(experimentDir options experiment, Cells.id c)) c)
-    unknown @ unknownFigures @ foreign @ Datasets.missing options.DataPaths (chosen |> List.map (fun c -> c.Dataset))
+    let precision = WganGp.Core.Numerics.PrecisionNames.Name options.Precision
+    // A folder's runs share one precision: a cell begun (or finished) in another would be resumed in a second number
+    // format, or tabulated beside runs that do not compare.
+    let otherPrecision =
+        [ for c in chosen do
+              let runDir = Path.Combine(experimentDir options experiment, Cells.id c)
+              match Option.ofObj (WganGp.Core.Numerics.NumericsRecord.RecordedPrecision runDir) with
+              | Some recorded when recorded <> precision ->
+                  $"{runDir} was trained with {recorded} convolutions and this run asks for {precision}: run with --precision {recorded}, or give another --results folder"
+              | _ -> () ]
+    unknown @ unknownFigures @ foreign @ otherPrecision @ Datasets.missing options.DataPaths (chosen |> List.map (fun c -> c.Dataset))
 
 /// Runs the selected cells that are not done yet, then the figures, then the table; Error when a cell failed (after
 /// all ran) or the table could not be written. Stops before training when `refusals` has anything to say.

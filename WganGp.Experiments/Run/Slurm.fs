@@ -90,6 +90,8 @@ let taskArguments (options: Runner.Options) (request: Request) : string list =
       | Some d -> yield! [ "--device"; d ]
       | None -> ()
       if options.DecodeThreads <> 1 then yield! [ "--decode-threads"; string options.DecodeThreads ]
+      if options.Precision <> WganGp.Core.Numerics.Precision.Float32 then
+          yield! [ "--precision"; WganGp.Core.Numerics.PrecisionNames.Name options.Precision ]
       let s = options.Schedule
       let some flag = function Some (n: int) -> [ flag; string n ] | None -> []
       yield! some "--checkpoint-every" s.CheckpointEvery

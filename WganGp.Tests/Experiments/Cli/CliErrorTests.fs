@@ -165,6 +165,8 @@ let private independent : Case list =
       case "run: --threads 0 and --scale -1, refused before anything" 2 writeScript
           (fun d -> [ "run"; "corpus.fsx"; "--results"; "results"; "--threads"; "0"; "--scale"; "-1" ])
           (fun _ -> [ "--threads 0"; "--scale -1" ])
+      case "run: --precision naming no precision" 2 writeScript
+          (fun _ -> [ "run"; "corpus.fsx"; "--results"; "results"; "--precision"; "half" ]) (fun _ -> [ "--precision half: expected one of float32, bf16" ])
       case "run: --device cuda on a build without CUDA, refused once" 2 writeScript
           (fun d -> [ "run"; "corpus.fsx"; "--results"; "results"; "--device"; "cuda" ]) cudaCulprits
       case "run: a submit option (--partition, --slurm) is refused, naming submit" 2 writeScript

@@ -35,7 +35,7 @@ let private grid data =
 
 let private options dir paths : Runner.Options =
     { ResultsRoot = dir; Budget = Cells.Scaled 1.0; Select = []; Device = "cpu"; Figures = Runner.NoFigures
-      DataPaths = paths; DecodeThreads = 1; Command = "test"
+      DataPaths = paths; DecodeThreads = 1; Precision = WganGp.Core.Numerics.Precision.Float32; Command = "test"
       Schedule = Runner.Schedule.defaults; Cancel = System.Threading.CancellationToken.None; Table = true }
 
 let private statusOf (dir: string) =

@@ -21,7 +21,7 @@ let private cells budget g = Cells.expand "exp" budget g
 
 let private options dir : Runner.Options =
     { ResultsRoot = dir; Budget = Cells.Scaled 1.0; Select = []; Device = "cpu"; Figures = Runner.NoFigures
-      DataPaths = Map.empty; DecodeThreads = 1; Command = "test"
+      DataPaths = Map.empty; DecodeThreads = 1; Precision = WganGp.Core.Numerics.Precision.Float32; Command = "test"
       Schedule = Runner.Schedule.defaults; Cancel = System.Threading.CancellationToken.None; Table = true }
 
 /// Writes a run directory as the trainer would, with given scores and status.
@@ -220,6 +220,22 @@ let experiment =
                     Expect.isTrue (File.Exists(Path.Combine(dir, "mini", "summary.md"))) "table written")
         }
     
+        test "runner: a folder whose cells were trained in float32 is refused under --precision bf16 before anything trains, naming the run and both precisions" {
+            inTempDir (fun dir ->
+                let experiment =
+                    { Experiment.named "mini" with
+                        Grids = [ { grid with Datasets = [ Toy ToyKind.EightGaussians ]; Methods = [ Paper.Toy.wganGp ]; Seeds = [ 0 ]; Iterations = 2; BatchSize = 16; SampleCount = 40 } ] }
+                Expect.equal (Runner.run (options dir) experiment) (Ok()) "trained in float32"
+                let cell = Cells.ofExperiment (Cells.Scaled 1.0) experiment |> Result.defaultValue [] |> List.head
+                let runDir = Path.Combine(dir, "mini", Cells.id cell)
+                let log = File.ReadAllText(Path.Combine(runDir, RunFiles.Log))
+                match Runner.run { options dir with Precision = WganGp.Core.Numerics.Precision.Bf16Convolutions } experiment with
+                | Ok () -> failtest "a float32 folder must not take bf16 runs"
+                | Error e ->
+                    Expect.equal e [ $"{runDir} was trained with float32 convolutions and this run asks for bf16: run with --precision float32, or give another --results folder" ] "the refusal"
+                    Expect.equal (File.ReadAllText(Path.Combine(runDir, RunFiles.Log))) log "nothing touched")
+        }
+
         test "every script in experiments/ compiles and expands into valid cells with distinct ids" {
             let scripts = Directory.GetFiles(Path.Combine(repoRoot, "experiments"), "*.fsx") |> Array.sort
             Expect.isGreaterThanOrEqual scripts.Length 7 "toy, variants and the five grids of the paper"

@@ -181,7 +181,7 @@ let tests =
                                       Methods = [ Paper.Toy.wganGp ]; Iterations = 2; BatchSize = 8; SampleCount = 10 } ] }
                 let options: Runner.Options =
                     { ResultsRoot = dir; Budget = Cells.Scaled 1.0; Select = [ "no-such-cell" ]; Device = "cpu"; Figures = Runner.NoFigures
-                      DataPaths = Map.empty; DecodeThreads = 1; Command = "test"; Schedule = Runner.Schedule.defaults
+                      DataPaths = Map.empty; DecodeThreads = 1; Precision = WganGp.Core.Numerics.Precision.Float32; Command = "test"; Schedule = Runner.Schedule.defaults
                       Cancel = Threading.CancellationToken.None; Table = true }
                 match Runner.run options experiment with
                 | Error [ e ] -> Expect.stringContains e "--cells no-such-cell: no cell id of mini contains it" "named"
@@ -220,7 +220,7 @@ let tests =
                                       Methods = [ Paper.Mnist.wganGp ]; Iterations = 2; BatchSize = 8; SampleCount = 300 } ] }
                 let options: Runner.Options =
                     { ResultsRoot = dir; Budget = Cells.Scaled 1.0; Select = []; Device = "cpu"; Figures = Runner.NoFigures
-                      DataPaths = Map.empty; DecodeThreads = 1; Command = "test"; Table = true
+                      DataPaths = Map.empty; DecodeThreads = 1; Precision = WganGp.Core.Numerics.Precision.Float32; Command = "test"; Table = true
                       Schedule =
                           { Runner.Schedule.defaults with
                               EvaluationSamples = Some 300; EvaluateEvery = Some 1
@@ -259,7 +259,7 @@ let tests =
                                       Methods = [ Paper.Language.wganGp.WithCriticIterations(1) ]; Iterations = 2; BatchSize = 4; SampleCount = 20 } ] }
                 let options: Runner.Options =
                     { ResultsRoot = dir; Budget = Cells.Scaled 1.0; Select = []; Device = "cpu"; Figures = Runner.NoFigures
-                      DataPaths = Map.empty; DecodeThreads = 1; Command = "test"; Table = true
+                      DataPaths = Map.empty; DecodeThreads = 1; Precision = WganGp.Core.Numerics.Precision.Float32; Command = "test"; Table = true
                       Schedule = { Runner.Schedule.defaults with EvaluationSamples = Some 20 }
                       Cancel = Threading.CancellationToken.None }
                 match Runner.run options experiment with

@@ -138,7 +138,7 @@ let private experiment =
 
 let private options root : Runner.Options =
     { ResultsRoot = root; Budget = Cells.Scaled 1.0; Select = []; Device = "cpu"; Figures = Runner.NoFigures
-      DataPaths = Map.empty; DecodeThreads = 1; Command = "test"; Table = true
+      DataPaths = Map.empty; DecodeThreads = 1; Precision = WganGp.Core.Numerics.Precision.Float32; Command = "test"; Table = true
       Schedule = Runner.Schedule.defaults; Cancel = System.Threading.CancellationToken.None }
 
 let private noResources: Slurm.Resources = { Partition = None; Gres = None; Time = None; CpusPerTask = None }
@@ -188,7 +188,8 @@ let tests =
                 [ "experiments/toy.fsx"; "--slurm"; "--results"; "res"; "--scale"; "0.5"; "--threads"; "2"; "--device"; "cpu"
                   "--decode-threads"; "3"; "--checkpoint-every"; "7"; "--eval-every"; "5"; "--eval-samples"; "300"
                   "--grid-every"; "9"; "--no-tensorboard"; "--classifier"; "c.weights"; "--inception"; "i.pth"
-                  "--reference-count"; "400"; "--data"; "lsun=data/lsun"; "--partition"; "p"; "--cpus-per-task"; "2"; "--dry-run" ]
+                  "--reference-count"; "400"; "--data"; "lsun=data/lsun"; "--precision"; "bf16"
+                  "--partition"; "p"; "--cpus-per-task"; "2"; "--dry-run" ]
             let parsed = parser.ParseCommandLine(Array.ofList submission)
             let submitted = RunCommand.runOptions parsed
             let request = { request with Data = [ "lsun=data/lsun" ]; Threads = Some 2; Device = Some "cpu" }
@@ -198,7 +199,7 @@ let tests =
             // What a run is given, with paths compared as the absolute paths the tasks get.
             let comparable (o: Runner.Options) =
                 let full = Option.map Path.GetFullPath
-                Path.GetFullPath o.ResultsRoot, o.Budget, o.Device, o.DecodeThreads, o.Table,
+                Path.GetFullPath o.ResultsRoot, o.Budget, o.Device, o.DecodeThreads, o.Precision, o.Table,
                 { o.Schedule with Scoring = { o.Schedule.Scoring with Classifier = full o.Schedule.Scoring.Classifier; Inception = full o.Schedule.Scoring.Inception } }
             Expect.equal (comparable (RunCommand.runOptions ran)) (comparable submitted) "the task's options are the submission's"
             Expect.equal (ran.GetResult RunCommand.RunArgs.Threads) 2 "threads"

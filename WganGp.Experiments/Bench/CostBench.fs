@@ -304,6 +304,30 @@ let private reading (say: string -> unit) (points: Point list) =
             say $"| {r.Architecture} | {r.Method} | {r.Batch} | {widthText r.Wide} / {widthText r.Narrow} | {r.TimeRatio:F2} | {r.FlopRatio:F2} | {r.Share:F2} |"
         say ""
 
+/// The points of a CSV `writeCsv` wrote; a file that is not one is an error naming it and the line.
+let readCsv (path: string) : Point list =
+    if not (File.Exists path) then failwith $"{path}: no such file"
+    let lines = File.ReadAllLines path
+    let header = "architecture,method,width,batch,seconds_median,seconds_min,seconds_max,ms_per_sample,gflop_per_iteration"
+    if lines.Length = 0 || lines.[0] <> header then failwith $"{path}: not a `bench cost` CSV (expected the header {header})"
+    let number (line: int) (text: string) =
+        match Double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture) with
+        | true, v -> v
+        | _ -> failwith $"{path}, line {line}: '{text}' is not a number"
+    [ for i in 1 .. lines.Length - 1 do
+          match lines.[i].Split ',' with
+          | [| architecture; method; width; batch; m; lo; hi; _; gflop |] ->
+              let n = number (i + 1)
+              { Architecture = architecture; Method = method; Width = n width; Batch = int (n batch); Seconds = (n m, n lo, n hi); Gflop = n gflop }
+          | fields -> failwith $"{path}, line {i + 1}: expected 9 fields, found {fields.Length}" ]
+
+/// Draws the figure again from a CSV this command wrote (after a change to how figures are drawn), without timing
+/// anything; the notes say where the numbers came from.
+let redraw (csv: string) (figurePath: string) (options: Options) =
+    let points = readCsv csv
+    if points.IsEmpty then failwith $"{csv}: no configurations"
+    drawFigure figurePath options [ $"Redrawn from {csv}; how it was measured is in the report beside it." ] points
+
 /// Measures the grid and returns the report's lines (also printed), writing the CSV and the figure when asked for.
 let run (options: Options) =
     let shape = [| int64 options.Channels; int64 options.Size; int64 options.Size |]

@@ -103,6 +103,7 @@ type CostBenchArgs =
     | Noise
     | Csv of path: string
     | Figure of png: string
+    | Redraw of csv: string
     | Report of markdown: string
     interface IArgParserTemplate with
         member a.Usage =
@@ -120,6 +121,7 @@ type CostBenchArgs =
             | Noise -> "uniform noise as real batches even when Fashion-MNIST is installed"
             | Csv _ -> "also write a row per configuration (CSV)"
             | Figure _ -> "also draw seconds per iteration and ms per sample against the batch, a line per width (PNG)"
+            | Redraw _ -> "time nothing: draw --figure again from a CSV an earlier `bench cost --csv` wrote"
             | Report _ -> "also write the report (markdown) to this file, with the command that made it"
 
 type MetricBenchArgs =
@@ -273,7 +275,10 @@ let run (b: ParseResults<BenchArgs>) : Cli.Exit =
               Seed = 0
               RealData = StepBench.installedReal (c.Contains CostBenchArgs.Noise) size channels
               Csv = c.TryGetResult CostBenchArgs.Csv; Figure = c.TryGetResult CostBenchArgs.Figure }
-        CostBench.run options |> Cli.writeReport (c.TryGetResult CostBenchArgs.Report)
+        match c.TryGetResult CostBenchArgs.Redraw, c.TryGetResult CostBenchArgs.Figure with
+        | Some _, None -> Cli.refuse [ Some "--redraw needs --figure PNG (the figure to draw)" ]
+        | Some csv, Some png -> CostBench.redraw csv png options
+        | None, _ -> CostBench.run options |> Cli.writeReport (c.TryGetResult CostBenchArgs.Report)
         Cli.Exit.Ok
     | BenchArgs.Metrics m ->
         Cli.refuse [

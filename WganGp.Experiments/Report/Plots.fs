@@ -313,15 +313,19 @@ let figure (path: string) (f: Figure) : unit =
               x <- x + w
               e, at ]
     let keyRows = if placed.IsEmpty then 0 else (placed |> List.map (snd >> snd) |> List.max) + 1
+    let titleLines = wrap titleFont (float32 width - 2.0f * margin) f.Title
+    // The title's lines after the first push everything below them down.
+    let titleExtra = 26.0f * float32 (max 0 (titleLines.Length - 1))
     let notes = f.Notes |> List.collect (wrap font (float32 width - 2.0f * margin))
-    let header = margin + 26.0f + lineHeight * float32 notes.Length + lineHeight * float32 keyRows + margin
+    let header = margin + 26.0f + titleExtra + lineHeight * float32 notes.Length + lineHeight * float32 keyRows + margin
     let height = int header + rows * panelHeight
     use bitmap = new SkiaSharp.SKBitmap(width, height)
     using (new SkiaSharp.SKCanvas(bitmap)) (fun canvas ->
         canvas.Clear SkiaSharp.SKColors.White
-        canvas.DrawText(f.Title, margin, margin + 19.0f, titleFont, ink)
-        notes |> List.iteri (fun i note -> canvas.DrawText(note, margin, margin + 26.0f + lineHeight * float32 (i + 1) - 5.0f, font, ink))
-        let keyTop = margin + 26.0f + lineHeight * float32 notes.Length
+        titleLines |> List.iteri (fun i line -> canvas.DrawText(line, margin, margin + 19.0f + 26.0f * float32 i, titleFont, ink))
+        let notesTop = margin + 26.0f + titleExtra
+        notes |> List.iteri (fun i note -> canvas.DrawText(note, margin, notesTop + lineHeight * float32 (i + 1) - 5.0f, font, ink))
+        let keyTop = notesTop + lineHeight * float32 notes.Length
         for e, (x, row) in placed do
             let mid = keyTop + lineHeight * float32 row + lineHeight / 2.0f
             use paint = new SkiaSharp.SKPaint(Color = skColour e.Colour, IsAntialias = true, StrokeWidth = 2.5f)

@@ -165,6 +165,9 @@ let private independent : Case list =
       case "run: --threads 0 and --scale -1, refused before anything" 2 writeScript
           (fun d -> [ "run"; "corpus.fsx"; "--results"; "results"; "--threads"; "0"; "--scale"; "-1" ])
           (fun _ -> [ "--threads 0"; "--scale -1" ])
+      case "bench cost --redraw: a file that is not its CSV" 1
+          (fun d -> File.WriteAllText(p d "cost.csv", "batch,seconds\n16,0.1\n"))
+          (fun d -> [ "bench"; "cost"; "--redraw"; p d "cost.csv"; "--figure"; p d "cost.png" ]) (fun d -> [ p d "cost.csv"; "not a `bench cost` CSV" ])
       case "run: --precision naming no precision" 2 writeScript
           (fun _ -> [ "run"; "corpus.fsx"; "--results"; "results"; "--precision"; "half" ]) (fun _ -> [ "--precision half: expected one of float32, bf16" ])
       case "run: --device cuda on a build without CUDA, refused once" 2 writeScript

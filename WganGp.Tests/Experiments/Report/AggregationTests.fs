@@ -482,6 +482,21 @@ let tests =
                 Expect.equal (Plots.logXTicks dense 10.0 200.0) (Plots.logTicks 10.0 200.0) "many values: the 1-2-5 ticks"
             }
 
+            test "a figure's title too long for its width wraps onto a second line instead of running off the image" {
+                inTempDir (fun dir ->
+                    let panel : Plots.Panel =
+                        { Title = "p"; XLabel = "x"; YLabel = "y"; LogY = false; LogX = false; Rules = []
+                          Lines = [ { Label = "a"; Colour = ScottPlot.Colors.Blue; Xs = [| 1.0; 2.0 |]; Ys = [| 1.0; 2.0 |]; Band = None } ] }
+                    let draw (title: string) =
+                        let path = Path.Combine(dir, $"{title.Length}.png")
+                        Plots.figure path { Title = title; Notes = []; Key = []; Columns = 1; PanelSize = (300, 200); Panels = [ panel ] }
+                        use png = SkiaSharp.SKBitmap.Decode path
+                        png.Width, png.Height
+                    let (shortWidth, shortHeight), (longWidth, longHeight) = draw "short", draw (String.replicate 30 "a long title ")
+                    Expect.equal longWidth shortWidth "the width does not grow"
+                    Expect.isGreaterThanOrEqual (longHeight - shortHeight) 26 "at least one more title line")
+            }
+
             test "the sample composite: captions under cells, a header panel, an empty cell where there is none" {
                 inTempDir (fun dir ->
                     let tile (name: string) (value: byte) =

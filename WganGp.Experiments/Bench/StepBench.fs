@@ -252,11 +252,21 @@ let private describePeer (options: Options) =
             $"PyTorch {torchVersion} ({threads} intra-op threads, {interop} inter-op, BLAS {blas} with OPENBLAS_NUM_THREADS={openblas}, OMP_PROC_BIND={bind}, OMP_PLACES={places}, mkldnn {mkldnn})"
         with e -> $"PyTorch unavailable: {e.Message}"
 
+/// A report's lines and the function that prints one and keeps it.
+let private report () =
+    let lines = Collections.Generic.List<string>()
+    lines, fun (line: string) -> printfn "%s" line; lines.Add line
+
+/// Where a timing's real batches come from, for a report.
+let private describeData (options: Options) =
+    match options.RealData with
+    | Some (d, path) -> $"real batches of {d.Name} ({path})"
+    | None -> "real batches are uniform noise"
+
 /// Times every architecture × method on both sides and returns the report's lines (also printed as they come).
 let run (options: Options) =
-    let lines = Collections.Generic.List<string>()
-    let say (line: string) = printfn "%s" line; lines.Add line
-    let data = match options.RealData with Some (d, path) -> $"real batches of {d.Name} ({path}) on both sides" | None -> "real batches are uniform noise on both sides"
+    let lines, say = report ()
+    let data = describeData options + " on both sides"
     say $"## Training step: {options.Size}x{options.Size}x{options.Channels}, batch {options.BatchSize}, seconds per generator iteration"
     say ""
     say $"One generator iteration = one generator step + the method's critic steps; {options.Warmup} warm-up iteration(s), then {options.Rounds} rounds of {options.Iterations} iterations alternating ours and PyTorch's (which side goes first alternates too); medians with the (min–max) of the rounds; {data}."
@@ -286,8 +296,7 @@ let run (options: Options) =
 /// Times every architecture × method at each of the widths (the first the baseline), one after the other in this run,
 /// and returns the report's lines (also printed as they come), with each matrix's total.
 let widthCost (options: Options) =
-    let lines = Collections.Generic.List<string>()
-    let say (line: string) = printfn "%s" line; lines.Add line
+    let lines, say = report ()
     let shape = [| int64 options.Channels; int64 options.Size; int64 options.Size |]
     let baseline = List.head options.Widths
     let widths = String.Join(", ", options.Widths |> List.map WganGp.Core.Nets.Figure2Width.Format)
@@ -323,8 +332,7 @@ let widthCost (options: Options) =
 /// Times every architecture × method with the convolution route off (libtorch's kernels as they are) and on, one after
 /// the other in this run, and returns the report's lines (also printed as they come).
 let routeCost (options: Options) =
-    let lines = Collections.Generic.List<string>()
-    let say (line: string) = printfn "%s" line; lines.Add line
+    let lines, say = report ()
     let timed mode architecture method =
         WganGp.Core.Numerics.ConvRoute.Use mode
         let shape = [| int64 options.Channels; int64 options.Size; int64 options.Size |]
@@ -358,9 +366,8 @@ let routeCost (options: Options) =
 /// session as `run` starts it, in rounds alternating the two (which goes first alternates too), and returns the
 /// report's lines (also printed as they come).
 let precisionCost (options: Options) =
-    let lines = Collections.Generic.List<string>()
-    let say (line: string) = printfn "%s" line; lines.Add line
-    let data = match options.RealData with Some (d, path) -> $"real batches of {d.Name} ({path})" | None -> "real batches are uniform noise"
+    let lines, say = report ()
+    let data = describeData options
     say $"## bf16 convolutions: {options.Size}x{options.Size}x{options.Channels}, batch {options.BatchSize}, seconds per generator iteration"
     say ""
     say $"Each cell as `run` trains it (TrainingSession.Iterate), once in float32 and once with `--precision bf16`; {options.Warmup} warm-up iteration(s), then {options.Rounds} rounds of {options.Iterations} iterations alternating the two (which goes first alternates too); medians with the (min–max) of the rounds; {torch.get_num_threads ()} intra-op threads; {data}."
@@ -442,8 +449,7 @@ type private MinimalToyLoop(seed: int64) =
 /// The toy cell (gan_toy.py's WGAN-GP) through the trainer's loop against the minimal TorchSharp loop, in alternating
 /// rounds; the report's lines.
 let toyCost (options: Options) =
-    let lines = Collections.Generic.List<string>()
-    let say (line: string) = printfn "%s" line; lines.Add line
+    let lines, say = report ()
     let method = Paper.Toy.wganGp
     let generator, critic, latent = Cells.networks Paper.Toy.mlp method WganGp.Core.Nets.InitScheme.Tflib [| 2L |]
     use data = WganGp.Core.Data.ToyDataset.Create(WganGp.Core.Data.ToyKind.EightGaussians, 1L)

@@ -264,7 +264,6 @@ let run (b: ParseResults<BenchArgs>) : Cli.Exit =
             Cli.positive "--max-seconds" (c.TryGetResult CostBenchArgs.Max_Seconds)
             for w in widths do
                 for v in rows do WganGp.Core.Nets.Figure2Width.Check(v, size, w) |> Option.ofObj |> Option.map (fun p -> $"--widths: {p}") ]
-        torch.set_num_threads Environment.ProcessorCount
         let channels = c.GetResult(CostBenchArgs.Channels, defaultValue = 1)
         let options: CostBench.Options =
             { Architectures = rows |> List.map (fun v -> Figure2(v, size, channels, 1.0))
@@ -278,7 +277,9 @@ let run (b: ParseResults<BenchArgs>) : Cli.Exit =
         match c.TryGetResult CostBenchArgs.Redraw, c.TryGetResult CostBenchArgs.Figure with
         | Some _, None -> Cli.refuse [ Some "--redraw needs --figure PNG (the figure to draw)" ]
         | Some csv, Some png -> CostBench.redraw csv png options
-        | None, _ -> CostBench.run options |> Cli.writeReport (c.TryGetResult CostBenchArgs.Report)
+        | None, _ ->
+            torch.set_num_threads Environment.ProcessorCount
+            CostBench.run options |> Cli.writeReport (c.TryGetResult CostBenchArgs.Report)
         Cli.Exit.Ok
     | BenchArgs.Metrics m ->
         Cli.refuse [

@@ -65,8 +65,8 @@ let tests =
                     throwsWith<ArgumentException> "neither avx512_bf16 nor AMX" (fun () -> Trainer.Run(tinyConfig dir Precision.Bf16Convolutions 4).Dispose())
                 else
                     use cts = new CancellationTokenSource()
-                    let stop = Action<IterationStats>(fun s -> if s.Iteration = 2 then cts.Cancel())
-                    Expect.throwsT<OperationCanceledException> (fun () -> Trainer.Run(tinyConfig dir Precision.Bf16Convolutions 6, stop, cts.Token).Dispose()) "stopped"
+                    let stop = Action<IterationStats>(fun s -> if s.Iteration = 1 then cts.Cancel())
+                    Expect.throwsT<OperationCanceledException> (fun () -> Trainer.Run(tinyConfig dir Precision.Bf16Convolutions 4, stop, cts.Token).Dispose()) "stopped"
                     use doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, RunFiles.Settings)))
                     let numerics = doc.RootElement.GetProperty "numerics"
                     Expect.equal (numerics.GetProperty("precision").GetString()) "bf16" "precision recorded"
@@ -74,9 +74,9 @@ let tests =
                     let generator, critic = (tinyConfig dir Precision.Float32 1).Generator, (tinyConfig dir Precision.Float32 1).Critic
                     Expect.equal (Set.ofList checks) (NetworkShapes.Of(generator, critic, 16) |> Seq.map string |> Set.ofSeq) "every shape checked in bf16"
                     throwsWith<InvalidOperationException> $"{dir} was trained with bf16 convolutions (settings.json) and would resume in float32"
-                        (fun () -> Trainer.Run(tinyConfig dir Precision.Float32 6).Dispose())
-                    use resumed = Trainer.Run(tinyConfig dir Precision.Bf16Convolutions 6)
-                    Expect.equal resumed.ResumedFrom (Nullable 3) "the same precision resumes"
+                        (fun () -> Trainer.Run(tinyConfig dir Precision.Float32 4).Dispose())
+                    use resumed = Trainer.Run(tinyConfig dir Precision.Bf16Convolutions 4)
+                    Expect.equal resumed.ResumedFrom (Nullable 2) "the same precision resumes"
                     Expect.equal resumed.Status RunStatus.Finished "and finishes")
         }
     ]

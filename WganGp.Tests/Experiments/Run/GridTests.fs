@@ -225,11 +225,11 @@ let experiment =
                 let experiment =
                     { Experiment.named "mini" with
                         Grids = [ { grid with Datasets = [ Toy ToyKind.EightGaussians ]; Methods = [ Paper.Toy.wganGp ]; Seeds = [ 0 ]; Iterations = 2; BatchSize = 16; SampleCount = 40 } ] }
-                Expect.equal (Runner.run (options dir) experiment) (Ok()) "trained in float32"
+                Expect.equal (Runner.run { options dir with Table = false } experiment) (Ok()) "trained in float32"
                 let cell = Cells.ofExperiment (Cells.Scaled 1.0) experiment |> Result.defaultValue [] |> List.head
                 let runDir = Path.Combine(dir, "mini", Cells.id cell)
                 let log = File.ReadAllText(Path.Combine(runDir, RunFiles.Log))
-                match Runner.run { options dir with Precision = WganGp.Core.Numerics.Precision.Bf16Convolutions } experiment with
+                match Runner.run { options dir with Precision = WganGp.Core.Numerics.Precision.Bf16Convolutions; Table = false } experiment with
                 | Ok () -> failtest "a float32 folder must not take bf16 runs"
                 | Error e ->
                     Expect.equal e [ $"{runDir} was trained with float32 convolutions and this run asks for bf16: run with --precision float32, or give another --results folder" ] "the refusal"

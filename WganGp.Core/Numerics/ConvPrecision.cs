@@ -38,6 +38,13 @@ public static class ConvPrecision
     public static bool Native(Device device) =>
         device.type == TorchSharp.DeviceType.CUDA || CpuFeatures.Current.VectorFlags.Any(f => f is "avx512_bf16" or "amx_bf16");
 
+    /// <summary>Why <paramref name="precision"/> should not be used on <paramref name="device"/> here (the run config and the
+    /// CLI refuse with it); null when it can.</summary>
+    public static string? Unsupported(Precision precision, Device device) =>
+        precision != Precision.Float32 && !Native(device)
+            ? "this CPU has neither avx512_bf16 nor AMX, so bf16 convolutions would be emulated (slower than float32)"
+            : null;
+
     /// <summary><paramref name="conv"/> on <paramref name="x"/> with input, weight and bias cast to bf16 and the output cast
     /// back to float32; the casts are differentiable, so gradients (and the penalty's double backward) reach the float32
     /// weights.</summary>
@@ -45,7 +52,7 @@ public static class ConvPrecision
     {
         using var scope = NewDisposeScope();
         var y = nn.functional.conv2d(x.to(bfloat16), conv.weight!.to(bfloat16), conv.bias?.to(bfloat16), conv.stride,
-            Padding(conv), conv.dilation, conv.groups);
+            conv.padding!, conv.dilation, conv.groups);
         return y.to(x.dtype).MoveToOuterDisposeScope();
     }
 
@@ -53,16 +60,12 @@ public static class ConvPrecision
     {
         using var scope = NewDisposeScope();
         var y = nn.functional.conv_transpose2d(x.to(bfloat16), deconv.weight!.to(bfloat16), deconv.bias?.to(bfloat16),
-            deconv.stride, Padding(deconv), deconv.output_padding, deconv.dilation, deconv.groups);
+            deconv.stride, deconv.padding!, deconv.output_padding, deconv.dilation, deconv.groups);
         return y.to(x.dtype).MoveToOuterDisposeScope();
     }
 
-    /// <summary>A layer's padding as the functional form takes it; a layer built with a padding mode other than explicit
-    /// zeros is computed by the layer itself (in float32).</summary>
-    static long[] Padding(Convolution layer) => layer.padding ?? [0, 0];
-
     /// <summary>Whether <paramref name="layer"/> can be computed by <see cref="Forward(Conv2d, Tensor)"/>: zero padding
-    /// given as numbers (not 'same'/'valid') and a float32 input.</summary>
+    /// given as numbers (not 'same'/'valid') and a float32 input; any other layer computes itself (in float32).</summary>
     internal static bool Applies(Convolution layer, Tensor x) =>
         current == Precision.Bf16Convolutions && x.dtype == float32 && layer.padding_mode == TorchSharp.PaddingModes.Zeros
         && layer.padding is not null && layer.padding_type is null;

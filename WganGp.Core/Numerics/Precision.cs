@@ -23,11 +23,20 @@ public static class PrecisionNames
         _ => "float32",
     };
 
-    public static readonly IReadOnlyList<string> All = [Precision.Float32.Name(), Precision.Bf16Convolutions.Name()];
+    public static readonly IReadOnlyList<string> All = [.. Enum.GetValues<Precision>().Select(p => p.Name())];
+
+    /// <summary>The precision named <paramref name="name"/> (case and surrounding spaces ignored), if any.</summary>
+    public static bool TryParse(string name, out Precision precision)
+    {
+        var wanted = name.Trim().ToLowerInvariant();
+        foreach (var p in Enum.GetValues<Precision>())
+            if (p.Name() == wanted) { precision = p; return true; }
+        precision = default;
+        return false;
+    }
 
     /// <summary>The precision named <paramref name="name"/>; an unknown name is an error naming it and the choices.</summary>
     public static Precision Parse(string name) =>
-        Enum.GetValues<Precision>().FirstOrDefault(p => p.Name() == name.Trim().ToLowerInvariant(), (Precision)(-1)) is var p && Enum.IsDefined(p)
-            ? p
+        TryParse(name, out var precision) ? precision
             : throw new ArgumentException($"precision '{name}': expected one of {string.Join(", ", All)}");
 }

@@ -69,9 +69,8 @@ public sealed record TrainConfig(
 
     public void Validate()
     {
-        if (Precision == Numerics.Precision.Bf16Convolutions && !Numerics.ConvPrecision.Native(Device))
-            throw new ArgumentException(
-                $"precision {Precision.Name()}: this CPU has neither avx512_bf16 nor AMX, so bf16 convolutions would be emulated and slower than float32; use float32");
+        if (ConvPrecision.Unsupported(Precision, Device) is { } why)
+            throw new ArgumentException($"precision {Precision.Name()}: {why}; use float32");
         if (Iterations < 1) throw new ArgumentException($"Iterations must be at least 1, got {Iterations}");
         if (BatchSize < 1) throw new ArgumentException($"BatchSize must be at least 1, got {BatchSize}");
         if (LatentDim < 1) throw new ArgumentException($"LatentDim must be at least 1, got {LatentDim}");

@@ -202,6 +202,14 @@ let private loggedRate (generator: Func<Net>) (critic: Func<Net>) latent (method
     finally
         if IO.Directory.Exists dir then IO.Directory.Delete(dir, true)
 
+/// `rounds` rounds timing `a` and `b` once each, which goes first alternating, so that a drift of the machine's speed
+/// counts against both.
+let private alternating (rounds: int) (a: unit -> float) (b: unit -> float) =
+    [ for r in 1 .. rounds -> if r % 2 = 0 then (let y = b () in a (), y) else (let x = a () in x, b ()) ]
+
+/// A median with its rounds' (min–max), for a report's cell.
+let private medianText (m: float, lo: float, hi: float) = $"{m:F3} ({lo:F3}–{hi:F3})"
+
 /// One cell: ours (TrainingSession.Iterate, the loop `run` runs) and PyTorch's, in alternating rounds.
 let timeCell (architecture: Architecture) (method: Method) (options: Options) : CellTiming =
     let data = batchesFor options
@@ -221,13 +229,10 @@ let timeCell (architecture: Architecture) (method: Method) (options: Options) : 
                 None
         | None -> None
     use _ = { new IDisposable with member _.Dispose() = peer |> Option.iter (fun p -> (p :> IDisposable).Dispose()) }
-    // Rounds alternate which side goes first, so that a drift of the machine's speed counts against both.
     let rounds =
-        [ for r in 1 .. options.Rounds ->
-              match peer with
-              | Some p when r % 2 = 0 -> let t = p.Time options.Iterations in ours (), Some t
-              | Some p -> let o = ours () in o, Some(p.Time options.Iterations)
-              | None -> ours (), None ]
+        match peer with
+        | Some p -> alternating options.Rounds ours (fun () -> p.Time options.Iterations) |> List.map (fun (o, t) -> o, Some t)
+        | None -> [ for _ in 1 .. options.Rounds -> ours (), None ]
     let theirs = rounds |> List.choose snd
     { Ours = summary (List.map fst rounds)
       Theirs = if theirs.IsEmpty then None else Some(summary theirs)
@@ -275,7 +280,6 @@ let run (options: Options) =
     say ""
     say "| architecture | method | G params | D params | ours | PyTorch | ours / PyTorch | logged |"
     say "|---|---|---:|---:|---:|---:|---:|---:|"
-    let cell (m, lo, hi) = $"{m:F3} ({lo:F3}–{hi:F3})"
     let mutable total, totalTheirs = 0.0, 0.0
     for architecture in options.Architectures do
         for method in options.Methods do
@@ -285,9 +289,9 @@ let run (options: Options) =
             total <- total + m
             let theirs, vs =
                 match t.Theirs, t.Ratio with
-                | Some th, Some r -> (let (tm, _, _) = th in totalTheirs <- totalTheirs + tm); cell th, (let (rm, rl, rh) = r in $"{rm:F2} ({rl:F2}–{rh:F2})")
+                | Some th, Some r -> (let (tm, _, _) = th in totalTheirs <- totalTheirs + tm); medianText th, (let (rm, rl, rh) = r in $"{rm:F2} ({rl:F2}–{rh:F2})")
                 | _ -> "n/a", "n/a"
-            say $"| {name} | {method.Name} | {t.GeneratorParameters} | {t.CriticParameters} | {cell t.Ours} | {theirs} | {vs} | {t.Logged:F3} |"
+            say $"| {name} | {method.Name} | {t.GeneratorParameters} | {t.CriticParameters} | {medianText t.Ours} | {theirs} | {vs} | {t.Logged:F3} |"
     say $"| all | all | | | **{total:F2}** | **{totalTheirs:F2}** | **{ratio total totalTheirs}** | |"
     say ""
     say "Ratios below 1 mean ours is faster. The last row sums the medians: one generator iteration of every cell above, one after the other."
@@ -374,7 +378,6 @@ let precisionCost (options: Options) =
     say ""
     say "| architecture | method | float32 | bf16 | float32 / bf16 |"
     say "|---|---|---:|---:|---:|"
-    let cell (m, lo, hi) = $"{m:F3} ({lo:F3}–{hi:F3})"
     let mutable total, totalBf16 = 0.0, 0.0
     for architecture in options.Architectures do
         for method in options.Methods do
@@ -391,16 +394,13 @@ let precisionCost (options: Options) =
             single.Iterations.Run(1 + options.Warmup)
             half.Iterations.Run(1 + options.Warmup)
             let time (s: CellSession) = timed options.Iterations s.Iterations.Next
-            let rounds =
-                [ for r in 1 .. options.Rounds ->
-                      if r % 2 = 0 then let h = time half in time single, h
-                      else let f = time single in f, time half ]
+            let rounds = alternating options.Rounds (fun () -> time single) (fun () -> time half)
             let (f, _, _) as floats = summary (List.map fst rounds)
             let (h, _, _) as halves = summary (List.map snd rounds)
             let (speedup, lo, hi) = summary [ for a, b in rounds -> a / b ]
             total <- total + f
             totalBf16 <- totalBf16 + h
-            say $"| {Names.architecture architecture} | {method.Name} | {cell floats} | {cell halves} | {speedup:F2} ({lo:F2}–{hi:F2}) |"
+            say $"| {Names.architecture architecture} | {method.Name} | {medianText floats} | {medianText halves} | {speedup:F2} ({lo:F2}–{hi:F2}) |"
     say $"| all | all | **{total:F2}** | **{totalBf16:F2}** | **{ratio total totalBf16}** |"
     say ""
     say "Ratios above 1 mean bf16 is faster. The last row sums the medians."

@@ -101,14 +101,14 @@ let precision (flag: string) (device: string option) (value: string option) =
     match value with
     | None -> None
     | Some name ->
-        match (try Ok(WganGp.Core.Numerics.PrecisionNames.Parse name) with :? ArgumentException as e -> Error e.Message) with
-        | Error _ ->
+        match WganGp.Core.Numerics.PrecisionNames.TryParse name with
+        | false, _ ->
             let choices = String.Join(", ", WganGp.Core.Numerics.PrecisionNames.All)
             Some $"{flag} {name}: expected one of {choices}"
-        | Ok p when p <> WganGp.Core.Numerics.Precision.Float32
-                    && not (WganGp.Core.Numerics.ConvPrecision.Native(TorchSharp.torch.Device(defaultArg device "cpu"))) ->
-            Some $"{flag} {name}: this CPU has neither avx512_bf16 nor AMX, so bf16 convolutions would be emulated (slower than float32); leave --precision out"
-        | Ok _ -> None
+        | true, p ->
+            WganGp.Core.Numerics.ConvPrecision.Unsupported(p, TorchSharp.torch.Device(defaultArg device "cpu"))
+            |> Option.ofObj
+            |> Option.map (fun why -> $"{flag} {name}: {why}; leave --precision out")
 
 /// Argu's message for a refused command line, without its own "ERROR: " prefix (the contract's `error: ` replaces it).
 let private arguMessage (e: ArguParseException) =

@@ -45,6 +45,7 @@ let all =
         ReproductionTests.tests
         ExtensionTests.tests
         CostBenchTests.tests
+        ProfileBenchTests.tests
     ]
 
 [<EntryPoint>]

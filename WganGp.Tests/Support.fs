@@ -88,11 +88,13 @@ let close (tolerance: float) (expected: float) (actual: float) message =
 /// What one `wgangp` process did.
 type ProcessOutcome = { Code: int; Stdout: string; Stderr: string }
 
-/// Runs the built wgangp in `dir` as its own process (each loads libtorch: 1–2 s); killed after `minutes`.
-let wgangpProcess (minutes: float) (dir: string) (args: string list) =
+/// Runs the built wgangp in `dir` as its own process (each loads libtorch: 1–2 s), with `environment`'s variables set;
+/// killed after `minutes`.
+let wgangpProcessWith (environment: (string * string) list) (minutes: float) (dir: string) (args: string list) =
     let host = Environment.GetEnvironmentVariable "DOTNET_HOST_PATH" |> Option.ofObj |> Option.defaultValue "dotnet"
     let info = Diagnostics.ProcessStartInfo(host, wgangpDll :: args, UseShellExecute = false, WorkingDirectory = dir,
                                             RedirectStandardOutput = true, RedirectStandardError = true)
+    for name, value in environment do info.Environment[name] <- value
     use p = Diagnostics.Process.Start info |> nonNull
     let out = p.StandardOutput.ReadToEndAsync()
     let err = p.StandardError.ReadToEndAsync()
@@ -103,6 +105,9 @@ let wgangpProcess (minutes: float) (dir: string) (args: string list) =
     else
         p.WaitForExit()
         { Code = p.ExitCode; Stdout = out.Result; Stderr = err.Result }
+
+/// `wgangpProcessWith` in this process's environment.
+let wgangpProcess minutes dir args = wgangpProcessWith [] minutes dir args
 
 /// A process's outcome for a failure message.
 let shown (o: ProcessOutcome) = $"exit {o.Code}\n--- stdout\n{o.Stdout}\n--- stderr\n{o.Stderr}"

@@ -1,8 +1,8 @@
 /// `wgangp bench profile`: where a training iteration's time goes, by kind of work, and how much of this machine's
 /// measured peak it achieves. Each cell is timed by `wgangp bench step` (ours only) under Linux perf, sampling both
-/// threads; oneDNN names its generated kernels for perf (ONEDNN_JIT_PROFILE=2), so convolution forward, backward-data
-/// and backward-weights kernels, reorders, ATen's elementwise kernels, normalisers, allocation, OpenMP waiting and the
-/// .NET side can be told apart by symbol.
+/// threads during the timed iterations only (`PerfWindow`); oneDNN names its generated kernels for perf
+/// (ONEDNN_JIT_PROFILE=2), so convolution forward, backward-data and backward-weights kernels, reorders, ATen's
+/// elementwise kernels, normalisers, allocation, OpenMP waiting and the .NET side can be told apart by symbol.
 module WganGp.Experiments.ProfileBench
 
 open System
@@ -21,6 +21,8 @@ type Options =
       BatchSize: int
       Iterations: int
       Warmup: int
+      /// Also the toy cell (gan_toy.py's WGAN-GP, batch 256), after the Figure 2 cells.
+      Toy: bool
       /// Where the per-kind figure goes (None: no figure).
       Figure: string option }
 
@@ -77,30 +79,51 @@ let private shares (data: string) =
     | Ok(code, _, err) -> failwith $"perf report failed ({code}): {err.Trim()}"
     | Error e -> failwith e
 
-/// One cell under perf: seconds per iteration as `bench step` measured them, and the shares by kind.
-let private profileCell (options: Options) (architecture: Architecture) (method: Method) =
-    let data = Path.Combine(Path.GetTempPath(), $"wgangp-profile-{Guid.NewGuid():N}.data")
+/// A command under `perf record`, sampling only while the command holds its events enabled (`PerfWindow.around` its
+/// timed iterations): the command's output and the shares by kind.
+let private sampled (command: string list) =
+    let stem = Path.Combine(Path.GetTempPath(), $"wgangp-profile-{Guid.NewGuid():N}")
+    let data, fifo = stem + ".data", stem + ".ctl"
     try
-        let name, width =
-            match architecture with
-            | :? WganGp.Core.Nets.Figure2Entry as f -> Names.figure2 f.Variant, f.Width
-            | other -> failwith $"bench profile times Figure 2 architectures; got {Names.architecture other}"
-        let step =
-            [ "bench"; "step"; "--architectures"; name; "--methods"; method.Name; "--size"; string options.Size; "--channels"; string options.Channels
-              "--batch-size"; string options.BatchSize; "--widths"; width.ToString(Globalization.CultureInfo.InvariantCulture)
-              "--iterations"; string options.Iterations; "--warmup"; string options.Warmup; "--rounds"; "1"; "--python"; "/bin/false" ]
-        let self = Slurm.self ()
-        let env = [ "ONEDNN_JIT_PROFILE", "2"; "DOTNET_PerfMapEnabled", "0" ]
-        match exec "perf" ([ "record"; "-F"; "999"; "-o"; data; "--" ] @ self @ step) env with
+        match exec "mkfifo" [ fifo ] [] with
+        | Ok(0, _, _) -> ()
+        | Ok(_, _, err) -> failwith $"mkfifo {fifo} failed: {err.Trim()}"
+        | Error e -> failwith e
+        let env = [ "ONEDNN_JIT_PROFILE", "2"; "DOTNET_PerfMapEnabled", "0"; PerfWindow.Variable, fifo ]
+        match exec "perf" ([ "record"; "-F"; "999"; "--delay=-1"; "--control"; $"fifo:{fifo}"; "-o"; data; "--" ] @ command) env with
         | Error e -> failwith $"{e} (Debian: apt-get install linux-perf)"
-        | Ok(0, out, _) ->
-            let seconds = Regex.Match(out, @"\| " + Regex.Escape(Names.architecture architecture) + @" \| " + Regex.Escape method.Name + @" \| \d+ \| \d+ \| ([0-9.]+) ")
-            if not seconds.Success then failwith $"no timing in the output of bench step:\n{out}"
-            float seconds.Groups.[1].Value, shares data
-        | Ok(code, out, err) -> failwith $"perf record of bench step failed ({code}): {err.Trim()} {out.Trim()}"
+        | Ok(0, out, _) -> out, shares data
+        | Ok(code, out, err) -> failwith $"perf record failed ({code}): {err.Trim()} {out.Trim()}"
     finally
-        if File.Exists data then File.Delete data
-        if File.Exists(data + ".old") then File.Delete(data + ".old")
+        for f in [ data; data + ".old"; fifo ] do
+            if File.Exists f then File.Delete f
+
+/// The seconds per iteration a `bench step` report gives in the first column of numbers of the row that starts with
+/// `row`.
+let private secondsOf (row: string) (out: string) =
+    let m = Regex.Match(out, @"\| " + Regex.Escape row + @" \|(?: \d+ \|)* ([0-9.]+)")
+    if not m.Success then failwith $"no timing for {row} in the output of bench step:\n{out}"
+    float m.Groups.[1].Value
+
+/// One Figure 2 cell under perf: seconds per iteration as `bench step` measured them (ours only), and the shares.
+let private profileCell (options: Options) (architecture: Architecture) (method: Method) =
+    let name, width =
+        match architecture with
+        | :? WganGp.Core.Nets.Figure2Entry as f -> Names.figure2 f.Variant, f.Width
+        | other -> failwith $"bench profile times Figure 2 architectures; got {Names.architecture other}"
+    let out, byKind =
+        sampled (Slurm.self () @ [
+            "bench"; "step"; "--architectures"; name; "--methods"; method.Name; "--size"; string options.Size; "--channels"; string options.Channels
+            "--batch-size"; string options.BatchSize; "--widths"; width.ToString(Globalization.CultureInfo.InvariantCulture)
+            "--iterations"; string options.Iterations; "--warmup"; string options.Warmup; "--rounds"; "1"; "--python"; "/bin/false" ])
+    secondsOf $"{Names.architecture architecture} | {method.Name}" out, byKind
+
+/// The toy cell under perf (`bench step --toy`, the trainer's iterations only: the minimal loop it is timed against
+/// runs outside the window).
+let private profileToy (options: Options) =
+    let out, byKind =
+        sampled (Slurm.self () @ [ "bench"; "step"; "--toy"; "--iterations"; string options.Iterations; "--warmup"; string options.Warmup; "--rounds"; "1" ])
+    secondsOf "8gaussians-mlp512x4 wgan-gp" out, byKind
 
 /// The report's lines (also printed as they come), and the figure when asked for.
 let run (options: Options) =
@@ -110,24 +133,28 @@ let run (options: Options) =
     say $"## Where the time goes: {options.Size}x{options.Size}x{options.Channels}, batch {options.BatchSize}, {torch.get_num_threads ()} threads"
     say ""
     say $"Peaks measured here: sgemm 2048² **{gemmPeak:F0} GFLOP/s**; 3×3 convolution (batch 32, 128 → 128 at 32×32, forward) **{convPeak:F0} GFLOP/s**."
-    say $"Each cell: `wgangp bench step` (ours only, {options.Warmup} warm-up and {options.Iterations} timed iterations) under `perf record -F 999`; shares of all samples of both threads (startup included)."
+    say $"Each cell: `wgangp bench step` (ours only, {options.Warmup} warm-up and {options.Iterations} timed iterations) under `perf record -F 999`, sampling both threads during the timed iterations only (the process's start and the warm-up are outside the window)."
     say "FLOPs per iteration count the convolutions and Linear layers from their shapes (Flops.iteration: a backward costs two forwards; the penalty adds D on the interpolates, their input gradient and the backward through both); elementwise work is not counted."
     say "The penalty's double backward runs as convolution forward and backward-weights kernels: its share is inside those rows."
+    if options.Toy then say "The toy cell (last row) runs at gan_toy.py's batch 256 on 8 Gaussians; its networks are Linear layers only."
     say ""
     let header = String.Join(" | ", kinds)
     say $"| cell | s/it | GFLOP/it | GFLOP/s | %% sgemm peak | %% conv peak | {header} |"
     say ("|---|---:|---:|---:|---:|---:|" + String.replicate kinds.Length "---:|")
+    let row (architecture: Architecture) (method: Method) (shape: int64[]) batch (seconds, byKind) =
+        let fG, fD = Flops.ofPair architecture method shape
+        let gflop = Flops.iteration method batch fG fD / 1e9
+        let rate = gflop / seconds
+        let cellName = $"{Names.architecture architecture} {method.Name}"
+        let kindShares = String.Join(" | ", kinds |> List.map (fun k -> (Map.tryFind k byKind |> Option.defaultValue 0.0).ToString("F1")))
+        say $"| {cellName} | {seconds:F3} | {gflop:F2} | {rate:F1} | {100.0 * rate / gemmPeak:F0} | {100.0 * rate / convPeak:F0} | {kindShares} |"
+        cellName, byKind
     let results =
         [ for architecture in options.Architectures do
               for method in options.Methods do
-                  let seconds, byKind = profileCell options architecture method
-                  let fG, fD = Flops.ofPair architecture method [| int64 options.Channels; int64 options.Size; int64 options.Size |]
-                  let gflop = Flops.iteration method options.BatchSize fG fD / 1e9
-                  let rate = gflop / seconds
-                  let cellName = $"{Names.architecture architecture} {method.Name}"
-                  let kindShares = String.Join(" | ", kinds |> List.map (fun k -> (Map.tryFind k byKind |> Option.defaultValue 0.0).ToString("F1")))
-                  say $"| {cellName} | {seconds:F3} | {gflop:F2} | {rate:F1} | {100.0 * rate / gemmPeak:F0} | {100.0 * rate / convPeak:F0} | {kindShares} |"
-                  cellName, byKind ]
+                  profileCell options architecture method
+                  |> row architecture method [| int64 options.Channels; int64 options.Size; int64 options.Size |] options.BatchSize
+          if options.Toy then profileToy options |> row Paper.Toy.mlp Paper.Toy.wganGp [| 2L |] 256 ]
     say ""
     say "Shares in % of perf samples. Kinds by symbol: oneDNN's named kernels (conv fwd / bwd-data / bwd-weights, reorders), ATen's kernels (elementwise, reductions, normalisers, random), glibc malloc, the kernel, libgomp (threads waiting at barriers), .NET (runtime, JIT, managed code, TorchSharp's native shim)."
     match options.Figure with

@@ -218,7 +218,7 @@ let timeCell (architecture: Architecture) (method: Method) (options: Options) : 
     use cell = new CellSession(architecture, method, itemShape options, data, options.BatchSize, budget, options.Seed)
     let generator, critic, latent = cell.Networks
     let session, iterations = cell.Session, cell.Iterations
-    let ours () = timed options.Iterations iterations.Next
+    let ours () = PerfWindow.around (fun () -> timed options.Iterations iterations.Next)
     iterations.Run(1 + options.Warmup)
     let peer =
         match referenceName architecture with
@@ -459,7 +459,7 @@ let toyCost (options: Options) =
     use _ = session.State.Critic
     use minimal = new MinimalToyLoop(int64 options.Seed)
     let iterations = SessionIterations session
-    let ours () = timed options.Iterations iterations.Next
+    let ours () = PerfWindow.around (fun () -> timed options.Iterations iterations.Next)
     let bare () = timed options.Iterations minimal.Iteration
     for _ in 0 .. options.Warmup do
         iterations.Next()

@@ -73,6 +73,7 @@ type ProfileBenchArgs =
     | Widths of multipliers: float list
     | Iterations of count: int
     | Warmup of count: int
+    | Toy
     | Report of markdown: string
     | Figure of png: string
     interface IArgParserTemplate with
@@ -86,6 +87,7 @@ type ProfileBenchArgs =
             | Widths _ -> "width multipliers, each a row per cell (default 0.25 1)"
             | Iterations _ -> "timed generator iterations per cell (default 20)"
             | Warmup _ -> "untimed generator iterations first (default 3)"
+            | Toy -> "also the toy cell (gan_toy.py's WGAN-GP, batch 256), after the Figure 2 cells"
             | Report _ -> "also write the report (markdown) to this file, with the command that made it"
             | Figure _ -> "also draw the shares by kind (PNG)"
 
@@ -238,6 +240,7 @@ let run (b: ParseResults<BenchArgs>) : Cli.Exit =
               Methods = byName (p.GetResult(ProfileBenchArgs.Methods, defaultValue = [ "wgan-gp"; "dcgan" ])) Paper.Lsun.methods (fun m -> m.Name) "method"
               Size = size; Channels = channels; BatchSize = p.GetResult(ProfileBenchArgs.Batch_Size, defaultValue = 64)
               Iterations = p.GetResult(ProfileBenchArgs.Iterations, defaultValue = 20); Warmup = p.GetResult(ProfileBenchArgs.Warmup, defaultValue = 3)
+              Toy = p.Contains ProfileBenchArgs.Toy
               Figure = p.TryGetResult ProfileBenchArgs.Figure }
         ProfileBench.run options |> Cli.writeReport (p.TryGetResult ProfileBenchArgs.Report)
         Cli.Exit.Ok

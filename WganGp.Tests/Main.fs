@@ -28,6 +28,7 @@ let all =
         PlotTests.tests
         FigureTests.tests
         BehaviourTests.tests
+        ClockTests.tests
         ResNetTests.tests
         ArchitectureTests.tests
         CheckpointTests.tests

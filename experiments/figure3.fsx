@@ -85,7 +85,10 @@ let iterations = 25_000
 /// Generator iterations between evaluations (`--eval-every`): 100 evaluations per cell.
 let evaluateEvery = 250
 /// Seconds per generator iteration of each run at this width, measured alone by figure3-pilot2.fsx's timing grid
-/// (iterations 10-59 of 60): claim 4's seconds are a seed's iterations times its run's rate.
+/// (iterations 10-59 of 60): claim 4's seconds are a seed's iterations times its run's rate. Re-measured during the main
+/// run (results/figure3-pilot/RUN.md, "Rates re-measured"; experiments/figure3-rates.fsx): wgan-gp-adam / dcgan
+/// 4.4-5.0 instead of 4.0, from drift of the machine rather than the log's gradient-norm probe; the claim stays read at
+/// these, and the README gives it at those ratios too (a sensitivity reading, not a claim).
 let aloneRates = [ "wgan-clip", 0.0863; "wgan-gp-rmsprop", 0.1295; "wgan-gp-adam", 0.1214; "dcgan", 0.0305 ]
 
 let architecture = Cifar.dcganAt 1 width

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -89,13 +90,19 @@ public record Method(
 
         double totalLoss = total.item<float>();
         if (!record) return new CriticStepStats(totalLoss, double.NaN, double.NaN, double.NaN);
-        double gradNorm = penalty is not null ? penalty.MeanGradientNorm.item<float>()
-            : measureGradientNorm ? MeasureGradientNorm(ctx.Critic, real, fake) : double.NaN;
+        double gradNorm = double.NaN, probeSeconds = 0;
+        if (penalty is not null) gradNorm = penalty.MeanGradientNorm.item<float>();   // a by-product of the penalty
+        else if (measureGradientNorm)
+        {
+            var started = Stopwatch.GetTimestamp();
+            gradNorm = MeasureGradientNorm(ctx.Critic, real, fake);
+            probeSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        }
         return new CriticStepStats(
             totalLoss,
             (dReal.mean() - dFake.mean()).item<float>(),
             penalty is null ? 0.0 : penalty.Value.item<float>(),
-            gradNorm);
+            gradNorm) { ProbeSeconds = probeSeconds };
     }
 
     /// <summary>z for a generator step: <see cref="GeneratorBatchMultiple"/> × the batch size.</summary>

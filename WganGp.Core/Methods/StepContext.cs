@@ -28,6 +28,10 @@ public sealed record StepContext(
 public readonly record struct CriticStepStats(double Loss, double CriticGap, double Penalty, double GradientNorm)
 {
     public IReadOnlyDictionary<string, double> Extra { get; init; } = StepScalars.None;
+
+    /// <summary>Seconds spent measuring <see cref="GradientNorm"/> with an extra pass of the critic (methods without a
+    /// penalty, on logged steps): a diagnostic for the log, not training, so the training clock leaves it out.</summary>
+    public double ProbeSeconds { get; init; }
 }
 
 /// <summary>Scalars of one generator step: its loss and the method's own named scalars.</summary>

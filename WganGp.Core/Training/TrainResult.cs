@@ -19,6 +19,10 @@ public sealed record TrainResult(
 
     public double StepSeconds { get; init; }
 
+    /// <summary>Seconds of the log's gradient-norm probe (an extra critic pass on logged iterations of methods without
+    /// a penalty), left out of <see cref="Seconds"/> and <see cref="StepSeconds"/>; inside <see cref="LoopSeconds"/>.</summary>
+    public double ProbeSeconds { get; init; }
+
     /// <summary>The generator iteration this run resumed from (its checkpoint), or null for a run from the start.</summary>
     public int? ResumedFrom { get; init; }
 

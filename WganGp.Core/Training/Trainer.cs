@@ -35,10 +35,12 @@ public static class Trainer
             : RunOutputs.Resume(files, config.TensorBoard, resumed, config.Method.ExtraScalars);
         using var fixedNoise = FixedNoise(config, generator, device);
 
-        // Training seconds exclude evaluation, sample grids and checkpoints, so wall-clock curves compare methods.
+        // Training seconds exclude evaluation, sample grids, checkpoints and the log's gradient-norm probe (an extra
+        // critic pass for methods without a penalty, on logged iterations only), so wall-clock curves compare methods
+        // whatever their log's cadence.
         var clock = Stopwatch.StartNew();
         double secondsBefore = resumed?.Seconds ?? 0, asideSeconds = 0;
-        double TrainingSeconds() => secondsBefore + clock.Elapsed.TotalSeconds - asideSeconds;
+        double TrainingSeconds() => secondsBefore + clock.Elapsed.TotalSeconds - asideSeconds - session.ProbeSeconds;
         void Aside(Action work)
         {
             var started = Stopwatch.GetTimestamp();
@@ -108,6 +110,7 @@ public static class Trainer
         {
             LoopSeconds = loopSeconds,
             StepSeconds = session.StepSeconds,
+            ProbeSeconds = session.ProbeSeconds,
             ResumedFrom = resumed?.Iteration,
         };
     }

@@ -22,8 +22,13 @@ public sealed class TrainingSession : IDisposable
     /// <summary>How the convolutions of this run's networks are computed on this machine (checked before training).</summary>
     public Numerics.ConvRouteDecision Route { get; }
 
-    /// <summary>Seconds spent inside the method's steps so far (the rest of a loop is the trainer's overhead).</summary>
+    /// <summary>Seconds spent inside the method's steps so far (the rest of a loop is the trainer's overhead), without
+    /// <see cref="ProbeSeconds"/>.</summary>
     public double StepSeconds { get; private set; }
+
+    /// <summary>Seconds spent so far measuring the critic's input-gradient norm for the log with an extra pass
+    /// (<see cref="Methods.CriticStepStats.ProbeSeconds"/>): not training time.</summary>
+    public double ProbeSeconds { get; private set; }
 
     /// <summary>The bf16 check of the networks' convolution shapes on this machine, when the run computes them in bf16
     /// (empty in float32).</summary>
@@ -106,7 +111,8 @@ public sealed class TrainingSession : IDisposable
             bool lastStep = k == method.CriticIterations - 1;
             var started = Stopwatch.GetTimestamp();
             using (NewDisposeScope()) last = method.CriticStep(Context, record: lastStep, measureGradientNorm: logged && lastStep);
-            StepSeconds += Stopwatch.GetElapsedTime(started).TotalSeconds;
+            StepSeconds += Stopwatch.GetElapsedTime(started).TotalSeconds - last.ProbeSeconds;
+            ProbeSeconds += last.ProbeSeconds;
             if (!double.IsFinite(last.Loss)) break;
         }
 

@@ -22,14 +22,11 @@ let private control =
         | null | "" -> None
         | path -> Some(new StreamWriter(new FileStream(path, FileMode.Open, FileAccess.Write), AutoFlush = true)))
 
-let private send (command: string) =
-    control.Value |> Option.iter (fun writer -> writer.Write(command + "\n"))
-
 /// Runs `work` with perf's events enabled for its duration (when a profiler asked for it); its result.
 let around (work: unit -> 'T) : 'T =
     match control.Value with
     | None -> work ()
-    | Some _ ->
-        send "enable"
+    | Some perf ->
+        perf.Write "enable\n"
         Thread.Sleep settle
-        try work () finally send "disable"
+        try work () finally perf.Write "disable\n"

@@ -123,7 +123,7 @@ let private profileCell (options: Options) (architecture: Architecture) (method:
 let private profileToy (options: Options) =
     let out, byKind =
         sampled (Slurm.self () @ [ "bench"; "step"; "--toy"; "--iterations"; string options.Iterations; "--warmup"; string options.Warmup; "--rounds"; "1" ])
-    secondsOf "8gaussians-mlp512x4 wgan-gp" out, byKind
+    secondsOf StepBench.toyRow out, byKind
 
 /// The report's lines (also printed as they come), and the figure when asked for.
 let run (options: Options) =

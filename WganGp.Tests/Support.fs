@@ -34,6 +34,16 @@ let requireFashionMnist () =
 let runDirectories (experimentDir: string) =
     IO.Directory.GetDirectories experimentDir |> Array.filter (fun d -> not ((IO.Path.GetFileName d |> nonNull).StartsWith ".")) |> Array.sort
 
+/// The scripts in experiments/, sorted by name.
+let repoScripts () =
+    Directory.GetFiles(Path.Combine(repoRoot, "experiments"), "*.fsx") |> Array.sort |> Array.map (Path.GetFileName >> nonNull)
+
+/// The experiment of a script in experiments/ (by file name), evaluated once per test process: each evaluation costs a
+/// second or two of compiling, several tests read the same committed scripts, and no test changes them.
+let repoExperiment : string -> Result<WganGp.Experiments.Dsl.Experiment, string list> =
+    let loaded = Collections.Concurrent.ConcurrentDictionary<string, Result<WganGp.Experiments.Dsl.Experiment, string list>>()
+    fun name -> loaded.GetOrAdd(name, fun n -> WganGp.Experiments.ScriptLoader.loadExperiment (Path.Combine(repoRoot, "experiments", n)))
+
 /// A fresh temporary directory, deleted after `f`.
 let inTempDir (f: string -> unit) =
     let dir = Path.Combine(Path.GetTempPath(), "wgangp-tests-" + Guid.NewGuid().ToString("N"))

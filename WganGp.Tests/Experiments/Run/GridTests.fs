@@ -122,7 +122,7 @@ let tests =
         }
 
         test "experiments/toy.fsx loads as a typed experiment: 12 grid cells and the Figure 1 panels" {
-            match ScriptLoader.loadExperiment (Path.Combine(repoRoot, "experiments", "toy.fsx")) with
+            match repoExperiment "toy.fsx" with
             | Error e -> failtestf "%A" e
             | Ok experiment ->
                 Expect.equal experiment.Name "toy" "name"
@@ -145,7 +145,7 @@ let tests =
         }
 
         test "experiments/variants.fsx: a method defined in the script and per-cell overrides" {
-            match ScriptLoader.loadExperiment (Path.Combine(repoRoot, "experiments", "variants.fsx")) with
+            match repoExperiment "variants.fsx" with
             | Error e -> failtestf "%A" e
             | Ok experiment ->
                 let cs = Cells.ofExperiment (Cells.Scaled 1.0) experiment |> Result.defaultWith (failtestf "%A")
@@ -237,17 +237,17 @@ let experiment =
         }
 
         test "every script in experiments/ compiles and expands into valid cells with distinct ids" {
-            let scripts = Directory.GetFiles(Path.Combine(repoRoot, "experiments"), "*.fsx") |> Array.sort
+            let scripts = repoScripts ()
             Expect.isGreaterThanOrEqual scripts.Length 7 "toy, variants and the five grids of the paper"
             for script in scripts do
-                match ScriptLoader.loadExperiment script |> Result.bind (Cells.ofExperiment (Cells.Scaled 1.0)) with
-                | Ok cells -> Expect.isNonEmpty cells $"{Path.GetFileName script} has cells"
-                | Error errors -> failwith $"""{Path.GetFileName script}: {String.concat "; " errors}"""
+                match repoExperiment script |> Result.bind (Cells.ofExperiment (Cells.Scaled 1.0)) with
+                | Ok cells -> Expect.isNonEmpty cells $"{script} has cells"
+                | Error errors -> failwith $"""{script}: {String.concat "; " errors}"""
         }
 
         test "the paper's grids: Figure 2's 7 x 4 matrix, Figure 3's four runs, each network with its own method" {
             let cells name paper =
-                match ScriptLoader.loadExperiment (Path.Combine(repoRoot, "experiments", name)) with
+                match repoExperiment name with
                 | Ok e -> (Cells.ofExperiment (if paper then Cells.PaperBudget else Cells.Scaled 1.0) e |> Result.defaultValue [])
                 | Error errors -> failwith (String.concat "; " errors)
             let lsun = cells "lsun-matrix.fsx" true
@@ -283,7 +283,7 @@ let experiment =
     
         test "under --paper the CIFAR grids score as their scripts: Table 3 on 50k in 10 splits, Figure 3 on 1k; batches of 100, the scripts' rounding, two towers" {
             let load () =
-                match ScriptLoader.loadExperiment (Path.Combine(repoRoot, "experiments", "cifar10.fsx")) with
+                match repoExperiment "cifar10.fsx" with
                 | Ok e -> e
                 | Error errors -> failwith (String.concat "; " errors)
             let experiment = load ()

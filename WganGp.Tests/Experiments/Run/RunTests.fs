@@ -246,31 +246,4 @@ let tests =
                     Expect.isTrue (File.Exists(Path.Combine(runDir, "checkpoints", "best.ckpt"))) "best.ckpt by cls_fid"
                     Expect.stringContains (File.ReadAllText(Path.Combine(dir, "fashion", "summary.md"))) "classifier-fashion-mnist" "the table states the protocol")
         }
-    
-        test "a language-model cell is scored by character n-gram JS divergences to its corpus" {
-            inTempDir (fun dir ->
-                let text = Path.Combine(dir, "text", "training-monolingual.tokenized.shuffled")
-                Directory.CreateDirectory text |> ignore
-                File.WriteAllLines(Path.Combine(text, "news.en-00001-of-00100"), [ for i in 0 .. 63 -> $"the cat sat on mat {i % 7}" ])
-                let experiment =
-                    { Experiment.named "lm" with
-                        Grids = [ { Grid.named "g" with
-                                      Datasets = [ Real(Datasets.billionWord (Path.Combine(dir, "text"))) ]; Architectures = [ CharResNet ]
-                                      Methods = [ Paper.Language.wganGp.WithCriticIterations(1) ]; Iterations = 2; BatchSize = 4; SampleCount = 20 } ] }
-                let options: Runner.Options =
-                    { ResultsRoot = dir; Budget = Cells.Scaled 1.0; Select = []; Device = "cpu"; Figures = Runner.NoFigures
-                      DataPaths = Map.empty; DecodeThreads = 1; Precision = WganGp.Core.Numerics.Precision.Float32; Command = "test"; Table = true
-                      Schedule = { Runner.Schedule.defaults with EvaluationSamples = Some 20 }
-                      Cancel = Threading.CancellationToken.None }
-                match Runner.run options experiment with
-                | Error e -> failtestf "%A" e
-                | Ok () ->
-                    let runDir = runDirectories (Path.Combine(dir, "lm")) |> Array.exactlyOne
-                    use scores = JsonDocument.Parse(File.ReadAllText(Path.Combine(runDir, RunFiles.Scores)))
-                    for n in 1 .. 4 do
-                        let js = scores.RootElement.GetProperty($"js{n}").GetDouble()
-                        Expect.isTrue (js > 0.0 && js <= 1.0) $"js{n} = {js} in (0, 1] bits for an untrained generator"
-                    use protocol = JsonDocument.Parse(File.ReadAllText(Path.Combine(runDir, RunFiles.Protocol)))
-                    Expect.equal (protocol.RootElement.GetProperty("js4").GetProperty("decoding").GetString()) "argmax decoding" "protocol")
-        }
     ]

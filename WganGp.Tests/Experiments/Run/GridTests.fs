@@ -282,11 +282,7 @@ let experiment =
         }
     
         test "under --paper the CIFAR grids score as their scripts: Table 3 on 50k in 10 splits, Figure 3 on 1k; batches of 100, the scripts' rounding, two towers" {
-            let load () =
-                match repoExperiment "cifar10.fsx" with
-                | Ok e -> e
-                | Error errors -> failwith (String.concat "; " errors)
-            let experiment = load ()
+            let experiment = repoExperiment "cifar10.fsx" |> Result.defaultWith (String.concat "; " >> failwith)
             let cellsAt budget = Cells.ofExperiment budget experiment |> Result.defaultWith (failtestf "%A")
             let paper, small = cellsAt Cells.PaperBudget, cellsAt (Cells.Scaled 1.0)
             let inGrid name (cs: Cell list) = cs |> List.filter (fun c -> c.Grid = name)
